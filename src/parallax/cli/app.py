@@ -1,0 +1,214 @@
+"""``parallax`` commands. Exit codes: 0 ok, 1 some inputs failed (the rest was stored),
+2 usage or configuration error, 3 store error or not found, 130 interrupted."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .. import __version__, views
+from ..errors import ConfigError, NotFoundError, ParallaxError, StoreError
+from ..settings import Settings
+from ..store import Store, open_store
+from . import render
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Parallax: group news articles into stories and compare their sources.")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class State:
+    db: Optional[str] = None
+    config: Optional[str] = None
+    quiet: bool = False
+
+    def settings(self, **overrides) -> Settings:
+        return Settings.load(self.config, db=self.db, **overrides)
+
+    def store(self, settings: Settings | None = None) -> Store:
+        return open_store((settings or self.settings()).db)
+
+
+state = State()
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="SQLite file (default parallax.db, or PARALLAX_DB).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@app.callback()
+def _global(
+    db: DbOpt = None,
+    config: Annotated[Optional[str], typer.Option("--config", help="TOML settings file.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summaries.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+) -> None:
+    if version:
+        out.print(f"parallax {__version__}")
+        raise typer.Exit()
+    state.db, state.config, state.quiet = db, config, quiet
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        err.print("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def fail(exc: ParallaxError) -> typer.Exit:
+    err.print(f"error: {exc.one_line()}", markup=False, highlight=False)
+    if isinstance(exc, ConfigError):
+        return typer.Exit(EXIT_USAGE)
+    if isinstance(exc, StoreError):
+        return typer.Exit(EXIT_STORE)
+    return typer.Exit(EXIT_INPUT)
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories, globs, URLs or - for stdin.")],
+    field_map: Annotated[Optional[str], typer.Option("--map", help="JSON field names, e.g. text=body,date=pubDate.")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Text encoding of files (default utf-8).")] = None,
+    no_stories: Annotated[bool, typer.Option("--no-stories", help="Do not update stories after ingesting.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Read articles and store them; report every bad input in one line and go on."""
+    from ..ingest import parse_field_map
+    from ..pipeline import ingest as run_ingest, update_stories
+
+    try:
+        settings = state.settings(encoding=encoding)
+        fields = parse_field_map(field_map)
+        store = state.store(settings)
+    except ParallaxError as exc:
+        raise fail(exc)
+    with store:
+        with render.IngestProgress(err, quiet=state.quiet or json_out) as progress:
+            report = run_ingest(inputs, store, settings, field_map=fields, listener=progress.event)
+        if report.stored or report.new_versions:
+            if not no_stories and not report.interrupted:
+                update_stories(store, settings)
+    if json_out:
+        print_json({"stored": report.stored, "duplicates": report.duplicates,
+                    "new_versions": report.new_versions,
+                    "problems": [{"source": p.source, "line": p.line, "message": p.message,
+                                  "code": p.code} for p in report.problems],
+                    "interrupted": report.interrupted})
+    elif not state.quiet:
+        render.ingest_summary(err, report)
+    if report.interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if report.problems:
+        raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def articles(
+    limit: Annotated[int, typer.Option(help="How many (0 = all).")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Full-text query.")] = None,
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Include superseded versions.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """List stored articles, newest first."""
+    try:
+        with state.store() as store:
+            if search:
+                found = store.search_articles(search, limit=limit or 1000)
+            else:
+                found = store.list_articles(limit=limit or None, offset=offset,
+                                            latest_only=not all_versions)
+            total = store.count_articles(latest_only=not all_versions)
+            story_of = {a.article_id: a.story_id for a in store.assignments()}
+    except ParallaxError as exc:
+        raise fail(exc)
+    rows = [views.article_summary(a, story_of.get(a.id)) for a in found]
+    if json_out:
+        print_json(rows)
+    else:
+        render.articles_table(out, rows, total)
+
+
+@app.command()
+def article(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one article in full: metadata, cleaned text and the cleaner's edits."""
+    try:
+        with state.store() as store:
+            a = store.get_article(article_id)
+            story_of = {x.article_id: x.story_id for x in store.assignments()}
+    except ParallaxError as exc:
+        raise fail(exc)
+    data = views.article_full(a, story_of.get(a.id))
+    if json_out:
+        print_json(data)
+    else:
+        render.article_detail(out, data)
+
+
+@app.command()
+def stories(json_out: JsonOpt = False) -> None:
+    """List stories, largest first."""
+    try:
+        with state.store() as store:
+            found = store.list_stories()
+    except ParallaxError as exc:
+        raise fail(exc)
+    found.sort(key=lambda s: (-s.independent_sources, -s.size, s.last_date or "", s.id))
+    rows = [views.story_summary(s) for s in found]
+    if json_out:
+        print_json(rows)
+    else:
+        render.stories_table(out, rows)
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one story: its articles grouped by lineage."""
+    try:
+        with state.store() as store:
+            story = store.get_story(story_id)
+            arts = [store.get_article(aid) for aid in story.article_ids]
+            lineage = {a.article_id: a.lineage_id for a in store.assignments()
+                       if a.story_id == story.id}
+    except ParallaxError as exc:
+        raise fail(exc)
+    data = views.story_full(story, arts, lineage)
+    if json_out:
+        print_json(data)
+    else:
+        render.story_detail(out, data)
+
+
+@app.command()
+def cluster(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Recluster every article from scratch.")] = False,
+) -> None:
+    """Assign articles to stories (new ones only, or all with --rebuild)."""
+    from ..pipeline import update_stories
+
+    try:
+        settings = state.settings()
+        with state.store(settings) as store:
+            n = update_stories(store, settings, rebuild=rebuild)
+            count = len(store.list_stories())
+    except ParallaxError as exc:
+        raise fail(exc)
+    if not state.quiet:
+        err.print(f"{n} article(s) assigned; {count} stories")

@@ -1,0 +1,141 @@
+"""Rich rendering for the CLI. Untrusted text is always printed with markup off."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from ..records import Problem
+from ..store import AddResult, Outcome
+
+
+class IngestProgress:
+    """Progress bar over inputs; problems are printed as they happen, one line each."""
+
+    def __init__(self, console: Console, *, quiet: bool):
+        self.console = console
+        self.quiet = quiet
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
+                                 console=console, transient=True,
+                                 disable=quiet or not console.is_terminal)
+        self.task = None
+        self.stored = 0
+
+    def __enter__(self) -> "IngestProgress":
+        self.progress.__enter__()
+        self.task = self.progress.add_task("reading", total=None, counts="")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def event(self, kind: str, payload) -> None:
+        if kind == "problem":
+            self.console.print(f"skipped: {payload}", markup=False, highlight=False, style="yellow")
+        elif kind == "source":
+            self.progress.update(self.task, description=_short(payload.name), advance=1)
+        elif kind == "result":
+            result, _article = payload
+            if result.outcome != Outcome.DUPLICATE:
+                self.stored += 1
+            self.progress.update(self.task, counts=f"{self.stored} stored")
+
+
+def _short(name: str, width: int = 40) -> str:
+    return escape(name if len(name) <= width else "…" + name[-width + 1:])
+
+
+def ingest_summary(console: Console, report) -> None:
+    parts = [f"{len(report.stored)} stored"]
+    if report.new_versions:
+        parts.append(f"{len(report.new_versions)} new version(s)")
+    dup = len(report.duplicates)
+    parts.append(f"{dup} already stored" if dup else "0 already stored")
+    parts.append(f"{len(report.problems)} problem(s)")
+    line = ", ".join(parts)
+    if dup and not report.stored and not report.new_versions:
+        line += " — nothing new: every article was already in the store"
+    if report.interrupted:
+        line = "interrupted; " + line + " (everything counted as stored is safe)"
+    console.print(line, markup=False, highlight=False)
+
+
+def articles_table(console: Console, rows: list[dict], total: int) -> None:
+    table = Table(title=f"{len(rows)} of {total} articles", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("outlet", max_width=24, overflow="ellipsis", no_wrap=True)
+    table.add_column("credited", max_width=20, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", ratio=1, overflow="ellipsis", no_wrap=True)
+    for r in rows:
+        date = r["date"] or "—"
+        if r["date"] and r["date_source"]:
+            date += f" ({r['date_source']})"
+        table.add_row(escape(r["id"]), escape(date), escape(r["outlet"] or "—"),
+                      escape(r["credited_source"] or "—"), escape(r["title"] or "(untitled)"))
+    console.print(table)
+
+
+def article_detail(console: Console, a: dict) -> None:
+    console.rule(escape(a["title"] or "(untitled)"))
+    for key in ("id", "outlet", "credited_source", "author", "url", "date", "date_source",
+                "lang", "version", "origin", "story"):
+        if a.get(key) not in (None, ""):
+            console.print(f"[bold]{key}[/]: {escape(str(a[key]))}")
+    extra = {k: v for k, v in a["metadata"].items()}
+    for key, value in extra.items():
+        console.print(f"[bold]{escape(key)}[/]: {escape(str(value))}")
+    console.print()
+    console.print(a["text"], markup=False, highlight=False)
+    if a["edits"]:
+        console.print()
+        console.rule(f"{len(a['edits'])} edit(s) by the cleaner")
+        print_edits(console, a["edits"])
+
+
+def print_edits(console: Console, edits: list[dict]) -> None:
+    for e in edits:
+        before = e["before"].replace("\n", "⏎")
+        after = e["after"].replace("\n", "⏎")
+        console.print(f"[dim]{e['start']}-{e['end']}[/] [cyan]{escape(e['rule'])}[/]: "
+                      f"[red]-{escape(_clip(before))}[/] [green]+{escape(_clip(after))}[/]")
+
+
+def _clip(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def stories_table(console: Console, rows: list[dict]) -> None:
+    table = Table(title=f"{len(rows)} stories", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("size", justify="right")
+    table.add_column("sources", justify="right")
+    table.add_column("dates", no_wrap=True)
+    table.add_column("outlets", max_width=30, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", ratio=1, overflow="ellipsis", no_wrap=True)
+    for r in rows:
+        dates = r["first_date"] or "—"
+        if r["last_date"] and r["last_date"] != r["first_date"]:
+            dates += f" … {r['last_date']}"
+        table.add_row(r["id"], str(r["size"]), str(r["independent_sources"]), dates,
+                      escape(", ".join(r["outlets"])), escape(r["title"]))
+    console.print(table)
+
+
+def story_detail(console: Console, s: dict) -> None:
+    console.rule(escape(s["title"]))
+    console.print(f"[bold]id[/]: {s['id']}   [bold]articles[/]: {s['size']}   "
+                  f"[bold]independent sources[/]: {s['independent_sources']}   "
+                  f"[bold]dates[/]: {s['first_date'] or '—'} … {s['last_date'] or '—'}")
+    groups: dict[str, list[dict]] = {}
+    for a in s["articles"]:
+        groups.setdefault(a.get("lineage") or a["id"], []).append(a)
+    for n, (_gid, members) in enumerate(groups.items(), start=1):
+        console.print(f"\n[bold]source {n}[/]" + (f" ({len(members)} copies)" if len(members) > 1 else ""))
+        for a in members:
+            console.print(f"  {a['id']}  {escape(a['date'] or '—')}  "
+                          f"{escape(a['outlet'] or a['credited_source'] or a['origin'])}  "
+                          f"{escape(a['title'] or '(untitled)')}")

@@ -1,0 +1,100 @@
+"""Polite HTTP fetching with httpx: timeouts, retries with backoff, a clear User-Agent,
+a per-host delay and a size cap."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..errors import FetchError
+from ..settings import Settings
+
+RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    url: str  # final URL after redirects
+    body: bytes
+    content_type: str | None
+
+
+class Fetcher:
+    def __init__(self, settings: Settings, *, sleep=time.sleep, clock=time.monotonic):
+        self.settings = settings
+        self._sleep = sleep
+        self._clock = clock
+        self._last: dict[str, float] = {}
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(settings.fetch_timeout),
+            headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,"
+                     "application/rss+xml,application/atom+xml,application/json,text/plain;q=0.9,*/*;q=0.5"},
+            follow_redirects=True,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> "Fetcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def get(self, url: str) -> Fetched:
+        s = self.settings
+        delay = s.fetch_backoff
+        last_error = "no attempt"
+        for attempt in range(s.fetch_retries + 1):
+            if attempt:
+                self._sleep(delay)
+                delay *= 2
+            self._wait_for_host(url)
+            try:
+                return self._get_once(url)
+            except _Retryable as exc:
+                last_error = str(exc)
+        raise FetchError(url, f"{last_error} (after {s.fetch_retries + 1} tries)", code="E151",
+                         advice="check the URL, or try again later")
+
+    def _wait_for_host(self, url: str) -> None:
+        host = urlsplit(url).netloc
+        now = self._clock()
+        last = self._last.get(host)
+        if last is not None and now - last < self.settings.per_host_delay:
+            self._sleep(self.settings.per_host_delay - (now - last))
+        self._last[host] = self._clock()
+
+    def _get_once(self, url: str) -> Fetched:
+        cap = self.settings.max_bytes
+        try:
+            with self._client.stream("GET", url) as resp:
+                if resp.status_code in RETRY_STATUS:
+                    raise _Retryable(f"HTTP {resp.status_code}")
+                if resp.status_code >= 400:
+                    raise FetchError(url, f"HTTP {resp.status_code} {resp.reason_phrase}",
+                                     code="E152")
+                declared = resp.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > cap:
+                    raise FetchError(url, f"too large ({int(declared):,} bytes, cap {cap:,})",
+                                     code="E104")
+                chunks, size = [], 0
+                for chunk in resp.iter_bytes():
+                    size += len(chunk)
+                    if size > cap:
+                        raise FetchError(url, f"too large (over {cap:,} bytes)", code="E104")
+                    chunks.append(chunk)
+                return Fetched(str(resp.url), b"".join(chunks), resp.headers.get("content-type"))
+        except httpx.TimeoutException:
+            raise _Retryable("timed out") from None
+        except httpx.TransportError as exc:
+            raise _Retryable(f"connection failed: {exc.__class__.__name__}") from None
+        except httpx.InvalidURL as exc:
+            raise FetchError(url, f"invalid URL: {exc}", code="E153") from None
+
+
+class _Retryable(Exception):
+    pass

@@ -1,0 +1,91 @@
+"""The only place that knows the order of the stages.
+
+ingest (readers) -> clean -> store -> stories. Each article is stored (committed) before it is
+reported, so an interruption loses nothing that was reported as stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from .clean import clean_text
+from .ingest import Ingestor
+from .ingest.sources import Source
+from .records import Article, Problem, RawArticle, article_id
+from .settings import Settings
+from .store import AddResult, Outcome, Store
+
+Listener = Callable[[str, object], None]  # ("source", Source) | ("result", (AddResult, Article)) | ("problem", Problem)
+
+
+@dataclass
+class IngestReport:
+    stored: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or self.interrupted
+
+
+def build_article(raw: RawArticle, settings: Settings) -> Article:
+    """Clean a RawArticle into the Article that is stored; metadata recovered by cleaning fills
+    only what the reader did not find."""
+    cleaned = clean_text(raw.text, title=raw.title, disabled=settings.clean_disabled)
+    meta = dict(raw.metadata)
+    recovered = dict(cleaned.metadata)
+    credited = raw.credited_source or recovered.pop("credited_source", None)
+    author = raw.author or recovered.pop("author", None)
+    recovered.pop("credited_source", None)
+    recovered.pop("author", None)
+    meta.update(recovered)
+    return Article(
+        id=article_id(raw.text, raw.url, raw.outlet), text=cleaned.text, raw_text=raw.text,
+        origin=raw.origin, raw=raw.raw or raw.text, raw_format=raw.raw_format, title=raw.title,
+        url=raw.url, outlet=raw.outlet, credited_source=credited, author=author, date=raw.date,
+        date_source=raw.date_source, date_confidence=raw.date_confidence, lang=raw.lang,
+        metadata=meta, edits=cleaned.edits,
+    )
+
+
+def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
+           field_map: Mapping[str, tuple[str, ...]] | None = None,
+           listener: Listener | None = None, ingestor: Ingestor | None = None) -> IngestReport:
+    notify = listener or (lambda kind, payload: None)
+    report = IngestReport()
+    own = ingestor is None
+    ingestor = ingestor or Ingestor(settings, field_map=field_map)
+    try:
+        for item in ingestor.sources(inputs):
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                notify("problem", item)
+                continue
+            notify("source", item)
+            for read in ingestor.read(item):
+                if isinstance(read, Problem):
+                    report.problems.append(read)
+                    notify("problem", read)
+                    continue
+                article = build_article(read, settings)
+                result = store.add_article(article)
+                {Outcome.STORED: report.stored, Outcome.DUPLICATE: report.duplicates,
+                 Outcome.NEW_VERSION: report.new_versions}[result.outcome].append(result.article_id)
+                notify("result", (result, article))
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        if own:
+            ingestor.close()
+    return report
+
+
+def update_stories(store: Store, settings: Settings, *, rebuild: bool = False):
+    """Assign every article not yet in a story (or all of them with ``rebuild``)."""
+    from .stories import assign_stories
+
+    return assign_stories(store, settings, rebuild=rebuild)

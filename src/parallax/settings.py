@@ -1,0 +1,96 @@
+"""One Settings object: defaults < config file < environment < CLI flags.
+
+The config file is TOML (``parallax.toml`` in the working directory, or the path in
+``PARALLAX_CONFIG`` / ``--config``) with keys named like the fields below, optionally under a
+``[parallax]`` table. Every field can be set from the environment as ``PARALLAX_<FIELD>``
+(``PARALLAX_DB``, ``PARALLAX_FETCH_TIMEOUT`` ...). Lists are comma-separated there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from . import __version__
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    # -- store ---------------------------------------------------------------------------
+    db: str = "parallax.db"  # SQLite path (or a database URL once other stores exist)
+
+    # -- ingestion -----------------------------------------------------------------------
+    max_bytes: int = 10_000_000  # larger files and pages are refused (E104)
+    encoding: str = "utf-8"  # expected text encoding of files; BOMs are honoured
+    fetch_timeout: float = 15.0  # seconds, per request
+    fetch_retries: int = 2  # retries after the first try, on timeouts, 429 and 5xx
+    fetch_backoff: float = 0.5  # seconds before the first retry; doubles each retry
+    per_host_delay: float = 1.0  # seconds between two requests to the same host
+    user_agent: str = f"Parallax/{__version__} (news comparison; +https://example.org/parallax)"
+
+    # -- cleaning ------------------------------------------------------------------------
+    clean_disabled: tuple[str, ...] = ()  # names of cleaning rules to switch off
+
+    # -- stories -------------------------------------------------------------------------
+    # Chosen on ECB+ train+dev (bench/tune_clusters.py); see docs/benchmarks.md.
+    story_threshold: float = 0.22
+    story_time_window_days: float = 10.0
+
+    @classmethod
+    def load(cls, config: str | os.PathLike[str] | None = None,
+             env: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+        env = dict(os.environ) if env is None else env
+        values: dict[str, Any] = {}
+        path = config or env.get("PARALLAX_CONFIG")
+        if path is None and Path("parallax.toml").is_file():
+            path = "parallax.toml"
+        if path is not None:
+            values.update(_read_config(Path(path)))
+        hints = get_type_hints(cls)
+        for f in fields(cls):
+            raw = env.get(f"PARALLAX_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(f.name, raw, hints[f.name])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}",
+                              advice="see `parallax --help` or docs for the list of settings")
+        for name, value in list(values.items()):
+            values[name] = _coerce(name, value, hints[name])
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return dict(data.get("parallax", data))
+
+
+def _coerce(name: str, value: Any, hint: Any) -> Any:
+    text = str(hint)
+    try:
+        if "tuple" in text:
+            if isinstance(value, str):
+                return tuple(v.strip() for v in value.split(",") if v.strip())
+            return tuple(value)
+        if hint is int or text == "int":
+            return int(value)
+        if hint is float or text == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {name}: cannot use {value!r}",
+                          advice=f"expected {text}") from None

@@ -1,0 +1,91 @@
+"""The one interface every stage and face uses to reach stored data.
+
+Implementations are chosen by name (see :func:`parallax.store.open_store`): SQLite is the
+default; another backend implements this class and nothing above it changes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from ..records import Article, Story
+
+
+class Outcome(str, Enum):
+    STORED = "stored"
+    DUPLICATE = "duplicate"  # the same article is already stored: nothing written
+    NEW_VERSION = "new_version"  # same URL, changed text: stored as a new version
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    outcome: Outcome
+    article_id: str
+    previous_id: str | None = None  # for NEW_VERSION: the version it supersedes
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAssignment:
+    """Which story an article belongs to, and the lineage group inside the story."""
+
+    article_id: str
+    story_id: str
+    lineage_id: str | None = None
+    is_origin: bool = True
+
+
+class Store(ABC):
+    # -- articles -----------------------------------------------------------------------------
+    @abstractmethod
+    def add_article(self, article: Article) -> AddResult:
+        """Store one article durably (committed before returning)."""
+
+    @abstractmethod
+    def get_article(self, id_or_prefix: str) -> Article:
+        """One article by id or unique id prefix; raises NotFoundError."""
+
+    @abstractmethod
+    def iter_articles(self, *, latest_only: bool = True) -> Iterator[Article]:
+        """All articles in arrival order."""
+
+    @abstractmethod
+    def list_articles(self, *, limit: int | None = None, offset: int = 0,
+                      latest_only: bool = True) -> list[Article]:
+        """A page of articles, newest arrival first."""
+
+    @abstractmethod
+    def count_articles(self, *, latest_only: bool = True) -> int: ...
+
+    @abstractmethod
+    def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
+        """Full-text search over titles and texts, best match first."""
+
+    # -- stories ------------------------------------------------------------------------------
+    @abstractmethod
+    def save_assignments(self, assignments: Sequence[StoryAssignment],
+                         titles: dict[str, str], *, replace_all: bool = False) -> None:
+        """Record story membership (and story titles); ``replace_all`` rebuilds from scratch."""
+
+    @abstractmethod
+    def assignments(self) -> list[StoryAssignment]:
+        """Every article's story, in arrival order of the articles."""
+
+    @abstractmethod
+    def list_stories(self) -> list[Story]: ...
+
+    @abstractmethod
+    def get_story(self, id_or_prefix: str) -> Story:
+        """One story by id or unique prefix; raises NotFoundError."""
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,57 @@
+"""Versioned schema. Each migration runs once, in order, inside a transaction; the applied
+version is kept in ``PRAGMA user_version``. Never edit a released migration: add a new one."""
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "articles, full-text search, stories", """
+CREATE TABLE articles (
+    seq              INTEGER PRIMARY KEY AUTOINCREMENT,   -- arrival order
+    id               TEXT NOT NULL UNIQUE,                -- content-derived, stable
+    url              TEXT,
+    outlet           TEXT,
+    credited_source  TEXT,
+    author           TEXT,
+    title            TEXT,
+    text             TEXT NOT NULL,                       -- cleaned text
+    raw_text         TEXT NOT NULL,                       -- text before cleaning (edit offsets)
+    raw              TEXT NOT NULL,                       -- input as received
+    raw_format       TEXT NOT NULL,
+    origin           TEXT NOT NULL,
+    date             TEXT,
+    date_source      TEXT,
+    date_confidence  REAL,
+    lang             TEXT,
+    version          INTEGER NOT NULL DEFAULT 1,
+    supersedes       TEXT,
+    latest           INTEGER NOT NULL DEFAULT 1,          -- 0 once a newer version exists
+    metadata         TEXT NOT NULL DEFAULT '{}',          -- JSON
+    edits            TEXT NOT NULL DEFAULT '[]',          -- JSON: the cleaner's audit trail
+    ingested_at      TEXT NOT NULL
+);
+CREATE INDEX articles_url ON articles(url);
+CREATE INDEX articles_date ON articles(date);
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='seq');
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TABLE stories (
+    id     TEXT PRIMARY KEY,
+    title  TEXT NOT NULL
+);
+CREATE TABLE story_articles (
+    article_id  TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id    TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    lineage_id  TEXT,
+    is_origin   INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX story_articles_story ON story_articles(story_id);
+"""),
+]
+
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,230 @@
+"""SQLite store: one file, WAL mode, FTS5 full-text search, versioned migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import NotFoundError, StoreError
+from ..records import Article, Edit, Story
+from .base import AddResult, Outcome, Store, StoryAssignment
+from .migrations import LATEST, MIGRATIONS
+
+_COLUMNS = ("id", "url", "outlet", "credited_source", "author", "title", "text", "raw_text",
+            "raw", "raw_format", "origin", "date", "date_source", "date_confidence", "lang",
+            "version", "supersedes", "metadata", "edits", "ingested_at")
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the database: {exc}", code="E201",
+                             advice="is it a Parallax SQLite file? pass another --db") from None
+
+    # -- schema ----------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > LATEST:
+            raise StoreError(f"{self.path}: schema version {current} is newer than this Parallax "
+                             f"({LATEST})", code="E202", advice="upgrade Parallax")
+        for version, _name, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split_sql(sql):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version={version}")
+                self.conn.execute("COMMIT")
+            except Exception:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- articles --------------------------------------------------------------------------------
+    def add_article(self, article: Article) -> AddResult:
+        c = self.conn
+        if c.execute("SELECT 1 FROM articles WHERE id=?", (article.id,)).fetchone():
+            return AddResult(Outcome.DUPLICATE, article.id)
+        previous = None
+        version = 1
+        if article.url:
+            row = c.execute("SELECT id, version FROM articles WHERE url=? AND latest=1 "
+                            "ORDER BY version DESC LIMIT 1", (article.url,)).fetchone()
+            if row:
+                previous, version = row["id"], row["version"] + 1
+        values = _row_values(article, version=version, supersedes=previous)
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            if previous:
+                c.execute("UPDATE articles SET latest=0 WHERE id=?", (previous,))
+            c.execute(f"INSERT INTO articles ({', '.join(_COLUMNS)}) "
+                      f"VALUES ({', '.join('?' for _ in _COLUMNS)})", values)
+            c.execute("COMMIT")
+        except sqlite3.Error as exc:
+            c.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot store article {article.id}: {exc}") from None
+        if previous:
+            return AddResult(Outcome.NEW_VERSION, article.id, previous)
+        return AddResult(Outcome.STORED, article.id)
+
+    def get_article(self, id_or_prefix: str) -> Article:
+        rows = self.conn.execute("SELECT * FROM articles WHERE id LIKE ? ORDER BY seq LIMIT 2",
+                                 (_prefix(id_or_prefix),)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no article {id_or_prefix!r}",
+                                advice="`parallax articles` lists the ids")
+        if len(rows) > 1 and rows[0]["id"] != id_or_prefix:
+            raise NotFoundError(f"article id prefix {id_or_prefix!r} is ambiguous",
+                                advice="give more characters", code="E205")
+        return _to_article(rows[0])
+
+    def iter_articles(self, *, latest_only: bool = True) -> Iterator[Article]:
+        where = "WHERE latest=1" if latest_only else ""
+        for row in self.conn.execute(f"SELECT * FROM articles {where} ORDER BY seq"):
+            yield _to_article(row)
+
+    def list_articles(self, *, limit: int | None = None, offset: int = 0,
+                      latest_only: bool = True) -> list[Article]:
+        where = "WHERE latest=1" if latest_only else ""
+        rows = self.conn.execute(f"SELECT * FROM articles {where} ORDER BY seq DESC "
+                                 "LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset))
+        return [_to_article(r) for r in rows]
+
+    def count_articles(self, *, latest_only: bool = True) -> int:
+        where = "WHERE latest=1" if latest_only else ""
+        return self.conn.execute(f"SELECT count(*) FROM articles {where}").fetchone()[0]
+
+    def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
+        match = " ".join('"' + tok.replace('"', '""') + '"' for tok in query.split())
+        if not match:
+            return []
+        rows = self.conn.execute(
+            "SELECT a.* FROM articles_fts f JOIN articles a ON a.seq=f.rowid "
+            "WHERE articles_fts MATCH ? AND a.latest=1 ORDER BY f.rank LIMIT ?", (match, limit))
+        return [_to_article(r) for r in rows]
+
+    # -- stories ---------------------------------------------------------------------------------
+    def save_assignments(self, assignments: Sequence[StoryAssignment], titles: dict[str, str],
+                         *, replace_all: bool = False) -> None:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            if replace_all:
+                c.execute("DELETE FROM story_articles")
+                c.execute("DELETE FROM stories")
+            c.executemany("INSERT INTO stories(id, title) VALUES (?, ?) "
+                          "ON CONFLICT(id) DO UPDATE SET title=excluded.title", titles.items())
+            c.executemany(
+                "INSERT INTO story_articles(article_id, story_id, lineage_id, is_origin) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
+                "story_id=excluded.story_id, lineage_id=excluded.lineage_id, "
+                "is_origin=excluded.is_origin",
+                [(a.article_id, a.story_id, a.lineage_id, int(a.is_origin)) for a in assignments])
+            c.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)")
+            c.execute("COMMIT")
+        except sqlite3.Error as exc:
+            c.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot save stories: {exc}") from None
+
+    def assignments(self) -> list[StoryAssignment]:
+        rows = self.conn.execute(
+            "SELECT s.article_id, s.story_id, s.lineage_id, s.is_origin FROM story_articles s "
+            "JOIN articles a ON a.id=s.article_id ORDER BY a.seq")
+        return [StoryAssignment(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+    def list_stories(self) -> list[Story]:
+        return self._stories(None)
+
+    def get_story(self, id_or_prefix: str) -> Story:
+        found = self._stories(_prefix(id_or_prefix))
+        if not found:
+            raise NotFoundError(f"no story {id_or_prefix!r}", advice="`parallax stories` lists them")
+        if len(found) > 1:
+            exact = [s for s in found if s.id == id_or_prefix]
+            if not exact:
+                raise NotFoundError(f"story id prefix {id_or_prefix!r} is ambiguous",
+                                    advice="give more characters", code="E205")
+            return exact[0]
+        return found[0]
+
+    def _stories(self, like: str | None) -> list[Story]:
+        where, params = ("WHERE s.id LIKE ?", (like,)) if like else ("", ())
+        rows = self.conn.execute(
+            "SELECT s.id AS story_id, s.title AS story_title, a.id, a.outlet, a.credited_source, "
+            "a.origin, a.date, sa.lineage_id FROM stories s "
+            "JOIN story_articles sa ON sa.story_id=s.id JOIN articles a ON a.id=sa.article_id "
+            f"{where} ORDER BY a.seq", params)
+        groups: dict[str, list[sqlite3.Row]] = defaultdict(list)
+        titles: dict[str, str] = {}
+        for r in rows:
+            groups[r["story_id"]].append(r)
+            titles[r["story_id"]] = r["story_title"]
+        stories = []
+        for sid, members in groups.items():
+            outlets = sorted({m["outlet"] or m["credited_source"] or "unknown" for m in members})
+            dates = sorted(m["date"] for m in members if m["date"])
+            lineages = {m["lineage_id"] or m["id"] for m in members}
+            stories.append(Story(
+                id=sid, title=titles[sid], article_ids=tuple(m["id"] for m in members),
+                outlets=tuple(outlets), first_date=dates[0] if dates else None,
+                last_date=dates[-1] if dates else None, independent_sources=len(lineages)))
+        return stories
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _prefix(value: str) -> str:
+    return value.replace("%", "").replace("_", "") + "%"
+
+
+def _row_values(a: Article, *, version: int, supersedes: str | None) -> tuple:
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return (a.id, a.url, a.outlet, a.credited_source, a.author, a.title, a.text, a.raw_text,
+            a.raw, a.raw_format, a.origin, a.date, a.date_source, a.date_confidence, a.lang,
+            version, supersedes, json.dumps(a.metadata, ensure_ascii=False, default=str),
+            json.dumps([e.as_dict() for e in a.edits], ensure_ascii=False),
+            a.ingested_at or now)
+
+
+def _to_article(r: sqlite3.Row) -> Article:
+    return Article(
+        id=r["id"], text=r["text"], raw_text=r["raw_text"], origin=r["origin"], raw=r["raw"],
+        raw_format=r["raw_format"], title=r["title"], url=r["url"], outlet=r["outlet"],
+        credited_source=r["credited_source"], author=r["author"], date=r["date"],
+        date_source=r["date_source"], date_confidence=r["date_confidence"], lang=r["lang"],
+        version=r["version"], supersedes=r["supersedes"], metadata=json.loads(r["metadata"]),
+        edits=tuple(Edit(**e) for e in json.loads(r["edits"])), ingested_at=r["ingested_at"])
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    statements, current = [], []
+    for line in sql.strip().splitlines():
+        current.append(line)
+        text = "\n".join(current).strip()
+        if text.endswith(";") and sqlite3.complete_statement(text):
+            statements.append(text)
+            current = []
+    if "\n".join(current).strip():
+        statements.append("\n".join(current))
+    return statements

@@ -1,0 +1,43 @@
+"""Stable JSON shapes of articles and stories, shared by the CLI's --json and the web API.
+
+Keys only get added, never renamed or removed, so scripts can rely on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .records import Article, Story
+
+
+def article_summary(a: Article, story_id: str | None = None) -> dict[str, Any]:
+    return {
+        "id": a.id, "title": a.title, "outlet": a.outlet, "credited_source": a.credited_source,
+        "url": a.url, "date": a.date, "date_source": a.date_source,
+        "date_confidence": a.date_confidence, "lang": a.lang, "author": a.author,
+        "version": a.version, "origin": a.origin, "story": story_id, "chars": len(a.text),
+    }
+
+
+def article_full(a: Article, story_id: str | None = None) -> dict[str, Any]:
+    out = article_summary(a, story_id)
+    out.update({
+        "supersedes": a.supersedes, "ingested_at": a.ingested_at, "text": a.text,
+        "raw_text": a.raw_text, "raw_format": a.raw_format, "metadata": a.metadata,
+        "edits": [e.as_dict() for e in a.edits],
+    })
+    return out
+
+
+def story_summary(s: Story) -> dict[str, Any]:
+    return {
+        "id": s.id, "title": s.title, "size": s.size, "outlets": list(s.outlets),
+        "independent_sources": s.independent_sources, "first_date": s.first_date,
+        "last_date": s.last_date,
+    }
+
+
+def story_full(s: Story, articles: list[Article], lineage: dict[str, str | None]) -> dict[str, Any]:
+    out = story_summary(s)
+    out["articles"] = [dict(article_summary(a, s.id), lineage=lineage.get(a.id)) for a in articles]
+    return out

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parallax.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return str(tmp_path / "test.db")
+
+
+@pytest.fixture
+def settings(db) -> Settings:
+    # No politeness delays against our own test server.
+    return Settings(db=db, per_host_delay=0.0, fetch_backoff=0.01, fetch_timeout=5.0)
+
+
+@pytest.fixture
+def cli(db, monkeypatch):
+    """Run ``parallax`` in-process against a fresh SQLite file; returns (exit_code, stdout, stderr)."""
+    from parallax.cli import app
+
+    monkeypatch.setenv("PARALLAX_PER_HOST_DELAY", "0")
+    monkeypatch.setenv("PARALLAX_FETCH_BACKOFF", "0.01")
+    monkeypatch.delenv("PARALLAX_DB", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        result = runner.invoke(app, ["--db", db, *args], input=input, catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
+
+
+class _Server:
+    def __init__(self):
+        self.routes: dict[str, tuple[int, str, bytes]] = {}
+        self.hits: dict[str, int] = {}
+        self.user_agents: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                server.user_agents.append(self.headers.get("User-Agent", ""))
+                route = server.routes.get(self.path)
+                if route is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                status, ctype, body = route
+                if callable(body):
+                    status, ctype, body = body(server.hits[self.path])
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def add(self, path: str, body, ctype: str = "text/html; charset=utf-8", status: int = 200):
+        if isinstance(body, str):
+            body = body.replace("{base}", self.base).encode("utf-8")
+        self.routes[path] = (status, ctype, body)
+        return self.base + path
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def http_server():
+    """A real HTTP server on 127.0.0.1 serving the fixture pages and feeds."""
+    server = _Server()
+    pages = FIXTURES / "pages"
+    server.add("/quake.html", (pages / "quake.html").read_text())
+    server.add("/murder.html", (pages / "murder.html").read_text())
+    server.add("/feed.rss", (pages / "feed.rss").read_text(), "application/rss+xml")
+    server.add("/feed.atom", (pages / "feed.atom").read_text(), "application/atom+xml")
+    yield server
+    server.stop()

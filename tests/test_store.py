@@ -1,0 +1,104 @@
+"""The SQLite store: WAL, migrations, FTS5 search, duplicates and versions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from parallax.errors import NotFoundError, StoreError
+from parallax.records import Article, article_id
+from parallax.store import Outcome, SQLiteStore, StoryAssignment, open_store
+from parallax.store.migrations import LATEST
+
+
+def make(text: str, url: str | None = None, title: str = "T", **kw) -> Article:
+    return Article(id=article_id(text, url), text=text, raw_text=text, origin="t", url=url,
+                   title=title, **kw)
+
+
+def test_wal_schema_version_and_reopen(db):
+    with SQLiteStore(db) as s:
+        assert s.schema_version == LATEST
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        s.add_article(make("one"))
+    with SQLiteStore(db) as s:  # migrations are not re-run
+        assert s.count_articles() == 1
+
+
+def test_refuses_newer_schema_and_garbage_files(tmp_path):
+    newer = tmp_path / "newer.db"
+    c = sqlite3.connect(newer)
+    c.execute(f"PRAGMA user_version={LATEST + 1}")
+    c.close()
+    with pytest.raises(StoreError, match="newer than this Parallax"):
+        SQLiteStore(newer)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open the database"):
+        SQLiteStore(junk)
+
+
+def test_duplicates_and_versions(db):
+    with SQLiteStore(db) as s:
+        first = s.add_article(make("Text v1", url="https://e.x/a"))
+        assert first.outcome == Outcome.STORED
+        assert s.add_article(make("Text v1", url="https://e.x/a")).outcome == Outcome.DUPLICATE
+        second = s.add_article(make("Text v2 changed", url="https://e.x/a"))
+        assert second.outcome == Outcome.NEW_VERSION and second.previous_id == first.article_id
+        assert s.count_articles() == 1 and s.count_articles(latest_only=False) == 2
+        latest = s.get_article(second.article_id)
+        assert (latest.version, latest.supersedes) == (2, first.article_id)
+        assert [a.id for a in s.iter_articles()] == [second.article_id]
+
+
+def test_same_text_from_two_outlets_are_two_articles(db):
+    with SQLiteStore(db) as s:
+        s.add_article(make("Wire copy", outlet="A"))
+        s.add_article(make("Wire copy", url="https://b.example/x"))
+        assert s.count_articles() == 2
+
+
+def test_full_text_search(db):
+    with SQLiteStore(db) as s:
+        s.add_article(make("A strong earthquake struck Aceh.", title="Quake"))
+        s.add_article(make("A man was charged with murder in Millom.", title="Murder"))
+        assert [a.title for a in s.search_articles("earthquake")] == ["Quake"]
+        assert [a.title for a in s.search_articles("Millom murder")] == ["Murder"]
+        assert s.search_articles('"unbalanced') == []  # user quotes are escaped, not an error
+
+
+def test_prefix_lookup_and_not_found(db):
+    with SQLiteStore(db) as s:
+        a = make("only one")
+        s.add_article(a)
+        assert s.get_article(a.id[:6]).id == a.id
+        with pytest.raises(NotFoundError):
+            s.get_article("zzzz")
+
+
+def test_story_assignments_and_summaries(db):
+    with SQLiteStore(db) as s:
+        a = make("alpha", outlet="Outlet A", date="2023-03-01")
+        b = make("beta", outlet="Outlet B", date="2023-03-02")
+        c = make("gamma", credited_source="EFE", date="2023-03-05")
+        for x in (a, b, c):
+            s.add_article(x)
+        s.save_assignments([StoryAssignment(a.id, "s1", "g1"), StoryAssignment(b.id, "s1", "g1", False),
+                            StoryAssignment(c.id, "s1", "g2")], {"s1": "Story one"})
+        (story,) = s.list_stories()
+        assert story.size == 3 and story.independent_sources == 2
+        assert story.outlets == ("EFE", "Outlet A", "Outlet B")
+        assert (story.first_date, story.last_date) == ("2023-03-01", "2023-03-05")
+        s.save_assignments([StoryAssignment(a.id, "s2")], {"s2": "Two"}, replace_all=True)
+        assert [st.id for st in s.list_stories()] == ["s2"]
+
+
+def test_open_store_by_name(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'x.db'}")
+    assert isinstance(store, SQLiteStore)
+    store.close()
+    from parallax.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no store for 'mongodb'"):
+        open_store("mongodb://localhost/x")
