@@ -6,7 +6,7 @@ reported, so an interruption loses nothing that was reported as stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .clean import clean_text
@@ -32,10 +32,11 @@ class IngestReport:
         return bool(self.problems) or self.interrupted
 
 
-def build_article(raw: RawArticle, settings: Settings) -> Article:
+def build_article(raw: RawArticle, settings: Settings, lexicon: Container[str] = ()) -> Article:
     """Clean a RawArticle into the Article that is stored; metadata recovered by cleaning fills
-    only what the reader did not find."""
-    cleaned = clean_text(raw.text, title=raw.title, disabled=settings.clean_disabled)
+    only what the reader did not find. ``lexicon``: words of the stored corpus."""
+    cleaned = clean_text(raw.text, title=raw.title, disabled=settings.clean_disabled,
+                         lexicon=lexicon)
     meta = dict(raw.metadata)
     recovered = dict(cleaned.metadata)
     credited = raw.credited_source or recovered.pop("credited_source", None)
@@ -59,6 +60,7 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
     report = IngestReport()
     own = ingestor is None
     ingestor = ingestor or Ingestor(settings, field_map=field_map)
+    lexicon = store.vocabulary()
     try:
         for item in ingestor.sources(inputs):
             if isinstance(item, Problem):
@@ -71,7 +73,7 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
                     report.problems.append(read)
                     notify("problem", read)
                     continue
-                article = build_article(read, settings)
+                article = build_article(read, settings, lexicon)
                 result = store.add_article(article)
                 {Outcome.STORED: report.stored, Outcome.DUPLICATE: report.duplicates,
                  Outcome.NEW_VERSION: report.new_versions}[result.outcome].append(result.article_id)

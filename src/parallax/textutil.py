@@ -16,7 +16,7 @@ PHOTO_CREDIT_RE = re.compile(
     rf"(?:\|\s*(?:{_AGENCY_ALT})(?:\s*/\s*[\w .]+)?\s*$)"  # "... Name | Reuters"
     rf"|(?:^|\s)(?:Photo|Foto|Image|Picture|Credit)s?\s*(?::|by\b)"  # "Photo: ...", "Photo by"
     rf"|©"
-    rf"|\((?:{_AGENCY_ALT})(?:\s+Photo)?(?:/[^)]*)?\)\s*$",  # "... (AP Photo/John Doe)"
+    rf"|\((?:{_AGENCY_ALT})(?:\s+Photo\b[^)]*|/[^)]+)\)\s*$",  # "... (AP Photo/John Doe)"
     re.IGNORECASE,
 )
 

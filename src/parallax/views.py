@@ -41,3 +41,12 @@ def story_full(s: Story, articles: list[Article], lineage: dict[str, str | None]
     out = story_summary(s)
     out["articles"] = [dict(article_summary(a, s.id), lineage=lineage.get(a.id)) for a in articles]
     return out
+
+
+def cleaning(a: Article) -> dict[str, Any]:
+    """What ``parallax clean`` shows: the cleaned text, recovered metadata and every edit."""
+    metadata = {k: v for k, v in (("title", a.title), ("credited_source", a.credited_source),
+                                  ("author", a.author), ("date", a.date)) if v}
+    metadata.update(a.metadata)
+    return {"origin": a.origin, "text": a.text, "metadata": metadata,
+            "edits": [e.as_dict() for e in a.edits], "raw_text": a.raw_text}

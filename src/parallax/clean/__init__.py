@@ -1,4 +1,5 @@
-"""Cleaning: small named rules in a fixed order; every change is kept as an Edit."""
+"""Cleaning: small named rules in a fixed order; every change is kept as an Edit whose offsets
+point into the raw text, so a reader can check everything Parallax changed."""
 
 from __future__ import annotations
 

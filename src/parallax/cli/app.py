@@ -197,6 +197,43 @@ def show(
 
 
 @app.command()
+def clean(
+    path: Annotated[str, typer.Argument(help="A file (or URL) to clean; nothing is stored.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show what the cleaner makes of a file: the cleaned text and every edit."""
+    from ..ingest import Ingestor
+    from ..pipeline import build_article
+    from ..records import Problem
+
+    try:
+        settings = state.settings()
+    except ParallaxError as exc:
+        raise fail(exc)
+    ingestor = Ingestor(settings)
+    results, problems = [], []
+    try:
+        for source in ingestor.sources([path]):
+            items = [source] if isinstance(source, Problem) else ingestor.read(source)
+            for item in items:
+                if isinstance(item, Problem):
+                    problems.append(item)
+                else:
+                    results.append(views.cleaning(build_article(item, settings)))
+    finally:
+        ingestor.close()
+    for p in problems:
+        err.print(f"skipped: {p}", markup=False, highlight=False)
+    if json_out:
+        print_json(results[0] if len(results) == 1 else results)
+    else:
+        for r in results:
+            render.cleaning(out, r)
+    if problems:
+        raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
 def cluster(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recluster every article from scratch.")] = False,
 ) -> None:

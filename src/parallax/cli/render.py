@@ -93,15 +93,33 @@ def article_detail(console: Console, a: dict) -> None:
     if a["edits"]:
         console.print()
         console.rule(f"{len(a['edits'])} edit(s) by the cleaner")
-        print_edits(console, a["edits"])
+        print_edits(console, a["edits"], a["raw_text"])
 
 
-def print_edits(console: Console, edits: list[dict]) -> None:
+def print_edits(console: Console, edits: list[dict], raw_text: str = "") -> None:
+    """One line per edit: where, which rule, and the change in its context in the raw text,
+    marked like wdiff: [-removed-] {+added+}."""
     for e in edits:
-        before = e["before"].replace("\n", "⏎")
-        after = e["after"].replace("\n", "⏎")
-        console.print(f"[dim]{e['start']}-{e['end']}[/] [cyan]{escape(e['rule'])}[/]: "
-                      f"[red]-{escape(_clip(before))}[/] [green]+{escape(_clip(after))}[/]")
+        before, after = e["before"], e["after"]
+        if len(before) <= 40 and raw_text:
+            left = raw_text[max(0, e["start"] - 25): e["start"]].rsplit("\n", 1)[-1]
+            right = raw_text[e["end"]: e["end"] + 25].split("\n", 1)[0]
+            change = escape(left)
+            if before:
+                change += f"[red]\\[-{escape(_show(before))}-][/]"
+            if after:
+                change += f"[green]{{+{escape(_show(after))}+}}[/]"
+            change += escape(right)
+        else:
+            change = f"[red]\\[-{escape(_clip(_show(before)))}-][/]"
+            if after:
+                change += f" [green]{{+{escape(_clip(_show(after)))}+}}[/]"
+        console.print(f"[dim]{e['start']:>6}-{e['end']:<6}[/] [cyan]{escape(e['rule']):<12}[/] {change}")
+
+
+def _show(text: str) -> str:
+    """Make invisible edits visible: newlines as ⏎, an inserted space as ␣."""
+    return text.replace("\n", "⏎") if text.strip() else text.replace(" ", "␣").replace("\n", "⏎")
 
 
 def _clip(text: str, width: int = 100) -> str:
@@ -139,3 +157,16 @@ def story_detail(console: Console, s: dict) -> None:
             console.print(f"  {a['id']}  {escape(a['date'] or '—')}  "
                           f"{escape(a['outlet'] or a['credited_source'] or a['origin'])}  "
                           f"{escape(a['title'] or '(untitled)')}")
+
+
+def cleaning(console: Console, r: dict) -> None:
+    console.rule(escape(r["metadata"].get("title") or r["origin"]))
+    console.print(r["text"], markup=False, highlight=False)
+    console.print()
+    meta = {k: v for k, v in r["metadata"].items() if k != "title"}
+    if meta:
+        console.rule("recovered metadata")
+        for key, value in meta.items():
+            console.print(f"[bold]{escape(key)}[/]: {escape(str(value))}")
+    console.rule(f"{len(r['edits'])} edit(s)")
+    print_edits(console, r["edits"], r["raw_text"])

@@ -7,7 +7,7 @@ default; another backend implements this class and nothing above it changes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -62,6 +62,10 @@ class Store(ABC):
     @abstractmethod
     def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
         """Full-text search over titles and texts, best match first."""
+
+    @abstractmethod
+    def vocabulary(self) -> Container[str]:
+        """Lower-cased words of the stored texts, for ``word in store.vocabulary()``."""
 
     # -- stories ------------------------------------------------------------------------------
     @abstractmethod

@@ -52,6 +52,9 @@ CREATE TABLE story_articles (
 );
 CREATE INDEX story_articles_story ON story_articles(story_id);
 """),
+    (2, "full-text vocabulary (corpus evidence for the cleaner)", """
+CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -122,6 +122,9 @@ class SQLiteStore(Store):
             "WHERE articles_fts MATCH ? AND a.latest=1 ORDER BY f.rank LIMIT ?", (match, limit))
         return [_to_article(r) for r in rows]
 
+    def vocabulary(self) -> "_Vocabulary":
+        return _Vocabulary(self.conn)
+
     # -- stories ---------------------------------------------------------------------------------
     def save_assignments(self, assignments: Sequence[StoryAssignment], titles: dict[str, str],
                          *, replace_all: bool = False) -> None:
@@ -191,6 +194,19 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self.conn.close()
+
+
+class _Vocabulary:
+    """``word in vocabulary``: is the word in any stored text (FTS5 vocabulary, lower-cased)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        return self.conn.execute("SELECT 1 FROM articles_vocab WHERE term=? LIMIT 1",
+                                 (word.lower(),)).fetchone() is not None
 
 
 def _prefix(value: str) -> str:

@@ -1,0 +1,185 @@
+"""The cleaning stage: rules, metadata recovery, glued words, audit trail, the seeds."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from parallax.clean import clean_text, rule_names
+from parallax.clean.glue import repair_string, split_point
+from parallax.errors import ConfigError
+from parallax.ingest.text import TextReader
+from parallax.pipeline import build_article
+from parallax.settings import Settings
+from parallax.views import cleaning
+
+from .conftest import SEEDS
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def seed(name: str):
+    path = next(SEEDS.glob(f"{name}*.txt"))
+    (raw,) = TextReader().read(path.read_text(), path.name)
+    return raw, build_article(raw, Settings())
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@pytest.mark.parametrize("name", ["000", "004"])
+def test_seed_matches_golden(name):
+    _raw, art = seed(name)
+    got = cleaning(art)
+    golden = GOLDEN / f"clean_{name}.json"
+    assert got == json.loads(golden.read_text()), f"regenerate with: parallax clean --json > {golden}"
+
+
+def test_seed_000_efe_and_glue():
+    raw, art = seed("000")
+    assert art.credited_source == "EFE" and art.metadata["wire"] == "EFE"
+    assert "Paul Whelan an incarcerated" in art.text
+    assert "nuclear weapons with a maximum" in art.text
+    assert not art.text.rstrip().endswith("EFE")
+    # Nothing else changes except whitespace: the text is the raw text minus the wire line.
+    assert squash(art.text) == squash(raw.text)[: -len("EFE")]
+
+
+def test_seed_004_caption_bio_source_glue():
+    raw, art = seed("004")
+    assert art.credited_source == "La Voz de Galicia"
+    assert art.author == "Amelia James"
+    assert art.metadata["author_bio"].startswith("I am Amelia James")
+    (caption,) = art.metadata["captions"]
+    assert caption["credit"] == "Olivier Douliery | Reuters"
+    assert caption["text"].endswith("during the G20 summit in New Delhi")
+    assert "I am Amelia James" not in art.text and "Douliery" not in art.text
+    assert "Source:" not in art.text
+    assert "Narendra Modi who intervened" in art.text
+    assert "Paul Whelan American imprisoned" in art.text
+    # Nothing else changes except whitespace: raw minus caption, headline, credit line and bio.
+    expected = raw.text
+    for e in sorted((e for e in art.edits if e.rule in ("caption", "title", "credits", "bio")),
+                    key=lambda e: -e.start):
+        expected = expected[: e.start] + expected[e.end:]
+    assert squash(art.text) == squash(expected)
+
+
+@pytest.mark.parametrize("name", ["000", "004"])
+def test_edit_offsets_point_into_the_raw_text(name):
+    raw, art = seed(name)
+    for e in art.edits:
+        if e.rule != "whitespace":
+            assert raw.text[e.start:e.end] == e.before
+
+
+@pytest.mark.parametrize("glued,fixed", [
+    ("Paul Whelanan incarcerated", "Paul Whelan an incarcerated"),
+    ("strategic nuclear weaponswith a maximum", "strategic nuclear weapons with a maximum"),
+    ("President Narendra Modiwho intervened", "President Narendra Modi who intervened"),
+    ("La Vozde Galicia", "La Voz de Galicia"),
+    ("release Paul WhelanAmerican imprisoned", "release Paul Whelan American imprisoned"),
+    ("Lavrov met Blinken. Later Lavrovsaid nothing", "Lavrov met Blinken. Later Lavrov said nothing"),
+    ("talks withRussia on Tuesday", "talks with Russia on Tuesday"),
+])
+def test_glued_words_are_repaired(glued, fixed):
+    assert repair_string(glued) == fixed
+
+
+@pytest.mark.parametrize("word", [
+    "weaponsmith", "Zelensky", "Netanyahu", "Jaishankar", "Tashkent", "Subrahmanyam", "Douliery",
+    "Segéi", "Victorovich", "Callanan", "Newsham", "McDonald", "DeSantis", "iPhone", "YouTube",
+    "PlayStation", "LinkedIn", "OpenAI", "ChatGPT", "JPMorgan", "MacBook", "LeBron", "eBay",
+    "Coca-Cola", "Rolls-Royce", "SpaceX", "BioNTech", "GoFundMe", "Medvedev", "Zakharova",
+])
+def test_correct_words_and_brands_are_never_split(word):
+    assert repair_string(f"The {word} case was discussed.") == f"The {word} case was discussed."
+
+
+def test_glue_never_touches_urls_handles_or_repeated_spellings():
+    text = "See www.weaponswith.com or @weaponswith. Kellyan said Kellyan would go."
+    assert repair_string(text) == text
+
+
+def test_rules_are_ordered_and_can_be_switched_off():
+    assert rule_names() == ["unicode", "boilerplate", "caption", "bio", "credits", "repeated",
+                            "title", "glued_words", "whitespace"]
+    raw, _ = seed("004")
+    kept = clean_text(raw.text, title=raw.title, disabled=["bio", "glued_words"])
+    assert "I am Amelia James" in kept.text and "Modiwho" in kept.text
+    assert "author_bio" not in kept.metadata
+    with pytest.raises(ConfigError, match="unknown cleaning rule"):
+        clean_text("x", disabled=["nope"])
+
+
+def test_disabling_rules_by_environment(monkeypatch):
+    monkeypatch.setenv("PARALLAX_CLEAN_DISABLED", "caption,credits")
+    s = Settings.load()
+    assert s.clean_disabled == ("caption", "credits")
+
+
+SCRAPED = """Home | World | Business | Sport | Culture
+By Jane Reporter
+Ministers meet in Delhi
+Foreign ministers met in New Delhi on Thursday and failed to agree on a joint statement.
+Advertisement
+The talks were overshadowed by the war in Ukraine, officials said.
+Read more: Blinken and Lavrov talk for ten minutes
+Share this article
+The talks were overshadowed by the war in Ukraine, officials said.
+The CafÃ© owner said the meeting was â€œtenseâ€\x9d.
+Subscribe to our newsletter for the latest news
+© 2023 Example Media. All rights reserved.
+Jane Reporter is a senior correspondent covering South Asia for Example Media.
+"""
+
+
+def test_scraped_page_rules():
+    r = clean_text(SCRAPED, title="Ministers meet in Delhi")
+    assert r.text == (
+        "Foreign ministers met in New Delhi on Thursday and failed to agree on a joint statement.\n"
+        "The talks were overshadowed by the war in Ukraine, officials said.\n"
+        "The Café owner said the meeting was “tense”.")
+    assert r.metadata["author"] == "Jane Reporter"
+    by_rule = {e.rule for e in r.edits}
+    assert {"boilerplate", "bio", "title", "credits", "repeated", "unicode"} <= by_rule
+
+
+@pytest.mark.parametrize("text,wire", [
+    ("Body sentence one.\nBody two.\n(AFP)", "AFP"),
+    ("Body sentence one.\nBody two ends here. (Reuters)", "Reuters"),
+    ("MOSCOW (Reuters) - Russia said on Monday it would talk.\nMore.", "Reuters"),
+    ("Body sentence one.\nBody two.\nEFE/AFP", "EFE/AFP"),
+    ("Body sentence one.\nBody two.\n-- The Associated Press", "AP"),
+])
+def test_wire_signatures(text, wire):
+    r = clean_text(text)
+    assert r.metadata["wire"] == wire and r.metadata["credited_source"] == wire
+
+
+def test_dateline_wire_keeps_text():
+    r = clean_text("MOSCOW (Reuters) - Russia said on Monday it would talk.\nMore.")
+    assert r.text.startswith("MOSCOW (Reuters) - Russia said")
+
+
+def test_body_sentences_that_look_like_furniture_stay():
+    body = ("Home prices rose 5% in March, the agency said.\n"
+            "Share prices fell sharply after the announcement on Tuesday.\n"
+            "Source: the ministry did not respond to questions about the figures sent on Friday evening by reporters.\n"
+            "Watch out for falling prices, the minister warned in a speech to parliament.\n")
+    assert clean_text(body).text == body.strip()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300),
+       st.one_of(st.none(), st.text(max_size=30)))
+@hsettings(max_examples=300, deadline=None)
+def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
+    r = clean_text(text, title=title)
+    assert isinstance(r.text, str)
+    for e in r.edits:
+        assert 0 <= e.start <= e.end <= len(text)
