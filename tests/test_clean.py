@@ -83,7 +83,8 @@ def test_edit_offsets_point_into_the_raw_text(name):
     ("strategic nuclear weaponswith a maximum", "strategic nuclear weapons with a maximum"),
     ("President Narendra Modiwho intervened", "President Narendra Modi who intervened"),
     ("La Vozde Galicia", "La Voz de Galicia"),
-    ("release Paul WhelanAmerican imprisoned", "release Paul Whelan American imprisoned"),
+    ("the American asked to release Paul WhelanAmerican imprisoned",
+     "the American asked to release Paul Whelan American imprisoned"),
     ("Lavrov met Blinken. Later Lavrovsaid nothing", "Lavrov met Blinken. Later Lavrov said nothing"),
     ("talks withRussia on Tuesday", "talks with Russia on Tuesday"),
 ])

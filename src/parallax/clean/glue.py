@@ -1,45 +1,83 @@
 """Glued-word repair: 'weaponswith' -> 'weapons with', 'Paul WhelanAmerican' -> 'Paul Whelan
-American'. Words get glued where a link used to be. A split is made only on strong evidence,
-because a wrong split is worse than a missed one:
+American', 'FBIsaid' -> 'FBI said'. Words get glued where a link used to be.
 
-* the glued token is not a word itself (unknown to wordfreq) and appears only once;
-* both halves are words, and one of them is a function word ('with', 'who', 'an', 'de') or a
-  name spelled the same way elsewhere in the article or the corpus; or, for CamelCase glue
-  ('WhelanAmerican'), both halves are common words or known names.
+A wrong split is worse than a missed one, so a split needs strong evidence from three places:
 
-Brand names (CamelCase, hyphenated) survive: wordfreq knows the common ones, prefixes like
-Mc/Mac/De/Le never split, a token seen twice is taken as spelled on purpose, and an
-all-capitals right half ('OpenAI') is never split off.
+* **the token itself** is not a word: wordfreq does not know it (or, for CamelCase and acronym
+  glue, knows it only as a rare hashtag-like form, 'thehouse' at zipf 1.2, far rarer than its
+  halves); it appears once in the article, and the corpus has not seen it spelled this way
+  (a rare name such as 'Hillis' is in the store's vocabulary once any article used it);
+* **both halves** are words: common in wordfreq, or names spelled this way elsewhere in the
+  article or the corpus; common English name endings ('son', 'man', 'berg') never split off;
+* **the context** agrees: a function word split off ('with', 'who', 'an', 'de') must be followed
+  by a word it can precede ('an' before a vowel, a preposition not before a comma).
+
+CamelCase brands survive: common ones are words in wordfreq, prefixes like Mc/Mac/De/Le never
+split, a one-letter lower-case head (iPhone, eBay) or an all-capitals tail (OpenAI) never splits,
+and two capitalised halves split only when one of them is a name used elsewhere in the article.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Container
 from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
 from .base import Change, Context
 
-# Closed-class words that follow a name or a noun (right half of a glue).
-FOLLOWERS = frozenset(
-    "with who an the and of in on at to for from by that which whom whose was were has had have "
-    "is are will would said says after before during into over than as but or not also".split())
-# Closed-class words that precede a noun or a name (left half of a glue).
+# Closed-class words that follow a name or a noun (the right half of a glue).
+PREPOSITIONS = frozenset("with in on at to for from by of into over after before during than "
+                         "about against under between".split())
+PAST_TENSE = frozenset("told said was were had did made took came went gave saw got left".split())
+CONJUNCTIONS = frozenset("and or but nor".split())
+VERBS = frozenset("is as was were are has had have will would said says did does may might can "
+                  "could should must".split())
+FOLLOWERS = PREPOSITIONS | CONJUNCTIONS | VERBS | frozenset(
+    "who which whom whose that an the also not now out down back away".split())
+# Closed-class words that precede a noun or a name (the left half of a glue).
 LEADERS = frozenset("the of and to in for with on at by from that his her their its our "
-                    "was were has had have said into over after before".split())
+                    "was were has had have said into over after before as".split())
+DETERMINERS = frozenset("the a an his her their its this these those our my your".split())
+# Short function words that glue to their neighbour: 'ofthe', 'todirect', 'aspike'.
+SMALL = frozenset("a an the of in on at to for with from by and or but is was are were be been "
+                  "has had have as so that his her their its this not how who what when into "
+                  "over after before than said says it he she they we you our my all both two "
+                  "last despite another just must does did can will would could should may "
+                  "might very later also then still even only never always three four five "
+                  "six other".split())
 # Particles of Romance-language names ('La Voz de Galicia'): judge the left half in its language.
-ROMANCE = frozenset("de del da do dos das y".split())
-ROMANCE_LANGS = ("es", "pt", "fr", "it")
-# Name prefixes of CamelCase names that are never glue: McDonald, DeSantis, LeBron, MacBook.
-NAME_PREFIXES = frozenset("Mc Mac De Di Da Du Le La Lo Van Von Del Della Des St Fitz".split())
+ROMANCE = frozenset("de del da do dos das".split())
+WORD_PREFIXES = frozenset("ultra under over out super anti non multi mid post pre counter cross "
+                          "self inter intra semi sub trans mega micro mini".split())
+PARTICLES = frozenset("de del da di du van von der le la mc mac bin al el my".split())  # myFaves
+ROMANCE_LANGS = ("en", "es", "pt", "fr", "it")
+# Name heads that make CamelCase names: McDonald, DeSantis, LeBron, MacBook, VanDyke.
+NAME_PREFIXES = frozenset("Mc Mac De Di Da Du Le La Lo Van Von Del Della Des St Fitz O".split())
+# English words that are also common surname or place-name endings: Walter|son, Gold|man.
+NAME_ENDINGS = frozenset("son sen man men berg burg stein ton town field wood land ford ville "
+                         "worth ley well more hill ham house smith wright dale stone shire "
+                         "mouth bridge port gate sky ski ing er ers ed es eyed".split())
 
-_TOKEN = re.compile(r"(?<![\w@#/\\.-])[^\W\d_]{4,}(?![\w@/-])(?!\.[^\W\d_])")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+TITLES = frozenset("President Senator Sen Rep Representative Speaker Leader Editor Minister "
+                   "Secretary Governor Gov Mayor Judge Justice Chief Director General Officer "
+                   "Coach Prime Minister Chairman Chairwoman Commissioner Sheriff Attorney Dr Mr "
+                   "Mrs Ms Prof Professor Captain Capt Lt Sgt King Queen Prince Pope".split())
+CALENDAR = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February "
+                     "March April May June July August September October November December".split())
 
-COMMON = 2.5  # zipf >= 2.5: a word seen about 3 times per 10 million words
-CONTENT = 3.0  # a content word on the right of a name must be commoner still
+KNOWN = 2.6  # a token this common in wordfreq is a word, never glue
+COMMON = 2.5  # a half this common (about 3 per 10 million words) counts as a word
+CONTENT = 3.0  # a content word split off a name must be commoner still
+FUNCTION_PAIR_MAX = 3.5  # 'ofthe' is in wordfreq at 3.3, as glue
+COMPOUND = 4.0  # two lower-case halves must both be this common (compounds are rarer)
+MARGIN = 2.0  # a half must be this much commoner than the glued form wordfreq knows
+
+_TOKEN = re.compile(r"(?<![\w@#/\\.&-])[^\W\d_]{4,}(?![\w@/&-])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})")
+_NEXT = re.compile(r"\s*([^\W\d_]+|\S)?")
+_PREV = re.compile(r"([^\W\d_]+)[ \t]+\Z")
 
 
 @lru_cache(maxsize=200_000)
@@ -47,97 +85,227 @@ def zipf(word: str, lang: str = "en") -> float:
     return zipf_frequency(word, lang)
 
 
-def split_point(token: str, names) -> int | None:
-    """Where to split ``token``, or None. ``names``: words seen spelled this way elsewhere."""
-    if zipf(token.lower()) > 0:
-        return None
-    bounds = [m.start() for m in _CAMEL.finditer(token)]
-    if bounds:
-        return _camel_split(token, bounds, names)
-    if not (token.islower() or (token[0].isupper() and token[1:].islower())):
+class Names:
+    """Capitalised words that stand alone in the article: a name spelled this way elsewhere in
+    the article is evidence for the half of a glued token."""
+
+    def __init__(self, text: str = ""):
+        words = re.findall(r"[^\W\d_]+", text)
+        self.article = Counter(w for w in words
+                               if w[0].isupper() and w.lower() not in FOLLOWERS | LEADERS)
+        self.lower = Counter(w.lower() for w in words)
+
+    def __contains__(self, word: str) -> bool:
+        return self.article.get(word, 0) > 0
+
+    def used(self, word: str) -> bool:
+        """The word, in any case, stands alone somewhere in the article."""
+        return self.lower.get(word.lower(), 0) > 0
+
+    def standalone(self, word: str, token: str) -> bool:
+        """Seen on its own elsewhere in the article (not only inside ``token``)."""
+        return self.article.get(word, 0) > (1 if word == token else 0)
+
+
+def evidence(word: str, names: Names) -> float:
+    """How sure we are that ``word`` is a word: its zipf, or 4 for a name seen elsewhere."""
+    z = zipf(word.lower())
+    return max(z, 4.0) if word[:1].isupper() and word in names else z
+
+
+def split_point(token: str, names: Names, next_word: str | None = None,
+                in_name: bool = False) -> int | None:
+    """Where to put a space in ``token``, or None. ``next_word``: the word after the token
+    (None at the end of the text; a punctuation mark before punctuation). ``in_name``: the
+    token stands between two capitalised words ('chief Rahimin Kacong', 'said Roberton
+    Williams'), so it is more likely a middle name or surname than glue."""
+    tz = zipf(token.lower())
+    if tz >= KNOWN and not _function_pair(token):
         return None
     best, best_score = None, 0.0
-    for i in range(3, len(token) - 1):
-        score = _score(token[:i], token[i:], names)
+    for i in range(1, len(token)):
+        left, right = token[:i], token[i:]
+        a, b = token[i - 1], token[i]
+        if a.islower() and b.islower():
+            score = _lower_boundary(token, left, right, names, next_word, tz)
+            if in_name and right in FOLLOWERS and token[0].isupper():
+                score = 0.0
+        elif a.islower() and b.isupper():
+            score = _camel_boundary(token, left, right, names, tz)
+        elif a.isupper() and b.isupper() and token[i + 1:i + 2].islower():
+            score = _acronym_boundary(left, right, names, next_word, tz, capital=True)
+        elif a.isupper() and b.islower() and left.isupper() and len(left) >= 2:
+            score = _acronym_boundary(left, right, names, next_word, tz, capital=False)
+        else:
+            score = 0.0
         if score > best_score:
             best, best_score = i, score
     return best
 
 
-def _evidence(word: str, names) -> float:
-    """How sure we are that ``word`` is a word: its zipf, or 4 for a known name."""
-    if word in names:
-        return 4.0
-    return zipf(word.lower())
+def _function_pair(token: str) -> bool:
+    low = token.lower()
+    return any(low[:i] in SMALL and low[i:] in DETERMINERS for i in range(1, len(low)))
 
 
-def _score(left: str, right: str, names) -> float:
-    if (right in FOLLOWERS or right in ROMANCE) and len(right) >= 2:
+def _article_fits(article: str, word: str) -> bool:
+    """'a' before a consonant, 'an' before a vowel (by spelling: good enough for a veto)."""
+    vowel = word[:1].lower() in "aeiou"
+    return vowel if article == "an" else not vowel if article == "a" else True
+
+
+def _follower_fits(right: str, next_word: str | None) -> bool:
+    """Would ``right`` (a function word) read naturally before ``next_word``?"""
+    if not next_word:
+        return False
+    if not next_word[0].isalnum():
+        # A function word before punctuation reads wrong ('Rocket to,', 'Mal or.'), except
+        # a verb of saying ('Ryan said.', 'said "...') or a verb before a quote ('was “betting').
+        if right in ("said", "says"):
+            return True
+        return right in VERBS and next_word in "\"“'‘"
+    nxt = next_word.lower()
+    if next_word[0].isdigit():
+        return right in PREPOSITIONS or right in DETERMINERS or right in VERBS
+    if right in ("a", "an"):
+        return _article_fits(right, nxt) and nxt not in SMALL
+    if right in ROMANCE:
+        return next_word[0].isupper()
+    if right in VERBS:
+        return nxt not in CONJUNCTIONS and (next_word[0].islower() or right in ("said", "says"))
+    if right in CONJUNCTIONS:
+        return nxt not in CONJUNCTIONS
+    if right == "to" and (nxt.endswith("ed") or nxt in PAST_TENSE):
+        return False  # 'Rian to told'
+    if right in PREPOSITIONS or right in DETERMINERS:
+        return nxt in DETERMINERS or nxt not in FOLLOWERS | LEADERS
+    return nxt not in CONJUNCTIONS and nxt not in PREPOSITIONS
+
+
+def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, tz: float) -> float:
+    ll = left.lower()
+    if ll in SMALL and (right in DETERMINERS or right in SMALL) and tz < FUNCTION_PAIR_MAX:
+        # 'ofthe', 'atthe', 'witha', 'Andso': wordfreq has seen such glue; never words.
+        if right in ("a", "an") and not token.islower():
+            return 0.0  # 'Ina', 'Isa', 'Ona' are names
+        if len(token) <= 4 and right not in DETERMINERS:
+            return 0.0  # 'Isis', 'Anas'
+        return 8.0 if _follower_fits(right, next_word) else 0.0
+    if right in FOLLOWERS or right in ROMANCE:
+        if len(left) < 3 or not _follower_fits(right, next_word):
+            return 0.0
+        if left[0].isupper() and not names.standalone(left, token) and (
+                right in ("is", "as") or (next_word[0].isupper() and right in PREPOSITIONS)):
+            # 'Hillis', 'Ramsis': names end in -is and -as; 'said Roberton Williams', 'chief
+            # Rahimin Kacong': a name ending in -on or -in before a surname.
+            return 0.0
         if right in ROMANCE:
-            lz = max([zipf(left.lower(), lang) for lang in ROMANCE_LANGS] + [_evidence(left, names)])
+            lz = max(zipf(ll, lang) for lang in ROMANCE_LANGS)
         else:
-            lz = _evidence(left, names)
-        return lz + zipf(right) if lz >= COMMON else 0.0
-    if left.lower() in LEADERS and len(right) >= 4:
-        rz = _evidence(right, names) if right[0].isupper() else zipf(right)
-        return zipf(left.lower()) + rz if rz >= CONTENT else 0.0
-    if left in names and left[0].isupper() and len(right) >= 3:
+            lz = evidence(left, names)
+        if lz < COMMON or min(lz, zipf(right)) - tz < MARGIN + 0.5:
+            return 0.0  # wordfreq knows the token about as well as its head: a word
+        return min(lz, zipf(right)) + 2.0
+    if ll in SMALL and right not in NAME_ENDINGS and len(right) >= 4 and _article_fits(ll, right):
+        # 'todirect', 'aspike', 'islucky'; wordfreq has seen some ('thenext'), so a known
+        # token splits only after a determiner and before a very common word (not 'Atwater').
         rz = zipf(right)
-        return 4.0 + rz if rz >= CONTENT else 0.0
+        if tz == 0 and rz >= CONTENT:
+            return min(zipf(ll), rz) + 2.0
+        if tz <= 2.0 and ll in DETERMINERS | {"all", "both", "another"} and rz >= 4.5:
+            return min(zipf(ll), rz) + 2.0
+        return 0.0
+    if tz > 0:
+        return 0.0  # wordfreq knows this compound: a word ('overstep', 'monthlong', 'Waitrose')
+    if right in ("a", "an") and token.islower():  # 'issueda statement'
+        lz = zipf(ll)
+        return min(lz, 5.0) + 2.0 if lz >= CONTENT and _follower_fits(right, next_word) else 0.0
+    if right in NAME_ENDINGS or right[:-1] in NAME_ENDINGS or len(right) < 3 or ll in WORD_PREFIXES:
+        return 0.0
+    if left[0].isupper():
+        # 'Lavrovsaid' (a name used alone elsewhere), 'Octoberinterview', 'Policebomb' (police
+        # mentioned elsewhere); never 'Oddfather' or 'Lawncrest': the head must be a word the
+        # article uses on its own.
+        lz, rz = evidence(left, names), zipf(right)
+        standalone = left in CALENDAR or names.standalone(left, token) or names.used(left)
+        if standalone and len(right) >= 4 and rz >= CONTENT and lz >= CONTENT:
+            return min(lz, rz) + 2.0
+        return 0.0
+    if token.islower() and len(left) >= 4 and len(right) >= 4:
+        # Two common lower-case words that wordfreq never saw together: 'currentlocation'.
+        lz, rz = zipf(left), zipf(right)
+        if lz >= COMPOUND and rz >= COMPOUND:
+            return min(lz, rz) + 1.0
     return 0.0
 
 
-def _camel_split(token: str, bounds: list[int], names) -> int | None:
-    if len(bounds) != 1:
-        return None
-    i = bounds[0]
-    left, right = token[:i], token[i:]
-    if len(left) < 2 or len(right) < 3 or left in NAME_PREFIXES or right.isupper():
-        return None
-    if left.lower() in LEADERS and len(left) >= 2:
-        return i if _evidence(right, names) >= COMMON else None
-    if _evidence(left, names) >= COMMON and _evidence(right, names) >= COMMON:
-        return i
-    return None
+def _camel_boundary(token: str, left: str, right: str, names: Names, tz: float) -> float:
+    if left in NAME_PREFIXES or len(right) < 2 or (len(left) < 2 and left != "a"):
+        return 0.0
+    if left[0].isupper() and left[1:].isupper():
+        return 0.0
+    if any(ch.isupper() for ch in right[1:]) and not right.isupper() and not (
+            right[:-1].isupper() and right[-1] == "s"):
+        return 0.0  # 'WikiLeaksDuring': judge the last boundary on its own; 'DVDs' is fine
+    rz = evidence(right, names) if not right.isupper() else max(
+        zipf(right.lower()), 4.0 if names.standalone(right, token) else 0.0)
+    if left.islower():  # 'theHouse', 'onMr', 'metBlinken', 'theGOP', 'aVietnam'
+        lz = zipf(left)
+        if left in PARTICLES or lz < CONTENT or lz - tz < MARGIN:
+            return 0.0  # 'deGrom', 'vanGogh'
+        if right.isupper() or len(right) < 3:  # an acronym needs evidence: 'watchOS' stays
+            return min(lz, rz) + 2.0 if rz >= COMMON and len(right) >= 2 else 0.0
+        return min(lz, max(rz, CONTENT)) + 1.5  # any capitalised word after a common one
+    if right.isupper():
+        return 0.0  # 'OpenAI', 'ChatGPT'
+    lz = evidence(left, names) if left[1:].islower() else zipf(left.lower())
+    if lz < COMMON or rz < COMMON or min(lz, rz) - tz < MARGIN:
+        return 0.0
+    # Two capitalised halves: a brand ('CloudPassage') unless one half is a name used alone
+    # or the head is a title ('SenatorBernie').
+    if left in TITLES or names.standalone(right, token) or names.standalone(left, token):
+        return min(lz, rz) + 2.0
+    return 0.0
 
 
-class Names:
-    """Names known to be spelled this way: capitalised words of the article, plus the corpus
-    lexicon (any container of lower-cased words, e.g. the store's full-text vocabulary)."""
-
-    def __init__(self, text: str, lexicon=()):
-        self.article = {w for w in re.findall(r"[^\W\d_]+", text) if w[0].isupper()}
-        self.lexicon = lexicon
-
-    def __contains__(self, word: str) -> bool:
-        return word in self.article or (word[:1].isupper() and word.lower() in self.lexicon)
-
-    def discard(self, word: str) -> None:
-        self.article.discard(word)
-
-    def add(self, word: str) -> None:
-        self.article.add(word)
+def _acronym_boundary(left: str, right: str, names: Names, next_word, tz: float, *,
+                      capital: bool) -> float:
+    """'FBIsaid' (acronym + word), 'CBSNews' (acronym + Word)."""
+    if len(left) < 2 or not left.isupper():
+        return 0.0
+    az = max(zipf(left.lower()), 4.0 if names.standalone(left, left + right) else 0.0)
+    if az < COMMON:
+        return 0.0
+    if right.lower() in FOLLOWERS and not capital:
+        ok = _follower_fits(right, next_word) and az - tz >= MARGIN
+        return min(az, zipf(right)) + 2.0 if ok else 0.0
+    if len(right) < 3 or right.lower() in NAME_ENDINGS:
+        return 0.0
+    rz = evidence(right, names) if capital else zipf(right)
+    return min(az, rz) + 2.0 if rz >= CONTENT and min(az, rz) - tz >= MARGIN else 0.0
 
 
 def repair_glue(text: str, ctx: Context) -> list[Change]:
-    counts = Counter(m.group() for m in _TOKEN.finditer(text))
+    tokens = list(_TOKEN.finditer(text))
+    counts = Counter(m.group() for m in tokens)
     names = None
     changes = []
-    for m in _TOKEN.finditer(text):
+    for m in tokens:
         token = m.group()
-        if counts[token] > 1 or zipf(token.lower()) > 0:
+        if counts[token] > 1 or token.lower() in ctx.lexicon:
             continue
         if names is None:
-            names = Names(text, ctx.lexicon)
-        names.discard(token)
-        at = split_point(token, names)
-        names.add(token)
+            names = Names(text)
+        nxt = _NEXT.match(text, m.end()).group(1)
+        prev = _PREV.search(text, max(0, m.start() - 40), m.start())
+        in_name = bool(prev and prev.group(1)[0].isupper() and nxt and nxt[0].isupper())
+        at = split_point(token, names, nxt, in_name)
         if at is not None:
             changes.append(Change(m.start() + at, m.start() + at, " "))
     return changes
 
 
-def repair_string(value: str, lexicon=()) -> str:
+def repair_string(value: str, lexicon: Container[str] = ()) -> str:
     """Glue repair on a short metadata value ('La Vozde Galicia' -> 'La Voz de Galicia')."""
     for change in sorted(repair_glue(value, Context(lexicon=lexicon)), reverse=True):
         value = value[: change.start] + change.replacement + value[change.end:]
