@@ -11,14 +11,14 @@ import typer
 from rich.console import Console
 
 from .. import __version__, views
-from ..errors import ConfigError, NotFoundError, ParallaxError, StoreError
+from ..errors import ConfigError, InputError, NotFoundError, ParallaxError, StoreError
 from ..settings import Settings
 from ..store import Store, open_store
 from . import render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Parallax: group news articles into stories and compare their sources.")
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -194,6 +194,44 @@ def show(
         print_json(data)
     else:
         render.story_detail(out, data)
+
+
+eval_app = typer.Typer(help="Measure Parallax against labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("clusters")
+def eval_clusters(
+    path: Annotated[str, typer.Argument(help="JSON Lines articles with a gold label per line.")],
+    gold: Annotated[str, typer.Option("--gold", help="The field holding the gold story.")] = "story",
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Score the batch mode instead of the online one.")] = False,
+    shuffle: Annotated[Optional[int], typer.Option("--shuffle", help="Arrive in a random order with this seed.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Cluster the articles in date order (file order when undated) and score against gold:
+    B-cubed, pairwise F1, ARI, V-measure, cluster counts and speed."""
+    import random
+
+    from ..eval.clusters import evaluate, load_labelled
+
+    try:
+        settings = state.settings()
+        order = None
+        if shuffle is not None:
+            order = list(range(len(load_labelled(path, gold)[0])))
+            random.Random(shuffle).shuffle(order)
+        result = evaluate(path, gold, settings=settings, order=order, rebuild=rebuild)
+    except ParallaxError as exc:
+        raise fail(exc)
+    except OSError as exc:
+        raise fail(InputError(path, f"cannot read: {exc.strerror or exc}", code="E102"))
+    keys = ("b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "ari", "v_measure",
+            "clusters_gold", "clusters_pred", "docs", "docs_per_second")
+    data = {k: result[k] for k in keys}
+    if json_out:
+        print_json(data)
+    else:
+        render.metrics(out, data, title=f"{path} ({'batch' if rebuild else 'online'})")
 
 
 @app.command()

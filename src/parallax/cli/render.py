@@ -65,11 +65,11 @@ def ingest_summary(console: Console, report) -> None:
 
 def articles_table(console: Console, rows: list[dict], total: int) -> None:
     table = Table(title=f"{len(rows)} of {total} articles", title_justify="left")
-    table.add_column("id", no_wrap=True)
-    table.add_column("date", no_wrap=True)
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("outlet", max_width=24, overflow="ellipsis", no_wrap=True)
     table.add_column("credited", max_width=20, overflow="ellipsis", no_wrap=True)
-    table.add_column("title", ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", max_width=60, overflow="ellipsis", no_wrap=True)
     for r in rows:
         date = r["date"] or "—"
         if r["date"] and r["date_source"]:
@@ -128,12 +128,12 @@ def _clip(text: str, width: int = 100) -> str:
 
 def stories_table(console: Console, rows: list[dict]) -> None:
     table = Table(title=f"{len(rows)} stories", title_justify="left")
-    table.add_column("id", no_wrap=True)
-    table.add_column("size", justify="right")
-    table.add_column("sources", justify="right")
-    table.add_column("dates", no_wrap=True)
-    table.add_column("outlets", max_width=30, overflow="ellipsis", no_wrap=True)
-    table.add_column("title", ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column("id", no_wrap=True, min_width=12)
+    table.add_column("size", justify="right", no_wrap=True, min_width=4)
+    table.add_column("sources", justify="right", no_wrap=True, min_width=7)
+    table.add_column("dates", no_wrap=True, min_width=10, max_width=23)
+    table.add_column("outlets", max_width=20, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", max_width=40, overflow="ellipsis", no_wrap=True)
     for r in rows:
         dates = r["first_date"] or "—"
         if r["last_date"] and r["last_date"] != r["first_date"]:
@@ -170,3 +170,12 @@ def cleaning(console: Console, r: dict) -> None:
             console.print(f"[bold]{escape(key)}[/]: {escape(str(value))}")
     console.rule(f"{len(r['edits'])} edit(s)")
     print_edits(console, r["edits"], r["raw_text"])
+
+
+def metrics(console: Console, data: dict, title: str) -> None:
+    table = Table(title=escape(title), title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in data.items():
+        table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    console.print(table)

@@ -1,12 +1,17 @@
-"""Content features for story clustering: content words with light stemming."""
+"""Features for story clustering: content words (lightly stemmed), named-entity-like terms,
+and incremental TF-IDF weighting (document frequencies grow as articles arrive)."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
+# A capitalised word, or a run of them ('New Bedford', 'Wladimir Klitschko').
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*[a-zA-Z](?:\s+(?:of\s+|de\s+|van\s+)?[A-Z][\w'’.-]*[a-zA-Z])*")
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -19,6 +24,11 @@ why will with would you your yours yourself yourselves said says say told accord
 one two three new last first year years time times week day days may might must shall us mr mrs
 ms also like get got make made many much well back even still way since per via however another
 """.split())
+# Capitalised words that are not names when they start a sentence or a headline.
+NOT_NAMES = (STOPWORDS - {"new", "one", "first", "last", "way", "well"}) | frozenset("""monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december
+but and the a an in on at for with from by after before when while as it he she they we this
+that there here what who why how its his her their our""".split())
 
 
 def stem(word: str) -> str:
@@ -43,15 +53,77 @@ def terms(text: str) -> Counter[str]:
     return counts
 
 
-def tfidf(counts: Counter[str], df: Counter[str], n_docs: int) -> dict[str, float]:
-    """Log-scaled TF times smoothed IDF, L2-normalised."""
-    vec = {t: (1.0 + math.log(c)) * math.log((1 + n_docs) / (1 + df.get(t, 0))) + 0.0
-           for t, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items() if v > 0}
+def names(text: str) -> Counter[str]:
+    """Name-like terms: runs of capitalised words, lower-cased ('new_bedford'), without
+    leading function words ('The Hague' -> 'hague'). A cheap stand-in for named entities."""
+    counts: Counter[str] = Counter()
+    for m in _NAME.finditer(text):
+        words = [w.strip(".'’").lower() for w in m.group().split()]
+        while words and words[0] in NOT_NAMES:
+            words.pop(0)
+        if not words or (len(words) == 1 and len(words[0]) < 3):
+            continue
+        counts["_".join(words)] += 1
+        if len(words) > 1:  # 'Wladimir Klitschko' also counts for 'Klitschko' alone
+            counts[words[-1]] += 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What the clusterer sees of an article."""
+
+    id: str
+    text: str
+    date: str | None = None
+    entities: tuple[str, ...] | None = None  # canonical entities when the article was analysed
+
+    @property
+    def day(self) -> date | None:
+        if not self.date:
+            return None
+        try:
+            return date.fromisoformat(self.date[:10])
+        except ValueError:
+            return None
+
+
+class Vocabulary:
+    """Document frequencies that grow as articles arrive; weighs term counts into TF-IDF."""
+
+    def __init__(self) -> None:
+        self.df: Counter[str] = Counter()
+        self.n_docs = 0
+
+    def add(self, counts: Counter[str]) -> None:
+        self.n_docs += 1
+        self.df.update(counts.keys())
+
+    def weigh(self, counts: Counter[str], keep: int) -> dict[str, float]:
+        """Sublinear TF times smoothed IDF, the ``keep`` heaviest terms, L2-normalised."""
+        n = self.n_docs
+        vec = {t: (1.0 + math.log(c)) * (math.log((1 + n) / (1 + self.df.get(t, 0))) + 1.0)
+               for t, c in counts.items()}
+        if len(vec) > keep:
+            vec = dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
+    get = b.get
+    return sum(v * get(t, 0.0) for t, v in a.items())
+
+
+def add_into(target: dict[str, float], vec: dict[str, float], weight: float = 1.0) -> None:
+    for t, v in vec.items():
+        target[t] = target.get(t, 0.0) + weight * v
+
+
+def normalized(vec: dict[str, float], keep: int) -> dict[str, float]:
+    if len(vec) > keep:
+        vec = dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}

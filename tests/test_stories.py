@@ -1,0 +1,139 @@
+"""Stories: lineage of copies, online clustering, evaluation harness, the seeds and the demo."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pytest
+
+from parallax.eval.metrics import bcubed, pairwise
+from parallax.pipeline import ingest, update_stories
+from parallax.records import Article, article_id
+from parallax.stories import cluster_docs
+from parallax.stories.features import Doc, names
+from parallax.stories.lineage import Lineage, choose_origin
+from parallax.store import SQLiteStore
+
+from .conftest import EXAMPLES, SEEDS
+
+WIRE = ("Rescue teams searched through the rubble of collapsed houses in the Bener Meriah district "
+        "on Wednesday after a magnitude 6.1 earthquake struck Aceh province, killing at least "
+        "twenty people and injuring more than two hundred others, officials said. The quake "
+        "damaged mosques, schools and roads, and thousands of residents spent the night in tents.")
+
+
+def art(text, outlet=None, date=None, credited=None):
+    return Article(id=article_id(text, None, outlet), text=text, raw_text=text, origin="t",
+                   outlet=outlet, date=date, credited_source=credited)
+
+
+def test_lineage_groups_copies_and_picks_the_origin():
+    lineage = Lineage(0.5)
+    a = art(WIRE, outlet="Daily A", date="2013-07-03", credited="AP")
+    b = art(WIRE.replace("on Wednesday", "on Wednesday morning"), outlet="AP", date="2013-07-03")
+    c = art("Parliament passed the budget after a long night of debate, the speaker said.",
+            outlet="Daily A", date="2013-07-03")
+    for x in (a, b, c):
+        lineage.add(x)
+    assert lineage.group_of(a.id) is lineage.group_of(b.id)
+    assert lineage.group_of(c.id) is not lineage.group_of(a.id)
+    group = lineage.group_of(a.id)
+    assert group.origin == b.id  # same day: the outlet the copies credit is the origin
+    assert group.credit == "AP"
+
+
+def test_origin_is_earliest_then_fullest():
+    early = art(WIRE, outlet="X", date="2013-07-02")
+    late = art(WIRE + " More.", outlet="Y", date="2013-07-03")
+    assert choose_origin([late, early]) == early.id
+    short = art(WIRE[:200], outlet="X")
+    full = art(WIRE, outlet="Y")
+    assert choose_origin([short, full]) == full.id
+
+
+def test_seeds_form_one_story_with_two_independent_sources(db, settings):
+    with SQLiteStore(db) as store:
+        ingest([str(SEEDS)], store, settings)
+        update_stories(store, settings)
+        (story,) = store.list_stories()
+    assert story.size == 2 and story.independent_sources == 2
+    assert set(story.outlets) == {"EFE", "La Voz de Galicia"}
+
+
+def test_syndicated_copies_count_as_one_source(tmp_path, db, settings):
+    d = tmp_path / "wire"
+    d.mkdir()
+    (d / "a.json").write_text(json.dumps({"title": "Quake kills 20 in Aceh", "text": WIRE,
+                                          "source": "Daily A", "date": "2013-07-03"}))
+    (d / "b.json").write_text(json.dumps({"title": "Aceh quake toll rises", "source": "Paper B",
+                                          "text": WIRE.replace("twenty", "20"), "date": "2013-07-03"}))
+    with SQLiteStore(db) as store:
+        ingest([str(d)], store, settings)
+        update_stories(store, settings)
+        (story,) = store.list_stories()
+    assert story.size == 2 and story.independent_sources == 1
+
+
+def test_demo_twin_events_are_separate_stories(db, settings):
+    gold = {}
+    for line in (EXAMPLES / "ecbplus" / "excerpt.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        gold[row["title"] or row["text"][:40]] = row["story"]
+    with SQLiteStore(db) as store:
+        ingest([str(EXAMPLES)], store, settings)
+        update_stories(store, settings)
+        stories = store.list_stories()
+        members = defaultdict(set)
+        for s in stories:
+            for aid in s.article_ids:
+                a = store.get_article(aid)
+                key = a.title or a.raw_text[:40]
+                if key in gold:
+                    members[s.id].add(gold[key])
+    assert members and all(len(g) == 1 for g in members.values())  # no story mixes two events
+
+
+def test_same_input_same_stories_and_stable_ids():
+    docs = [Doc(f"d{i}", text, None) for i, text in enumerate([
+        "Earthquake hits Aceh province in Indonesia, killing five.",
+        "Parliament passes the budget after a long debate in Canberra.",
+        "Aceh earthquake: rescuers search rubble as Indonesia counts dead.",
+        "Budget passes in Canberra parliament after long debate.",
+    ])]
+    first = cluster_docs(docs)
+    assert first == cluster_docs(docs)
+    assert first["d0"] == first["d2"] and first["d1"] == first["d3"] and first["d0"] != first["d1"]
+    more = cluster_docs(docs + [Doc("d4", "More on the Aceh earthquake and the Indonesia dead.")])
+    assert all(more[k] == v for k, v in first.items())  # earlier ids survive new arrivals
+
+
+def test_names_feature():
+    got = names("Wladimir Klitschko stopped Tony Thompson in New Bedford. The Hague said no.")
+    assert {"wladimir_klitschko", "klitschko", "tony_thompson", "new_bedford", "hague"} <= set(got)
+
+
+def test_metrics_by_hand():
+    gold = ["a", "a", "b", "b"]
+    assert bcubed(gold, [1, 1, 2, 2]) == (1.0, 1.0, 1.0)
+    p, r, f = bcubed(gold, [1, 1, 1, 1])
+    assert (p, r) == (0.5, 1.0)
+    assert pairwise(gold, [1, 2, 3, 4])[1] == 0.0
+
+
+def test_eval_cli_json_keys(cli):
+    code, out, _ = cli("eval", "clusters", str(EXAMPLES / "ecbplus" / "excerpt.jsonl"), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"b3_precision", "b3_recall", "b3_f1", "pairwise_f1", "ari", "v_measure",
+                         "clusters_gold", "clusters_pred", "docs", "docs_per_second"}
+    assert data["docs"] == 16 and data["clusters_gold"] == 4
+    assert data["b3_precision"] == pytest.approx(1.0)  # twin events never merged
+
+
+def test_cluster_rebuild_command(cli):
+    cli("ingest", str(EXAMPLES))
+    code, _, err = cli("cluster", "--rebuild")
+    assert code == 0 and "stories" in err
+    code, out, _ = cli("stories", "--json")
+    assert sum(s["size"] for s in json.loads(out)) == 18
