@@ -43,13 +43,27 @@ def stem(word: str) -> str:
     return word
 
 
+_TERM_CACHE: dict[str, str | None] = {}
+
+
+def _term(word: str) -> str | None:
+    """The index term of a lower-cased word, or None for stop words (memoised)."""
+    got = _TERM_CACHE.get(word, "")
+    if got != "":
+        return got
+    clean = word.replace("’", "'").strip("'-")
+    term = None if len(clean) < 2 or clean in STOPWORDS else stem(clean)
+    if len(_TERM_CACHE) < 500_000:
+        _TERM_CACHE[word] = term
+    return term
+
+
 def terms(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().replace("’", "'").strip("'-")
-        if len(word) < 2 or word in STOPWORDS:
-            continue
-        counts[stem(word)] += 1
+    for word in _WORD.findall(text.lower()):
+        term = _term(word)
+        if term is not None:
+            counts[term] += 1
     return counts
 
 
@@ -111,10 +125,8 @@ class Vocabulary:
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
-    return sum(v * get(t, 0.0) for t, v in a.items())
+    """Dot product of two sparse vectors (cosine when both are unit length)."""
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def add_into(target: dict[str, float], vec: dict[str, float], weight: float = 1.0) -> None:

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date
 
-from .features import Doc, Vocabulary, add_into, cosine, names, normalized, terms
+from .features import Doc, Vocabulary, add_into, cosine, names, terms
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,15 @@ class ClusterParams:
     merge_threshold: float = 0.7  # two stories this similar become one
     keep_terms: int = 80  # terms kept per article vector
     keep_centroid: int = 200  # terms kept per story centroid
-    probe_terms: int = 12  # heaviest terms of an article used to find candidates
-    max_candidates: int = 30  # stories compared per article
+    probe_terms: int = 10  # heaviest terms of an article used to find candidates
+    max_candidates: int = 12  # stories compared per article (those sharing most index terms)
     max_postings: int = 64  # most recent stories kept per index term
+
+
+def doc_counts(doc: Doc) -> tuple[Counter[str], Counter[str]]:
+    """Content-word and name counts of one article: the part of clustering that needs no
+    shared state, so it can run in other processes."""
+    return terms(doc.text), Counter(doc.entities) if doc.entities else names(doc.text)
 
 
 def story_id_for(article_id: str) -> str:
@@ -38,32 +44,42 @@ def story_id_for(article_id: str) -> str:
     return "s" + hashlib.sha256(article_id.encode()).hexdigest()[:11]
 
 
-@dataclass
+@dataclass(eq=False)
 class Story:
+    """A story's running state: sums of its members' vectors (pruned to the heaviest terms)
+    and their norms, members and date range."""
+
     id: str
     seq: int  # creation order: the older story survives a merge
-    content_sum: dict[str, float] = field(default_factory=dict)
-    entity_sum: dict[str, float] = field(default_factory=dict)
+    content: dict[str, float] = field(default_factory=dict)
+    entities: dict[str, float] = field(default_factory=dict)
     members: list[str] = field(default_factory=list)
     first: date | None = None
     last: date | None = None
-    _content: dict[str, float] | None = None
-    _entities: dict[str, float] | None = None
+    _norms: tuple[float, float] | None = None
 
-    def centroids(self, p: ClusterParams) -> tuple[dict[str, float], dict[str, float]]:
-        if self._content is None:
-            self._content = normalized(self.content_sum, p.keep_centroid)
-            self._entities = normalized(self.entity_sum, p.keep_centroid)
-        return self._content, self._entities  # type: ignore[return-value]
+    def norms(self) -> tuple[float, float]:
+        if self._norms is None:
+            self._norms = (math.sqrt(sum(v * v for v in self.content.values())) or 1.0,
+                           math.sqrt(sum(v * v for v in self.entities.values())) or 1.0)
+        return self._norms
 
     def add(self, content: dict[str, float], entities: dict[str, float], day: date | None,
-            sign: float = 1.0) -> None:
-        add_into(self.content_sum, content, sign)
-        add_into(self.entity_sum, entities, sign)
-        self._content = self._entities = None
+            keep: int, sign: float = 1.0) -> None:
+        add_into(self.content, content, sign)
+        add_into(self.entities, entities, sign)
+        if len(self.content) > 2 * keep:
+            self.content = _top(self.content, keep)
+        if len(self.entities) > 2 * keep:
+            self.entities = _top(self.entities, keep)
+        self._norms = None
         if day and sign > 0:
             self.first = day if self.first is None or day < self.first else self.first
             self.last = day if self.last is None or day > self.last else self.last
+
+
+def _top(vec: dict[str, float], keep: int) -> dict[str, float]:
+    return dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
 
 
 @dataclass
@@ -74,8 +90,11 @@ class _Vectors:
 
 
 class OnlineClusterer:
-    def __init__(self, params: ClusterParams | None = None):
+    def __init__(self, params: ClusterParams | None = None, *, keep_vectors: bool = True):
+        """``keep_vectors``: remember each article's vectors (needed by :meth:`refine`; a
+        long-running stream can switch it off to keep memory flat)."""
         self.p = params or ClusterParams()
+        self.keep_vectors = keep_vectors
         self.content_vocab = Vocabulary()
         self.entity_vocab = Vocabulary()
         self.stories: dict[str, Story] = {}
@@ -85,10 +104,11 @@ class OnlineClusterer:
         self._seq = 0
 
     # -- public ---------------------------------------------------------------------------------
-    def add(self, doc: Doc) -> str:
+    def add(self, doc: Doc, counts: tuple[Counter[str], Counter[str]] | None = None) -> str:
         """Assign one article; returns its story id (which may later be merged away: read
-        ``story_of`` for the current assignment)."""
-        vec = self._vectorize(doc)
+        ``story_of`` for the current assignment). ``counts``: the article's (terms, names)
+        when computed elsewhere (see :func:`doc_counts`, which parallelises)."""
+        vec = self._vectorize(doc, counts)
         candidates = self._candidates(vec)
         best, best_sim = None, self.p.threshold
         for story in candidates:
@@ -98,14 +118,21 @@ class OnlineClusterer:
         if best is None:
             best = self._new_story(doc.id)
         self._join(doc.id, vec, best)
-        self._maybe_merge(best, candidates)
+        size = len(best.members)
+        if size >= 2 and size & (size - 1) == 0:  # each time a story doubles, look for twins
+            self._maybe_merge(best, candidates)
         return self.story_of[doc.id]
 
     def similarity(self, vec: _Vectors, story: Story) -> float:
-        content, entities = story.centroids(self.p)
+        factor = self.time_factor(vec.day, story.first, story.last)
+        if factor < self.p.threshold:
+            return 0.0  # too far apart in time to reach the threshold whatever the words
+        cn, en = story.norms()
         w = self.p.entity_weight
-        sim = (1 - w) * cosine(vec.content, content) + w * cosine(vec.entities, entities)
-        return sim * self.time_factor(vec.day, story.first, story.last)
+        sim = (1 - w) * cosine(vec.content, story.content) / cn
+        if vec.entities:
+            sim += w * cosine(vec.entities, story.entities) / en
+        return sim * factor
 
     def time_factor(self, day: date | None, first: date | None, last: date | None) -> float:
         """> 1 when both are dated close together, 1 when a date is unknown, < 1 when far."""
@@ -127,7 +154,7 @@ class OnlineClusterer:
                 own = self.stories[self.story_of[aid]]
                 if len(own.members) == 1:
                     continue
-                own.add(vec.content, vec.entities, None, -1.0)  # leave-one-out
+                own.add(vec.content, vec.entities, None, self.p.keep_centroid, -1.0)  # leave one out
                 own_sim = self.similarity(vec, own)
                 best, best_sim = own, own_sim
                 for story in self._candidates(vec):
@@ -136,15 +163,14 @@ class OnlineClusterer:
                     sim = self.similarity(vec, story)
                     if sim > best_sim + 1e-9 and sim >= self.p.threshold:
                         best, best_sim = story, sim
-                own.add(vec.content, vec.entities, None, 1.0)
+                own.add(vec.content, vec.entities, None, self.p.keep_centroid, 1.0)
                 if best is not own:
                     self._move(aid, own, best)
                     changed += 1
             for sid in list(self.stories):
                 story = self.stories.get(sid)
                 if story is not None:
-                    vec = _Vectors(*story.centroids(self.p), story.last)
-                    self._maybe_merge(story, self._candidates(vec))
+                    self._maybe_merge(story, self._candidates(self._centroid(story)))
             moves += changed
             if not changed:
                 break
@@ -154,14 +180,14 @@ class OnlineClusterer:
         return dict(self.story_of)
 
     # -- internals ------------------------------------------------------------------------------
-    def _vectorize(self, doc: Doc) -> _Vectors:
-        content = terms(doc.text)
-        ents = Counter(doc.entities) if doc.entities else names(doc.text)
+    def _vectorize(self, doc: Doc, counts=None) -> _Vectors:
+        content, ents = counts if counts is not None else doc_counts(doc)
         self.content_vocab.add(content)
         self.entity_vocab.add(ents)
         vec = _Vectors(self.content_vocab.weigh(content, self.p.keep_terms),
                        self.entity_vocab.weigh(ents, self.p.keep_terms), doc.day)
-        self.vectors[doc.id] = vec
+        if self.keep_vectors:
+            self.vectors[doc.id] = vec
         return vec
 
     def _probe(self, vec: _Vectors) -> list[str]:
@@ -180,10 +206,10 @@ class OnlineClusterer:
         out = []
         for sid in ranked:
             story = self.stories.get(sid)
-            if story is not None and story not in out:
+            if story is not None:
                 out.append(story)
-            if len(out) >= self.p.max_candidates:
-                break
+                if len(out) >= self.p.max_candidates:
+                    break
         return out
 
     def _new_story(self, article_id: str) -> Story:
@@ -193,7 +219,7 @@ class OnlineClusterer:
         return story
 
     def _join(self, aid: str, vec: _Vectors, story: Story) -> None:
-        story.add(vec.content, vec.entities, vec.day)
+        story.add(vec.content, vec.entities, vec.day, self.p.keep_centroid)
         story.members.append(aid)
         self.story_of[aid] = story.id
         for key in self._probe(vec):
@@ -203,7 +229,7 @@ class OnlineClusterer:
 
     def _move(self, aid: str, src: Story, dst: Story) -> None:
         vec = self.vectors[aid]
-        src.add(vec.content, vec.entities, None, -1.0)
+        src.add(vec.content, vec.entities, None, self.p.keep_centroid, -1.0)
         src.members.remove(aid)
         self._recompute_dates(src)
         self._join(aid, vec, dst)
@@ -213,38 +239,38 @@ class OnlineClusterer:
         story.first = min(days) if days else None
         story.last = max(days) if days else None
 
+    def _centroid(self, story: Story) -> _Vectors:
+        cn, en = story.norms()
+        return _Vectors({t: v / cn for t, v in story.content.items()},
+                        {t: v / en for t, v in story.entities.items()}, None)
+
     def _maybe_merge(self, story: Story, candidates: list[Story]) -> None:
+        """Merge ``story`` with any candidate it has grown close to (the older id survives)."""
         if story.id not in self.stories:
             return
-        content, entities = story.centroids(self.p)
-        probe = _Vectors(content, entities, None)
+        probe = self._centroid(story)
         for other in candidates:
             if other is story or other.id not in self.stories:
                 continue
-            sim = self.similarity(probe, other) * self.time_factor(story.first, other.first, other.last)
+            sim = self.similarity(probe, other) * self.time_factor(story.first, other.first,
+                                                                   other.last)
             if sim >= self.p.merge_threshold:
                 keep, drop = (story, other) if story.seq < other.seq else (other, story)
                 self._absorb(keep, drop)
                 story = keep
-                content, entities = story.centroids(self.p)
-                probe = _Vectors(content, entities, None)
+                probe = self._centroid(story)
 
     def _absorb(self, keep: Story, drop: Story) -> None:
-        add_into(keep.content_sum, drop.content_sum)
-        add_into(keep.entity_sum, drop.entity_sum)
-        keep._content = keep._entities = None
+        add_into(keep.content, drop.content)
+        add_into(keep.entities, drop.entities)
+        keep.add({}, {}, drop.first, self.p.keep_centroid)
+        keep.add({}, {}, drop.last, self.p.keep_centroid)
         for aid in drop.members:
             self.story_of[aid] = keep.id
-            self._join_index(aid, keep)
         keep.members.extend(drop.members)
-        for day in (drop.first, drop.last):
-            if day:
-                keep.first = day if keep.first is None or day < keep.first else keep.first
-                keep.last = day if keep.last is None or day > keep.last else keep.last
         del self.stories[drop.id]
-
-    def _join_index(self, aid: str, story: Story) -> None:
-        for key in self._probe(self.vectors[aid]):
+        for key in self._probe(self._centroid(keep)):  # find the merged story by its terms
             postings = self.index[key]
-            if not postings or postings[-1] != story.id:
-                postings.append(story.id)
+            if not postings or postings[-1] != keep.id:
+                postings.append(keep.id)
+

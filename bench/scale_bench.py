@@ -1,0 +1,128 @@
+"""Scale benchmark for the clustering stage: a stream of up to 200,000 articles made by
+resampling real articles (ECB+, BASIL) with perturbed dates and light edits. Reports time per
+article and memory at 10k, 50k and 200k, beside scikit-learn agglomerative clustering on the
+sizes it can handle.
+
+    python bench/scale_bench.py [--sizes 10000,50000,200000] [--sklearn 2000,5000,10000]
+
+The stream: each real story gets several "incarnations" (the same kind of event recurring on
+another date, like the twin events of ECB+); each article is a real article of the story, dated
+within two days of one incarnation, with one sentence dropped and a few words swapped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import resource
+import sys
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpora import load  # noqa: E402
+from parallax.stories import OnlineClusterer, params_from  # noqa: E402
+from parallax.stories.online import doc_counts  # noqa: E402
+from parallax.stories.features import Doc  # noqa: E402
+
+
+def stream(n: int, seed: int = 7):
+    rng = random.Random(seed)
+    rows = load("ecbplus/articles.jsonl") + load("basil/articles.jsonl")
+    by_story = defaultdict(list)
+    for r in rows:
+        by_story[r["story"]].append(r)
+    stories = sorted(by_story)
+    start = date(2015, 1, 1)
+    incarnations = {s: [start + timedelta(days=rng.randrange(3650)) for _ in range(rng.randint(5, 60))]
+                    for s in stories}
+    for i in range(n):
+        s = rng.choice(stories)
+        base = rng.choice(by_story[s])
+        when = rng.choice(incarnations[s]) + timedelta(days=rng.randint(-2, 2))
+        sentences = base["text"].split(". ")
+        if len(sentences) > 3:
+            sentences.pop(rng.randrange(len(sentences)))
+        words = ". ".join(sentences).split()
+        for _ in range(3):
+            if len(words) > 4:
+                j = rng.randrange(len(words) - 1)
+                words[j], words[j + 1] = words[j + 1], words[j]
+        yield Doc(f"a{i}", f"{base.get('title') or ''}\n{' '.join(words)}", when.isoformat())
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_online(sizes: list[int], workers: int) -> list[dict]:
+    """Feature counting runs in ``workers`` processes, assignment in this one."""
+    clusterer = OnlineClusterer(params_from(None), keep_vectors=False)
+    results, marks = [], set(sizes)
+    window = 1000
+    pool = multiprocessing.Pool(workers) if workers > 1 else None
+    docs = stream(max(sizes))
+    counted = pool.imap(_counted, docs, chunksize=64) if pool else map(_counted, docs)
+    t_window = time.perf_counter()
+    t0 = time.perf_counter()
+    for i, (doc, counts) in enumerate(counted, start=1):
+        clusterer.add(doc, counts)
+        if i % window == 0:
+            now = time.perf_counter()
+            per = (now - t_window) / window
+            t_window = now
+            if i in marks:
+                results.append({"articles": i, "ms_per_article": per * 1000,
+                                "articles_per_second": 1 / per, "stories": len(clusterer.stories),
+                                "max_rss_mb": rss_mb(), "elapsed_s": now - t0})
+                print(json.dumps(results[-1]), flush=True)
+    return results
+
+
+def _counted(doc: Doc):
+    return doc, doc_counts(doc)
+
+
+def run_sklearn(sizes: list[int]) -> list[dict]:
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    out = []
+    for n in sizes:
+        docs = list(stream(n))
+        t0 = time.perf_counter()
+        X = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(d.text for d in docs)
+        D = 1 - (X @ X.T).toarray()
+        np.clip(D, 0, None, out=D)
+        AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                distance_threshold=0.8).fit(D)
+        el = time.perf_counter() - t0
+        out.append({"articles": n, "ms_per_article": 1000 * el / n, "seconds": el,
+                    "max_rss_mb": rss_mb()})
+        print(json.dumps({"sklearn": out[-1]}), flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,50000,200000")
+    ap.add_argument("--sklearn", default="2000,5000,10000")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--workers", type=int, default=2, help="processes counting features")
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    report = {"online": run_online(sizes, args.workers)}
+    if args.sklearn:
+        report["sklearn_average_link"] = run_sklearn([int(x) for x in args.sklearn.split(",")])
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
