@@ -7,7 +7,8 @@ sizes it can handle.
 
 The stream: each real story gets several "incarnations" (the same kind of event recurring on
 another date, like the twin events of ECB+); each article is a real article of the story, dated
-within two days of one incarnation, with one sentence dropped and a few words swapped.
+within two days of one incarnation, with one sentence dropped and a few words swapped. The
+stream arrives in date order over ten years, as news does.
 """
 
 from __future__ import annotations
@@ -32,26 +33,32 @@ from parallax.stories.features import Doc  # noqa: E402
 
 
 def stream(n: int, seed: int = 7):
+    """Yield ``n`` articles in date order. Only (date, base article, edit seed) triples are
+    held in memory; each text is made when it is yielded."""
     rng = random.Random(seed)
     rows = load("ecbplus/articles.jsonl") + load("basil/articles.jsonl")
     by_story = defaultdict(list)
-    for r in rows:
-        by_story[r["story"]].append(r)
+    for i, r in enumerate(rows):
+        by_story[r["story"]].append(i)
     stories = sorted(by_story)
     start = date(2015, 1, 1)
     incarnations = {s: [start + timedelta(days=rng.randrange(3650)) for _ in range(rng.randint(5, 60))]
                     for s in stories}
+    plan = []
     for i in range(n):
         s = rng.choice(stories)
-        base = rng.choice(by_story[s])
         when = rng.choice(incarnations[s]) + timedelta(days=rng.randint(-2, 2))
+        plan.append((when, i, rng.choice(by_story[s]), rng.randrange(1 << 30)))
+    plan.sort()  # news arrives in time order
+    for when, i, base_index, edit_seed in plan:
+        base, er = rows[base_index], random.Random(edit_seed)
         sentences = base["text"].split(". ")
         if len(sentences) > 3:
-            sentences.pop(rng.randrange(len(sentences)))
+            sentences.pop(er.randrange(len(sentences)))
         words = ". ".join(sentences).split()
         for _ in range(3):
             if len(words) > 4:
-                j = rng.randrange(len(words) - 1)
+                j = er.randrange(len(words) - 1)
                 words[j], words[j + 1] = words[j + 1], words[j]
         yield Doc(f"a{i}", f"{base.get('title') or ''}\n{' '.join(words)}", when.isoformat())
 

@@ -31,6 +31,10 @@ class ClusterParams:
     probe_terms: int = 10  # heaviest terms of an article used to find candidates
     max_candidates: int = 12  # stories compared per article (those sharing most index terms)
     max_postings: int = 64  # most recent stories kept per index term
+    # A dated story this many days older than the newest article is closed: its vectors are
+    # dropped (an article that far away cannot reach the threshold: the time factor is below
+    # 0.02), which keeps memory and time per article flat on an endless stream.
+    close_after_days: float = 150.0
 
 
 def doc_counts(doc: Doc) -> tuple[Counter[str], Counter[str]]:
@@ -102,6 +106,8 @@ class OnlineClusterer:
         self.vectors: dict[str, _Vectors] = {}
         self.index: dict[str, deque[str]] = defaultdict(lambda: deque(maxlen=self.p.max_postings))
         self._seq = 0
+        self.newest: date | None = None
+        self._since_close = 0
 
     # -- public ---------------------------------------------------------------------------------
     def add(self, doc: Doc, counts: tuple[Counter[str], Counter[str]] | None = None) -> str:
@@ -109,6 +115,11 @@ class OnlineClusterer:
         ``story_of`` for the current assignment). ``counts``: the article's (terms, names)
         when computed elsewhere (see :func:`doc_counts`, which parallelises)."""
         vec = self._vectorize(doc, counts)
+        if vec.day and (self.newest is None or vec.day > self.newest):
+            self.newest = vec.day
+        self._since_close += 1
+        if self._since_close >= 1000:
+            self._close_old_stories()
         candidates = self._candidates(vec)
         best, best_sim = None, self.p.threshold
         for story in candidates:
@@ -125,7 +136,7 @@ class OnlineClusterer:
 
     def similarity(self, vec: _Vectors, story: Story) -> float:
         factor = self.time_factor(vec.day, story.first, story.last)
-        if factor < self.p.threshold:
+        if factor < self.p.threshold or not story.content:
             return 0.0  # too far apart in time to reach the threshold whatever the words
         cn, en = story.norms()
         w = self.p.entity_weight
@@ -178,6 +189,15 @@ class OnlineClusterer:
 
     def assignments(self) -> dict[str, str]:
         return dict(self.story_of)
+
+    def _close_old_stories(self) -> None:
+        self._since_close = 0
+        if self.newest is None or self.keep_vectors:
+            return  # a batch run keeps everything: refine may still move articles
+        for story in self.stories.values():
+            if story.last and (self.newest - story.last).days > self.p.close_after_days \
+                    and story.content:
+                story.content, story.entities, story._norms = {}, {}, None
 
     # -- internals ------------------------------------------------------------------------------
     def _vectorize(self, doc: Doc, counts=None) -> _Vectors:
