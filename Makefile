@@ -25,7 +25,8 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/parallax --db $(DEMO_DB) ingest examples/
 	$(BIN)/parallax --db $(DEMO_DB) stories
-	$(BIN)/parallax --db $(DEMO_DB) show $$($(BIN)/parallax --db $(DEMO_DB) stories --json | $(BIN)/python -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
+	@echo "--- the seeds' story (Blinken and Lavrov at the G20):"
+	$(BIN)/parallax --db $(DEMO_DB) show $$($(BIN)/parallax --db $(DEMO_DB) articles --search Zakharova --json | $(BIN)/python -c "import json,sys; print(json.load(sys.stdin)[0]['story'])")
 	@echo
 	@echo "Stored in $(DEMO_DB). Try: $(BIN)/parallax --db $(DEMO_DB) articles"
 
