@@ -71,7 +71,7 @@ def run_online(sizes: list[int], workers: int) -> list[dict]:
     """Feature counting runs in ``workers`` processes, assignment in this one."""
     clusterer = OnlineClusterer(params_from(None), keep_vectors=False)
     results, marks = [], set(sizes)
-    window = 1000
+    window = 5000  # time per article is the mean over the last 5,000 before each mark
     pool = multiprocessing.Pool(workers) if workers > 1 else None
     docs = stream(max(sizes))
     counted = pool.imap(_counted, docs, chunksize=64) if pool else map(_counted, docs)

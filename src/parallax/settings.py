@@ -38,13 +38,16 @@ class Settings:
 
     # -- stories -------------------------------------------------------------------------
     # Chosen on ECB+ train+dev only (bench/tune_clusters.py); see docs/benchmarks.md.
-    story_threshold: float = 0.25  # an article joins a story at this similarity or more
-    story_entity_weight: float = 0.3  # weight of names against content words
+    story_threshold: float = 0.28  # an article joins a story at this similarity or more
+    story_entity_weight: float = 0.5  # weight of names against content words
     story_time_window_days: float = 7.0  # no time penalty within this distance
     story_time_scale_days: float = 30.0  # beyond the window the similarity decays this fast
-    story_time_bonus: float = 1.3  # both dated within the window: similarity times this
+    story_time_bonus: float = 1.6  # both dated within the window: similarity times this
     story_merge_threshold: float = 0.7  # two stories this similar are merged
     lineage_threshold: float = 0.5  # MinHash Jaccard (5-shingles) for copies of one report
+
+    # -- web ---------------------------------------------------------------------------
+    web_token: str = ""  # the JSON ingest endpoint is off unless this is set
 
     @classmethod
     def load(cls, config: str | os.PathLike[str] | None = None,

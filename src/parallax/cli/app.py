@@ -272,6 +272,26 @@ def clean(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the web UI and the JSON API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from ..web import create_app
+
+    try:
+        settings = state.settings()
+        state.store(settings).close()  # fail early, in one line, on a bad database
+    except ParallaxError as exc:
+        raise fail(exc)
+    if not state.quiet:
+        err.print(f"Parallax on http://{host}:{port}/  (database {settings.db})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def cluster(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recluster every article from scratch.")] = False,
 ) -> None:

@@ -20,11 +20,11 @@ from .features import Doc, Vocabulary, add_into, cosine, names, terms
 
 @dataclass(frozen=True)
 class ClusterParams:
-    threshold: float = 0.25  # join a story at this similarity or more
-    entity_weight: float = 0.3  # weight of names against content words
+    threshold: float = 0.28  # join a story at this similarity or more
+    entity_weight: float = 0.5  # weight of names against content words
     window_days: float = 7.0  # no time penalty within this distance
     time_scale_days: float = 30.0  # beyond the window the factor decays with this scale
-    time_bonus: float = 1.3  # both dated and inside the window: similarity multiplied by this
+    time_bonus: float = 1.6  # both dated and inside the window: similarity multiplied by this
     merge_threshold: float = 0.7  # two stories this similar become one
     keep_terms: int = 80  # terms kept per article vector
     keep_centroid: int = 200  # terms kept per story centroid

@@ -1,0 +1,67 @@
+"""The JSON API: same shapes as the CLI's --json, pagination, 4xx errors, headers, ingest."""
+
+from __future__ import annotations
+
+import httpx
+
+from ..test_cli import ARTICLE_KEYS, STORY_KEYS
+
+
+def test_stories_api_paginated(server):
+    r = httpx.get(server + "/api/stories", params={"per_page": 3, "sort": "size"})
+    data = r.json()
+    assert r.status_code == 200 and data["per_page"] == 3 and len(data["items"]) == 3
+    assert data["total"] >= 5
+    assert all(STORY_KEYS <= set(s) for s in data["items"])
+    sizes = [s["size"] for s in data["items"]]
+    assert sizes == sorted(sizes, reverse=True)
+    page2 = httpx.get(server + "/api/stories", params={"per_page": 3, "page": 2, "sort": "size"}).json()
+    assert {s["id"] for s in page2["items"]}.isdisjoint({s["id"] for s in data["items"]})
+
+
+def test_story_and_article_api(server):
+    story_id = httpx.get(server + "/api/search", params={"q": "Zakharova"}).json()["items"][0]["story"]
+    story = httpx.get(f"{server}/api/stories/{story_id}").json()
+    assert STORY_KEYS <= set(story) and story["independent_sources"] == 2
+    assert all(ARTICLE_KEYS <= set(a) for a in story["articles"])
+    art = httpx.get(f"{server}/api/articles/{story['articles'][0]['id']}").json()
+    assert {"text", "raw_text", "edits", "metadata"} <= set(art)
+
+
+def test_errors_are_clear_4xx(server):
+    r = httpx.get(server + "/api/stories/nothing")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "E204"
+    r = httpx.get(server + "/api/stories", params={"sort": "bogus"})
+    assert r.status_code == 422
+    r = httpx.get(server + "/api/search")
+    assert r.status_code == 422
+
+
+def test_security_headers_and_offline_docs(server):
+    r = httpx.get(server + "/")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp
+    docs = httpx.get(server + "/docs")
+    assert docs.status_code == 200 and "/api/stories" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert httpx.get(server + "/openapi.json").json()["info"]["title"] == "Parallax"
+
+
+def test_ingest_endpoint_requires_the_token(server):
+    body = {"title": "Token test", "text": "A short article sent over the API for the test."}
+    assert httpx.post(server + "/api/ingest", json=body).status_code == 401
+    bad = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+    ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 201 and ok.json()["outcome"] == "stored"
+
+
+def test_ingest_endpoint_off_without_token(web_db):
+    from fastapi.testclient import TestClient
+
+    from parallax.settings import Settings
+    from parallax.web import create_app
+
+    client = TestClient(create_app(Settings(db=web_db)))
+    r = client.post("/api/ingest", json={"text": "x"})
+    assert r.status_code == 403 and "off" in r.json()["error"]["message"]

@@ -1,0 +1,72 @@
+"""The web UI in a real Chromium: stories list, the seeds' story, an article, and an XSS
+fixture that must stay inert. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import shot
+
+
+def seeds_story_link(page):
+    return page.get_by_role("link", name=re.compile("At the G20 summit"))
+
+
+def test_stories_list(page, server):
+    page.goto(server + "/")
+    assert page.title() == "Stories · Parallax"
+    cards = page.locator(".story-card")
+    assert cards.count() >= 5
+    assert seeds_story_link(page).is_visible()
+    shot(page, "stories")
+
+
+def test_seeds_story_shows_both_outlets_and_links_to_sources(page, server):
+    page.goto(server + "/")
+    seeds_story_link(page).click()
+    page.wait_for_url(re.compile(r"/stories/s[0-9a-f]+$"))
+    assert page.locator(".badge", has_text="2 independent sources").is_visible()
+    outlets = page.locator(".source .outlet").all_inner_texts()
+    assert sorted(outlets) == ["EFE", "La Voz de Galicia"]
+    shot(page, "story")
+    page.locator(".source-article a", has_text="(untitled)").first.click()  # the EFE report
+    page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}$"))
+    assert page.get_by_text("Russian Foreign Affairs spokeswoman Maria Zakharova").first.is_visible()
+    assert page.locator(".diff ins").count() >= 2  # the glue repairs are visible
+    assert page.locator(".diff del", has_text="EFE").count() == 1  # the wire line removed
+    shot(page, "article")
+
+
+def test_search_and_filters(page, server):
+    page.goto(server + "/")
+    page.fill("#q", "earthquake")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=earthquake"))
+    titles = page.locator(".story-title").all_inner_texts()
+    assert titles and not any("G20" in t for t in titles)
+    page.goto(server + "/?outlet=EFE")
+    assert page.locator(".story-card").count() == 1
+
+
+def test_keyboard_reaches_the_stories(page, server):
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+
+
+def test_xss_fixture_is_inert(page, server):
+    page.goto(server + "/?q=Harmless")
+    link = page.locator(".story-title").first
+    assert "<script>" in link.inner_text()  # shown as text, not run
+    link.click()
+    page.wait_for_url(re.compile(r"/stories/"))
+    shot(page, "xss-story")
+    page.locator(".source-article a").first.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    page.wait_for_timeout(300)
+    shot(page, "xss-article")
+    assert page.dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("a[href^='javascript:']").count() == 0
+    assert page.locator("img[src='x']").count() == 0
+    assert "window.__xss=2" in page.content()  # the payload is shown as text
