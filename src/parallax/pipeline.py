@@ -44,12 +44,19 @@ def build_article(raw: RawArticle, settings: Settings, lexicon: Container[str] =
     recovered.pop("credited_source", None)
     recovered.pop("author", None)
     meta.update(recovered)
+    analysis = None
+    if settings.understand:
+        from .understand import analyze
+
+        analysis = analyze(cleaned.text, published=raw.date, lang=raw.lang,
+                           model=settings.spacy_model).as_dict()
     return Article(
         id=article_id(raw.text, raw.url, raw.outlet), text=cleaned.text, raw_text=raw.text,
         origin=raw.origin, raw=raw.raw or raw.text, raw_format=raw.raw_format, title=raw.title,
         url=raw.url, outlet=raw.outlet, credited_source=credited, author=author, date=raw.date,
-        date_source=raw.date_source, date_confidence=raw.date_confidence, lang=raw.lang,
-        metadata=meta, edits=cleaned.edits,
+        date_source=raw.date_source, date_confidence=raw.date_confidence,
+        lang=raw.lang or (analysis or {}).get("lang"), metadata=meta, edits=cleaned.edits,
+        analysis=analysis,
     )
 
 
@@ -75,6 +82,8 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
                     continue
                 article = build_article(read, settings, lexicon)
                 result = store.add_article(article)
+                if result.outcome != Outcome.DUPLICATE and article.analysis:
+                    link_entities(store, article)
                 {Outcome.STORED: report.stored, Outcome.DUPLICATE: report.duplicates,
                  Outcome.NEW_VERSION: report.new_versions}[result.outcome].append(result.article_id)
                 notify("result", (result, article))
@@ -84,6 +93,14 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
         if own:
             ingestor.close()
     return report
+
+
+def link_entities(store: Store, article: Article) -> None:
+    """Give the article's entities their canonical ids across the store."""
+    from .understand.linking import link_article
+    from .understand.records import Analysis
+
+    link_article(store, article.id, Analysis.from_dict(article.analysis).entities)
 
 
 def update_stories(store: Store, settings: Settings, *, rebuild: bool = False):

@@ -76,6 +76,7 @@ class Article:
     metadata: dict[str, Any] = field(default_factory=dict)
     edits: tuple[Edit, ...] = ()
     ingested_at: str | None = None
+    analysis: dict[str, Any] | None = None  # the understanding stage's output (JSON shape)
 
     @property
     def source_name(self) -> str:
@@ -127,3 +128,15 @@ def article_id(text: str, url: str | None = None, outlet: str | None = None) -> 
     """
     key = normalize_for_id(text) + "\x1f" + (url or outlet or "")
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalEntity:
+    """One real-world entity across articles, with every name it was seen under.
+    ``lookup``: (folded name, last word) pairs the store indexes to find it again."""
+
+    id: str
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    lookup: tuple[tuple[str, str], ...] = ()

@@ -36,6 +36,10 @@ class Settings:
     # -- cleaning ------------------------------------------------------------------------
     clean_disabled: tuple[str, ...] = ()  # names of cleaning rules to switch off
 
+    # -- understanding -------------------------------------------------------------------
+    understand: int = 1  # 1: analyse articles at ingest (entities, quotes, numbers, times); 0: skip
+    spacy_model: str = "en_core_web_sm"  # a spaCy pipeline name or path
+
     # -- stories -------------------------------------------------------------------------
     # Chosen on ECB+ train+dev only (bench/tune_clusters.py); see docs/benchmarks.md.
     story_threshold: float = 0.28  # an article joins a story at this similarity or more

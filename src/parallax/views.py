@@ -19,14 +19,37 @@ def article_summary(a: Article, story_id: str | None = None) -> dict[str, Any]:
     }
 
 
-def article_full(a: Article, story_id: str | None = None) -> dict[str, Any]:
+def article_full(a: Article, story_id: str | None = None,
+                 canonical: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``canonical``: local entity key -> CanonicalEntity (from ``store.article_entity_ids``)."""
     out = article_summary(a, story_id)
     out.update({
         "supersedes": a.supersedes, "ingested_at": a.ingested_at, "text": a.text,
         "raw_text": a.raw_text, "raw_format": a.raw_format, "metadata": a.metadata,
         "edits": [e.as_dict() for e in a.edits],
     })
+    out.update(analysis(a.analysis, canonical or {}))
     return out
+
+
+def analysis(data: dict[str, Any] | None, canonical: dict[str, Any]) -> dict[str, Any]:
+    """The understanding stage's output: sentences, entities (canonical id, name, aliases),
+    quotes, numbers and times, each with its sentence index."""
+    if not data:
+        return {"analysed": False, "sentences": [], "entities": [], "quotes": [], "numbers": [],
+                "times": []}
+    entities = []
+    for e in data["entities"]:
+        c = canonical.get(e["key"])
+        entities.append({
+            "id": c.id if c else None, "name": c.name if c else e["name"], "label": e["label"],
+            "aliases": list(c.aliases) if c else e["aliases"], "aliases_here": e["aliases"],
+            "mentions": [{"sentence": m[0], "start": m[1], "end": m[2]} for m in e["mentions"]],
+        })
+    return {"analysed": True, "entity_tagged": data["entity_tagged"],
+            "inferred_date": data.get("inferred_date"), "sentences": data["sentences"],
+            "entities": entities, "quotes": data["quotes"], "numbers": data["numbers"],
+            "times": data["times"]}
 
 
 def story_summary(s: Story) -> dict[str, Any]:

@@ -150,9 +150,10 @@ def article(
         with state.store() as store:
             a = store.get_article(article_id)
             story_of = {x.article_id: x.story_id for x in store.assignments()}
+            canonical = store.article_entity_ids(a.id)
     except ParallaxError as exc:
         raise fail(exc)
-    data = views.article_full(a, story_of.get(a.id))
+    data = views.article_full(a, story_of.get(a.id), canonical)
     if json_out:
         print_json(data)
     else:

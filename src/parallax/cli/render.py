@@ -94,6 +94,44 @@ def article_detail(console: Console, a: dict) -> None:
         console.print()
         console.rule(f"{len(a['edits'])} edit(s) by the cleaner")
         print_edits(console, a["edits"], a["raw_text"])
+    if a.get("analysed"):
+        understanding(console, a)
+
+
+def _sref(item: dict) -> str:
+    """'[s3]': the sentence an item comes from (escaped for Rich)."""
+    return escape(f"[s{item['sentence']}]")
+
+
+def understanding(console: Console, a: dict) -> None:
+    console.print()
+    console.rule(f"{len(a['sentences'])} sentences · language {a.get('lang') or '?'}"
+                 + ("" if a["entity_tagged"] else " · not entity-tagged"))
+    if a["entities"]:
+        console.print("[bold]entities[/]")
+        for e in a["entities"]:
+            others = [x for x in e["aliases"] if x != e["name"]]
+            console.print(f"  {escape(e['label']):<8} {escape(e['name'])}"
+                          + (f"  [dim]aka {escape('; '.join(others))}[/]" if others else ""))
+    if a["quotes"]:
+        console.print("[bold]quotes[/]")
+        for q in a["quotes"]:
+            who = q["speaker"] or "unknown speaker"
+            if q["role"]:
+                who = f"{q['role']} {who}"
+            how = "inferred" if q["attribution"] != "explicit" else (q["verb"] or "")
+            console.print(f"  {_sref(q)} {escape(who)} ({escape(how)}): “{escape(_clip(q['text'], 90))}”")
+    if a["numbers"]:
+        console.print("[bold]numbers[/]")
+        for n in a["numbers"]:
+            bound = " (at most)" if n["upper"] is not None else " (at least)" if n["lower"] is not None else ""
+            what = " ".join(x for x in (n["unit"], n["counted"]) if x)
+            console.print(f"  {_sref(n)} {n['value']:g}{escape(bound)} {escape(what)}  [dim]{escape(n['text'])}[/]")
+    if a["times"]:
+        console.print("[bold]times[/]")
+        for t in a["times"]:
+            console.print(f"  {_sref(t)} {escape(t['text'])} -> {t['value'] or '?'} "
+                          f"({t['precision'] or '?'}; {escape(t['resolved_from'])})")
 
 
 def print_edits(console: Console, edits: list[dict], raw_text: str = "") -> None:

@@ -67,6 +67,20 @@ class Store(ABC):
     def vocabulary(self) -> Container[str]:
         """Lower-cased words of the stored texts, for ``word in store.vocabulary()``."""
 
+    # -- canonical entities ------------------------------------------------------------------
+    @abstractmethod
+    def entity_candidates(self, name_keys: list[str], last_tokens: list[str]) -> list:
+        """Stored canonical entities with one of these folded names or last words."""
+
+    @abstractmethod
+    def save_entity_links(self, article_id: str, links: list) -> None:
+        """Record (local key, canonical entity) pairs for an article, creating or updating
+        the canonical entities (their aliases)."""
+
+    @abstractmethod
+    def article_entity_ids(self, article_id: str) -> dict:
+        """Local key -> canonical entity, for one article."""
+
     # -- stories ------------------------------------------------------------------------------
     @abstractmethod
     def save_assignments(self, assignments: Sequence[StoryAssignment],

@@ -55,6 +55,29 @@ CREATE INDEX story_articles_story ON story_articles(story_id);
     (2, "full-text vocabulary (corpus evidence for the cleaner)", """
 CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
 """),
+    (3, "analysis (sentences, entities, quotes, numbers, times) and canonical entities", """
+ALTER TABLE articles ADD COLUMN analysis TEXT;
+CREATE TABLE entities (
+    id       TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    label    TEXT NOT NULL,
+    aliases  TEXT NOT NULL DEFAULT '[]'           -- JSON list of every name seen
+);
+CREATE TABLE entity_names (                      -- lookup: folded names and surnames
+    entity_id  TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    name_key   TEXT NOT NULL,
+    last_token TEXT NOT NULL
+);
+CREATE INDEX entity_names_key ON entity_names(name_key);
+CREATE INDEX entity_names_last ON entity_names(last_token);
+CREATE TABLE article_entities (
+    article_id  TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    local_key   TEXT NOT NULL,
+    entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, local_key)
+);
+CREATE INDEX article_entities_entity ON article_entities(entity_id);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -10,13 +10,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import NotFoundError, StoreError
-from ..records import Article, Edit, Story
+from ..records import Article, CanonicalEntity as Canonical, Edit, Story
 from .base import AddResult, Outcome, Store, StoryAssignment
 from .migrations import LATEST, MIGRATIONS
 
 _COLUMNS = ("id", "url", "outlet", "credited_source", "author", "title", "text", "raw_text",
             "raw", "raw_format", "origin", "date", "date_source", "date_confidence", "lang",
-            "version", "supersedes", "metadata", "edits", "ingested_at")
+            "version", "supersedes", "metadata", "edits", "ingested_at", "analysis")
 
 
 class SQLiteStore(Store):
@@ -122,6 +122,41 @@ class SQLiteStore(Store):
             "WHERE articles_fts MATCH ? AND a.latest=1 ORDER BY f.rank LIMIT ?", (match, limit))
         return [_to_article(r) for r in rows]
 
+    # -- canonical entities ------------------------------------------------------------------
+    def entity_candidates(self, name_keys: list[str], last_tokens: list[str]) -> list[Canonical]:
+        if not name_keys and not last_tokens:
+            return []
+        q = ("SELECT DISTINCT e.id, e.name, e.label, e.aliases FROM entity_names n "
+             "JOIN entities e ON e.id = n.entity_id WHERE n.name_key IN ({}) OR n.last_token IN ({}) "
+             "ORDER BY e.id").format(",".join("?" * len(name_keys)) or "NULL",
+                                     ",".join("?" * len(last_tokens)) or "NULL")
+        rows = self.conn.execute(q, [*name_keys, *last_tokens]).fetchall()
+        return [Canonical(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in rows]
+
+    def save_entity_links(self, article_id: str, links: list[tuple[str, Canonical]]) -> None:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for local_key, ent in links:
+                c.execute("INSERT INTO entities(id, name, label, aliases) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases",
+                          (ent.id, ent.name, ent.label, json.dumps(list(ent.aliases), ensure_ascii=False)))
+                c.execute("DELETE FROM entity_names WHERE entity_id=?", (ent.id,))
+                c.executemany("INSERT INTO entity_names(entity_id, name_key, last_token) VALUES (?, ?, ?)",
+                              [(ent.id, k, last) for k, last in ent.lookup])
+                c.execute("INSERT OR REPLACE INTO article_entities(article_id, local_key, entity_id) "
+                          "VALUES (?, ?, ?)", (article_id, local_key, ent.id))
+            c.execute("COMMIT")
+        except sqlite3.Error as exc:
+            c.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot save entities: {exc}") from None
+
+    def article_entity_ids(self, article_id: str) -> dict[str, Canonical]:
+        rows = self.conn.execute(
+            "SELECT a.local_key, e.id, e.name, e.label, e.aliases FROM article_entities a "
+            "JOIN entities e ON e.id = a.entity_id WHERE a.article_id=?", (article_id,))
+        return {r[0]: Canonical(r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows}
+
     def vocabulary(self) -> "_Vocabulary":
         return _Vocabulary(self.conn)
 
@@ -219,7 +254,8 @@ def _row_values(a: Article, *, version: int, supersedes: str | None) -> tuple:
             a.raw, a.raw_format, a.origin, a.date, a.date_source, a.date_confidence, a.lang,
             version, supersedes, json.dumps(a.metadata, ensure_ascii=False, default=str),
             json.dumps([e.as_dict() for e in a.edits], ensure_ascii=False),
-            a.ingested_at or now)
+            a.ingested_at or now,
+            json.dumps(a.analysis, ensure_ascii=False) if a.analysis is not None else None)
 
 
 def _to_article(r: sqlite3.Row) -> Article:
@@ -229,7 +265,8 @@ def _to_article(r: sqlite3.Row) -> Article:
         credited_source=r["credited_source"], author=r["author"], date=r["date"],
         date_source=r["date_source"], date_confidence=r["date_confidence"], lang=r["lang"],
         version=r["version"], supersedes=r["supersedes"], metadata=json.loads(r["metadata"]),
-        edits=tuple(Edit(**e) for e in json.loads(r["edits"])), ingested_at=r["ingested_at"])
+        edits=tuple(Edit(**e) for e in json.loads(r["edits"])), ingested_at=r["ingested_at"],
+        analysis=json.loads(r["analysis"]) if r["analysis"] else None)
 
 
 def _split_sql(sql: str) -> list[str]:

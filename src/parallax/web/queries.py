@@ -80,7 +80,7 @@ def top_names(articles: list[Article], limit: int = 15) -> list[dict[str, Any]]:
 def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     a = store.get_article(article_id)
     story_of = {x.article_id: x.story_id for x in store.assignments()}
-    data = views.article_full(a, story_of.get(a.id))
+    data = views.article_full(a, story_of.get(a.id), store.article_entity_ids(a.id))
     data["diff"] = diff_segments(a)
     return data
 

@@ -1,0 +1,66 @@
+"""Understanding: sentences, language, entities with aliases, quotes with speakers, numbers
+with bounds, and time expressions on the calendar, each pointing at its sentence."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+
+from . import entities as _entities
+from . import numbers as _numbers
+from . import quotes as _quotes
+from . import times as _times
+from .nlp import detect_language, load_spacy
+from .records import Analysis, Entity, Number, Quote, Sentence, TimeExpr
+
+__all__ = ["analyze", "Analysis", "Entity", "Number", "Quote", "Sentence", "TimeExpr"]
+
+
+def analyze(text: str, *, published: str | None = None, lang: str | None = None,
+            model: str = "en_core_web_sm") -> Analysis:
+    """Analyse one cleaned article. ``published``: its publication date (ISO), if known."""
+    lang = lang or detect_language(text) or None
+    nlp = load_spacy(model)
+    english = lang in (None, "en")
+    doc = nlp(text) if english else nlp.make_doc(text)
+    if english:
+        sentences = [Sentence(i, s.start_char, s.end_char, s.text)
+                     for i, s in enumerate(s for s in doc.sents if s.text.strip())]
+    else:
+        sentences = _simple_sentences(text)
+    starts = [s.start for s in sentences]
+
+    def sentence_of(offset: int) -> int:
+        return max(0, bisect_right(starts, offset) - 1)
+
+    analysis = Analysis(lang=lang, entity_tagged=english, sentences=sentences)
+    if english:
+        analysis.entities = _entities.extract(doc, text, sentence_of)
+        analysis.numbers = _numbers.extract(doc, text, sentence_of)
+    analysis.quotes = _quotes.extract(text, sentences, analysis.entities, sentence_of)
+    base, source = None, "publication date"
+    if published:
+        try:
+            base = date.fromisoformat(published[:10])
+        except ValueError:
+            base = None
+    if base is None:
+        inferred = _times.infer_publication_date(text)
+        if inferred:
+            analysis.inferred_date = inferred
+            base = date.fromisoformat(inferred["value"])
+            source = f"inferred publication date ({inferred['evidence']!r})"
+    analysis.times = _times.extract(text, sentence_of, base, source)
+    return analysis
+
+
+def _simple_sentences(text: str) -> list[Sentence]:
+    import re
+
+    out, pos = [], 0
+    for m in re.finditer(r".+?(?:[.!?](?=\s)|$)", text, re.S):
+        chunk = m.group(0)
+        if chunk.strip():
+            start = m.start() + (len(chunk) - len(chunk.lstrip()))
+            out.append(Sentence(len(out), start, m.end(), text[start:m.end()].strip()))
+    return out

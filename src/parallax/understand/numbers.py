@@ -1,0 +1,114 @@
+"""Numbers with what they count and their bounds: '1,550 nuclear warheads', '95%' of what,
+'less than ten minutes' (a duration with an upper bound).
+
+quantulum3 was the first choice; its unit classifier is a pickle that no longer loads with
+current scikit-learn (and its first call takes seconds), so this is a small rule-based reader
+over the spaCy tokens: numerals in digits or words, a unit or the counted noun phrase after
+them, and the bound words before them."""
+
+from __future__ import annotations
+
+import re
+
+from .records import Number
+
+WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+              "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24})
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 100}
+UNITS = {"%": "percent", "percent": "percent", "per cent": "percent", "$": "USD", "€": "EUR",
+         "£": "GBP", "minutes": "minute", "minute": "minute", "hours": "hour", "hour": "hour",
+         "days": "day", "day": "day", "weeks": "week", "week": "week", "months": "month",
+         "month": "month", "years": "year", "year": "year", "km": "kilometre",
+         "kilometres": "kilometre", "kilometers": "kilometre", "miles": "mile", "mile": "mile",
+         "metres": "metre", "meters": "metre", "kg": "kilogram", "tonnes": "tonne", "tons": "ton",
+         "dollars": "USD", "euros": "EUR", "pounds": "GBP", "seconds": "second"}
+UPPER = ("less than", "fewer than", "under", "up to", "at most", "no more than", "below",
+         "not more than", "a maximum of", "maximum of")
+LOWER = ("more than", "over", "at least", "no less than", "above", "upwards of", "a minimum of")
+APPROX = ("about", "around", "almost", "nearly", "some", "approximately", "roughly", "close to")
+_NUM = re.compile(
+    r"(?<![\w.-])([$€£])?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?(%|percent|per cent))?"
+    r"(?:\s+(thousand|million|billion|trillion))?(?![\w])"
+    r"|\b(" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?:\s+(hundred|thousand|million|billion))?\b", re.IGNORECASE)
+_YEARLIKE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_MONTHS = re.compile(r"(January|February|March|April|May|June|July|August|September|October|"
+                     r"November|December)\s*$")
+
+
+def extract(doc, text: str, sentence_of) -> list[Number]:
+    out: list[Number] = []
+    for m in _NUM.finditer(text):
+        value, unit = _value(m)
+        if value is None:
+            continue
+        digits = m.group(2)
+        before = text[max(0, m.start() - 40): m.start()]
+        if digits and _YEARLIKE.match(digits) and not m.group(3):
+            continue  # a year: the time reader's business
+        if digits and _MONTHS.search(before):
+            continue  # 'April 8': a date
+        if not digits and m.group(5).lower() in ("one",) and not m.group(7):
+            continue  # 'one of ...' is rarely a quantity worth comparing
+        lower = upper = None
+        approximate = False
+        lead = before.lower().rstrip()
+        if lead.endswith(UPPER):
+            upper = value
+        elif lead.endswith(LOWER):
+            lower = value
+        elif lead.endswith(APPROX):
+            approximate = True
+        end = m.end()
+        after = text[end:end + 60]
+        unit_word = re.match(r"\s*(minutes?|hours?|days?|weeks?|months?|years?|km|kilomet(?:re|er)s|miles?|"
+                             r"met(?:re|er)s|kg|tonnes|tons|dollars|euros|pounds|seconds)\b", after)
+        if unit is None and unit_word:
+            unit = UNITS[unit_word.group(1).lower()]
+            end += unit_word.end()
+        counted = _counted(doc, text, end, unit)
+        out.append(Number(value=value, unit=unit, counted=counted, text=text[m.start():end].strip(),
+                          sentence=sentence_of(m.start()), start=m.start(), end=end,
+                          lower=lower, upper=upper, approximate=approximate))
+    return out
+
+
+def _value(m: re.Match) -> tuple[float | None, str | None]:
+    if m.group(2):
+        value = float(m.group(2).replace(",", ""))
+        if m.group(4):
+            value *= SCALES[m.group(4).lower()]
+        unit = UNITS.get((m.group(3) or "").lower()) or UNITS.get(m.group(1) or "")
+        return value, unit
+    word = m.group(5).lower()
+    value = float(WORDS[word])
+    if m.group(6):
+        value += WORDS[m.group(6).lower()]
+    if m.group(7):
+        value *= SCALES[m.group(7).lower()]
+    return value, None
+
+
+def _counted(doc, text: str, end: int, unit: str | None) -> str | None:
+    """The noun phrase right after the number ('nuclear warheads'), or after 'of' / 'in terms
+    of' for a percentage ('agreement on the clauses')."""
+    rest = text[end:end + 80]
+    if unit == "percent":
+        m = re.match(r"\s*(?:in terms of|of)\s+([^,.;:“”\"()]{2,50})", rest)
+        return m.group(1).strip() if m else None
+    if unit is not None:
+        return None
+    words = []
+    for tok in doc.char_span(end, min(len(text), end + 60), alignment_mode="expand") or []:
+        if tok.is_space:
+            continue
+        if tok.pos_ in ("ADJ", "NOUN", "PROPN") and not tok.is_punct:
+            words.append(tok.text)
+            if tok.pos_ == "NOUN" and (tok.i + 1 >= len(doc) or doc[tok.i + 1].pos_ not in ("NOUN",)):
+                break
+        else:
+            break
+    return " ".join(words) or None

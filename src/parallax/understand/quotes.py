@@ -1,0 +1,105 @@
+"""Direct quotations and who said them.
+
+A quote is text between quotation marks. Its speaker is found, in order:
+1. after the quote: '...,” Russian Foreign Affairs spokeswoman Maria Zakharova told reporters'
+   ('... ," Blinken said'), the name before or after a speech verb;
+2. before it: 'According to India's Foreign Minister Subrahmanyam Jaishankar: “...”',
+   'Modi ... asked those present: “...”', a name and a speech verb or 'according to';
+3. otherwise, for a quoted phrase inside reported speech ('support Ukraine “for as long as it
+   takes”'), the nearest person named before it in the sentence, marked as inferred.
+The speaker is given as the article's canonical entity when the name belongs to one, with the
+role words in front of the name ('Russian Foreign Affairs spokeswoman').
+"""
+
+from __future__ import annotations
+
+import re
+
+from .records import Entity, Quote
+
+VERBS = ("said", "says", "told", "tells", "added", "asked", "asks", "stated", "declared",
+         "announced", "explained", "noted", "insisted", "warned", "wrote", "tweeted", "replied",
+         "stressed", "argued", "emphasized", "emphasised", "urged", "claimed", "admitted",
+         "acknowledged", "recalled", "concluded", "continued", "according to")
+_VERB = "|".join(VERBS)
+_QUOTE = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
+# after a quote: ', <role> <Name> said' or ', said <Name>' / ', <Name> said'
+_AFTER = re.compile(rf"^\s*[,.!?]?\s*(?:(?P<verb1>{_VERB})\s+(?P<who1>[^,.;:“”\"]{{2,120}}?)|(?P<who2>[^,.;:“”\"]{{2,160}}?)\s+(?P<verb2>{_VERB}))\b")
+_BEFORE = re.compile(rf"(?P<lead>(?:[Aa]ccording to|{_VERB})\b[^“”\"]{{0,160}}?|[^“”\"]{{2,200}}?\b(?:{_VERB})\b[^“”\"]{{0,80}}?)\s*[:,]\s*$")
+ROLE_STOP = re.compile(r"\b(?:the|a|an|who|which|that|and|himself|herself|themselves)\b", re.I)
+
+
+def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Quote]:
+    people = [e for e in entities if e.label in ("PERSON", "ORG", "NORP", "GPE")]
+    out: list[Quote] = []
+    for m in _QUOTE.finditer(text):
+        inner = m.group(1).strip()
+        if len(inner.split()) < 2 or _is_name(inner, entities):
+            continue  # 'the “New START” treaty': a name in quotation marks, not speech
+        sent = sentence_of(m.start())
+        s_start, s_end = sentences[sent].start, sentences[sent].end
+        # A quote may run over several sentences: look after the closing mark, to the end of
+        # the sentence where it closes.
+        after_text = text[m.end(): sentences[sentence_of(max(m.end() - 1, 0))].end]
+        before_text = text[s_start: m.start()]
+        partial = bool(before_text.strip()) and not before_text.rstrip().endswith((":", ",")) \
+            and not _AFTER.match(after_text)
+        speaker = role = verb = None
+        attribution = "explicit"
+        a = _AFTER.match(after_text)
+        if a and not partial:
+            verb = (a.group("verb1") or a.group("verb2")).lower()
+            who_span = (m.end() + a.start("who1"), m.end() + a.end("who1")) if a.group("who1") \
+                else (m.end() + a.start("who2"), m.end() + a.end("who2"))
+            speaker, role = _who(text, who_span, people)
+        if speaker is None:
+            b = _BEFORE.search(before_text)
+            if b and not partial:
+                lead = b.group("lead")
+                vm = re.search(rf"\b({_VERB})\b", lead, re.I)
+                verb = vm.group(1).lower() if vm else verb
+                span = (s_start + b.start("lead"), s_start + b.end("lead"))
+                speaker, role = _who(text, span, people, last=True)
+        if speaker is None:
+            # reported speech: the subject of the sentence, its first person named
+            speaker, role = _who(text, (s_start, m.start()), people, persons_only=True)
+            if speaker is None and sent > 0:
+                prev = sentences[sent - 1]
+                speaker, role = _who(text, (prev.start, prev.end), people, last=True,
+                                     persons_only=True)
+            attribution = "inferred"
+            verb = verb if not partial else None
+        out.append(Quote(text=inner, speaker=speaker, role=role, verb=verb, sentence=sent,
+                         start=m.start(1), end=m.start(1) + len(m.group(1)), partial=partial,
+                         attribution=attribution if speaker else "none"))
+    return out
+
+
+def _is_name(inner: str, entities: list[Entity]) -> bool:
+    words = inner.split()
+    if len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+        return True
+    return any(inner == alias for e in entities for alias in e.aliases)
+
+
+def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool = False,
+         persons_only: bool = False) -> tuple[str | None, str | None]:
+    """The entity named inside ``span`` (the last one when ``last``) and its role words."""
+    hits = []
+    for e in people:
+        if persons_only and e.label != "PERSON":
+            continue
+        for _s, start, end in e.mentions:
+            if span[0] <= start and end <= span[1]:
+                hits.append((start, end, e))
+    if not hits:
+        return None, None
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    person_hits = [h for h in hits if h[2].label == "PERSON"]
+    start, _end, entity = (person_hits or hits)[-1 if last else 0]
+    lead = text[span[0]:start]
+    role_words = re.split(r"[,;:()]", lead)[-1]
+    role_words = ROLE_STOP.split(role_words)[-1].strip() if role_words else ""
+    role_words = re.sub(rf"^(?:{_VERB})\b", "", role_words, flags=re.I).strip()
+    role = role_words if role_words and len(role_words.split()) <= 8 else None
+    return entity.name, role

@@ -1,0 +1,104 @@
+"""What the understanding stage finds in one article. Every item points at its sentence
+(index into ``sentences``) and at its characters in the cleaned text (start, end)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity of this article with every name it goes by here ('Sergei Lavrov', 'Lavrov',
+    'Segéi Lavrov'). ``id`` is the canonical id across articles once linked."""
+
+    key: str  # local key: the normalised full name
+    name: str  # the fullest name used
+    label: str  # PERSON, ORG, GPE, LOC, NORP, EVENT, LAW, FAC, ...
+    aliases: tuple[str, ...]
+    mentions: tuple[tuple[int, int, int], ...]  # (sentence, start, end)
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    text: str
+    speaker: str | None  # the speaker's canonical name when known
+    role: str | None  # words around the name: 'Russian Foreign Affairs spokeswoman'
+    verb: str | None  # 'told', 'said', 'according to'
+    sentence: int
+    start: int
+    end: int
+    partial: bool  # a quoted phrase inside a sentence of reported speech
+    attribution: str  # 'explicit' (a speech verb or 'according to') or 'inferred' (nearest name)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: float
+    unit: str | None
+    counted: str | None  # what is counted: 'nuclear warheads'
+    text: str
+    sentence: int
+    start: int
+    end: int
+    lower: float | None  # bounds: 'less than ten minutes' -> upper 10
+    upper: float | None
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    text: str
+    value: str | None  # ISO date, 'YYYY-MM' or 'YYYY'; None when it cannot be placed
+    precision: str | None  # day | month | year
+    resolved_from: str  # 'absolute', 'publication date', 'inferred publication date', 'unresolved: ...'
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass
+class Analysis:
+    lang: str | None
+    entity_tagged: bool
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    numbers: list[Number] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    inferred_date: dict[str, Any] | None = None  # {'value', 'evidence', 'confidence'}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "lang": self.lang, "entity_tagged": self.entity_tagged,
+            "inferred_date": self.inferred_date,
+            "sentences": [asdict(s) for s in self.sentences],
+            "entities": [dict(asdict(e), aliases=list(e.aliases),
+                              mentions=[list(m) for m in e.mentions]) for e in self.entities],
+            "quotes": [asdict(q) for q in self.quotes],
+            "numbers": [asdict(n) for n in self.numbers],
+            "times": [asdict(t) for t in self.times],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Analysis":
+        return cls(
+            lang=d.get("lang"), entity_tagged=d.get("entity_tagged", False),
+            inferred_date=d.get("inferred_date"),
+            sentences=[Sentence(**s) for s in d.get("sentences", [])],
+            entities=[Entity(**dict(e, aliases=tuple(e["aliases"]),
+                                    mentions=tuple(tuple(m) for m in e["mentions"])))
+                      for e in d.get("entities", [])],
+            quotes=[Quote(**q) for q in d.get("quotes", [])],
+            numbers=[Number(**n) for n in d.get("numbers", [])],
+            times=[TimeExpr(**t) for t in d.get("times", [])],
+        )
