@@ -49,7 +49,11 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
             analysis.inferred_date = inferred
             base = date.fromisoformat(inferred["value"])
             source = f"inferred publication date ({inferred['evidence']!r})"
-    analysis.times = _times.extract(text, sentence_of, base, source)
+    def sentence_span(offset: int) -> tuple[int, int]:
+        sent = sentences[sentence_of(offset)] if sentences else None
+        return (sent.start, sent.end) if sent else (0, len(text))
+
+    analysis.times = _times.extract(text, sentence_of, base, source, sentence_span)
     return analysis
 
 

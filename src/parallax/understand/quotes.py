@@ -20,11 +20,15 @@ from .records import Entity, Quote
 VERBS = ("said", "says", "told", "tells", "added", "asked", "asks", "stated", "declared",
          "announced", "explained", "noted", "insisted", "warned", "wrote", "tweeted", "replied",
          "stressed", "argued", "emphasized", "emphasised", "urged", "claimed", "admitted",
-         "acknowledged", "recalled", "concluded", "continued", "according to")
+         "acknowledged", "recalled", "concluded", "continued", "fumed", "posted", "joked",
+         "quipped", "testified", "responded", "remarked", "suggested", "complained", "vowed",
+         "promised", "countered", "conceded", "boasted", "predicted", "commented", "according to")
 _VERB = "|".join(VERBS)
 _QUOTE = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]")
 # after a quote: ', <role> <Name> said' or ', said <Name>' / ', <Name> said'
-_AFTER = re.compile(rf"^\s*[,.!?]?\s*(?:(?P<verb1>{_VERB})\s+(?P<who1>[^,.;:“”\"]{{2,120}}?)|(?P<who2>[^,.;:“”\"]{{2,160}}?)\s+(?P<verb2>{_VERB}))\b")
+_AFTER = re.compile(rf"^\s*[,.!?]?\s*(?:(?P<verb1>{_VERB})\s+(?P<who1>[^,;:“”\"]{{2,120}}?)(?=[,;]\s|(?<=[a-z]{2})\.\s|[,;.]?$|\s+(?:in|on|at|to|as|after|before|during)\b)|(?P<who2>[^;:“”\"]{{2,160}}?)\s+(?P<verb2>{_VERB}))\b")
+# 'Griffin said she was going to “take down the image”': a name right before a speech verb
+_SAYER = re.compile(rf"((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+)*|\b[Hh]e|\b[Ss]he)\s+(?:{_VERB})\b")
 _BEFORE = re.compile(rf"(?P<lead>(?:[Aa]ccording to|{_VERB})\b[^“”\"]{{0,160}}?|[^“”\"]{{2,200}}?\b(?:{_VERB})\b[^“”\"]{{0,80}}?)\s*[:,]\s*$")
 ROLE_STOP = re.compile(r"\b(?:the|a|an|who|which|that|and|himself|herself|themselves)\b", re.I)
 
@@ -61,8 +65,22 @@ def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Q
                 span = (s_start + b.start("lead"), s_start + b.end("lead"))
                 speaker, role = _who(text, span, people, last=True)
         if speaker is None:
+            sayers = list(_SAYER.finditer(before_text))
+            if sayers:  # 'Page said she grew up ... “we were lucky”', 'He tweeted: “...”'
+                sayer = sayers[-1]
+                span = (s_start + sayer.start(1), s_start + sayer.end(1))
+                if sayer.group(1).lower() in ("he", "she"):
+                    # the pronoun's antecedent: the subject of the sentence before
+                    prev = sentences[max(0, sent - 1)] if sent else sentences[sent]
+                    span = (prev.start, s_start + sayer.start(1))
+                    speaker, role = _who(text, span, people, persons_only=True)
+                else:
+                    speaker, role = _who(text, span, people)
+                attribution = "explicit" if speaker else attribution
+        if speaker is None:
             # reported speech: the subject of the sentence, its first person named
-            speaker, role = _who(text, (s_start, m.start()), people, persons_only=True)
+            speaker, role = _who(text, (s_start, m.start()), people, persons_only=True,
+                                 sentence_start=True)
             if speaker is None and sent > 0:
                 prev = sentences[sent - 1]
                 speaker, role = _who(text, (prev.start, prev.end), people, last=True,
@@ -82,9 +100,18 @@ def _is_name(inner: str, entities: list[Entity]) -> bool:
     return any(inner == alias for e in entities for alias in e.aliases)
 
 
+PRONOUNS = frozenset("he she they it we i".split())
+NOT_NAMES = PRONOUNS | frozenset("""the a an in on at but and born according monday tuesday
+wednesday thursday friday saturday sunday january february march april may june july august
+september october november december twitter facebook""".split())
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Const|Gen|Lt|Sgt|Capt|Prof)\.?\s+(?=[A-Z])")
+_NAMELIKE = re.compile(r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+))*")
+
+
 def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool = False,
-         persons_only: bool = False) -> tuple[str | None, str | None]:
-    """The entity named inside ``span`` (the last one when ``last``) and its role words."""
+         persons_only: bool = False, sentence_start: bool = False) -> tuple[str | None, str | None]:
+    """The entity named inside ``span`` (the last one when ``last``) and its role words; without
+    a tagged entity, a capitalised name in the span ('Mr. Fox', 'Bodiford')."""
     hits = []
     for e in people:
         if persons_only and e.label != "PERSON":
@@ -93,7 +120,7 @@ def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool =
             if span[0] <= start and end <= span[1]:
                 hits.append((start, end, e))
     if not hits:
-        return None, None
+        return _name_in(text[span[0]:span[1]], people, last=last, sentence_start=sentence_start)
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     person_hits = [h for h in hits if h[2].label == "PERSON"]
     start, _end, entity = (person_hits or hits)[-1 if last else 0]
@@ -101,5 +128,24 @@ def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool =
     role_words = re.split(r"[,;:()]", lead)[-1]
     role_words = ROLE_STOP.split(role_words)[-1].strip() if role_words else ""
     role_words = re.sub(rf"^(?:{_VERB})\b", "", role_words, flags=re.I).strip()
+    role_words = HONORIFIC.sub("", role_words).strip()
     role = role_words if role_words and len(role_words.split()) <= 8 else None
     return entity.name, role
+
+
+def _name_in(chunk: str, people: list[Entity], *, last: bool,
+             sentence_start: bool = False) -> tuple[str | None, str | None]:
+    """A capitalised name in ``chunk``; when the chunk starts a sentence, its first word is
+    capitalised anyway and counts only as part of a longer name."""
+    cleaned = HONORIFIC.sub("", chunk)
+    names = [m.group(0).rstrip(".") for m in _NAMELIKE.finditer(cleaned)
+             if m.group(0).split()[0].lower().rstrip(".") not in NOT_NAMES
+             and m.group(0).lower() not in VERBS
+             and (m.start() > 0 or not sentence_start or len(m.group(0).split()) > 1)]
+    if not names:
+        return None, None
+    name = names[-1 if last else 0]
+    for e in people:  # a surname of a known person: give the full name
+        if e.label == "PERSON" and any(a.split()[-1] == name.split()[-1] for a in e.aliases):
+            return e.name, None
+    return name, None

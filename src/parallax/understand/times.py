@@ -37,15 +37,30 @@ def month_index(token: str) -> int:
     raise ValueError(token)
 
 
-def extract(text: str, sentence_of, base: date | None, base_source: str) -> list[TimeExpr]:
-    """``base``: the publication date (or an inferred one, then ``base_source`` says so)."""
+_FUTURE = re.compile(r"\b(?:will|'ll|is (?:expected|scheduled|set|due|heading|going)|are (?:expected|"
+                     r"scheduled|set|due|heading|going)|to take place|upcoming)\b", re.I)
+_NAME_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+[A-Z][a-z]")
+
+
+def extract(text: str, sentence_of, base: date | None, base_source: str,
+            sentence_span=None) -> list[TimeExpr]:
+    """``base``: the publication date (or an inferred one, then ``base_source`` says so).
+    ``sentence_span(offset)``: (start, end) of the sentence around an offset, to read its
+    tense: a weekday or a date without a year in a sentence about the future is the coming
+    one, otherwise the latest one on or before publication."""
     taken: list[tuple[int, int]] = []
     out: list[TimeExpr] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            resolved = _resolve(kind, m, base)
+            if kind in ("md", "dm") and _NAME_AFTER.match(text, m.end()):
+                continue  # 'September 11th Advocates': part of a name
+            future = False
+            if sentence_span is not None and kind in ("md", "dm", "weekday"):
+                s0, s1 = sentence_span(m.start())
+                future = bool(_FUTURE.search(text[s0:s1]))
+            resolved = _resolve(kind, m, base, future)
             if resolved is None:
                 continue
             value, precision, relative = resolved
@@ -62,7 +77,7 @@ def extract(text: str, sentence_of, base: date | None, base_source: str) -> list
     return sorted(out, key=lambda t: t.start)
 
 
-def _resolve(kind: str, m: re.Match, base: date | None):
+def _resolve(kind: str, m: re.Match, base: date | None, future: bool = False):
     """(value, precision, relative?) or None when the match is not a time."""
     try:
         if kind == "mdy":
@@ -89,15 +104,17 @@ def _resolve(kind: str, m: re.Match, base: date | None):
             d = date(base.year, month_index(mon), int(day))
         except ValueError:
             return None
-        if d > base + timedelta(days=7):  # 'February 21' in a March article: this year's
+        if future and d < base - timedelta(days=1):
+            d = d.replace(year=base.year + 1)  # 'will take place from October 16'
+        elif not future and d > base + timedelta(days=7):  # 'February 21' in a March article
             d = d.replace(year=base.year - 1)
         return d.isoformat(), "day", True
     if kind == "weekday":
         modifier = (m.group(1) or "").lower()
         target = DAYS.index(m.group(2).lower())
         delta = (base.weekday() - target) % 7
-        if modifier == "next":
-            d = base + timedelta(days=(target - base.weekday()) % 7 or 7)
+        if modifier == "next" or (future and modifier != "last"):
+            d = base + timedelta(days=(target - base.weekday()) % 7 or (7 if modifier == "next" else 0))
         elif modifier == "last" and delta == 0:
             d = base - timedelta(days=7)
         else:  # news reports the recent past: the latest such day on or before publication
