@@ -63,13 +63,15 @@ CREATE TABLE entities (
     label    TEXT NOT NULL,
     aliases  TEXT NOT NULL DEFAULT '[]'           -- JSON list of every name seen
 );
-CREATE TABLE entity_names (                      -- lookup: folded names and surnames
-    entity_id  TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
-    name_key   TEXT NOT NULL,
-    last_token TEXT NOT NULL
+CREATE TABLE entity_names (                      -- lookup: folded names, first and last words
+    entity_id   TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    name_key    TEXT NOT NULL,
+    last_token  TEXT NOT NULL,
+    first_token TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX entity_names_key ON entity_names(name_key);
 CREATE INDEX entity_names_last ON entity_names(last_token);
+CREATE INDEX entity_names_first ON entity_names(first_token);
 CREATE TABLE article_entities (
     article_id  TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     local_key   TEXT NOT NULL,

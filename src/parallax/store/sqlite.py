@@ -126,11 +126,13 @@ class SQLiteStore(Store):
     def entity_candidates(self, name_keys: list[str], last_tokens: list[str]) -> list[Canonical]:
         if not name_keys and not last_tokens:
             return []
+        firsts = sorted({k.split()[0] for k in name_keys if k})
         q = ("SELECT DISTINCT e.id, e.name, e.label, e.aliases FROM entity_names n "
              "JOIN entities e ON e.id = n.entity_id WHERE n.name_key IN ({}) OR n.last_token IN ({}) "
-             "ORDER BY e.id").format(",".join("?" * len(name_keys)) or "NULL",
-                                     ",".join("?" * len(last_tokens)) or "NULL")
-        rows = self.conn.execute(q, [*name_keys, *last_tokens]).fetchall()
+             "OR n.first_token IN ({}) ORDER BY e.id").format(
+                 ",".join("?" * len(name_keys)) or "NULL", ",".join("?" * len(last_tokens)) or "NULL",
+                 ",".join("?" * len(firsts)) or "NULL")
+        rows = self.conn.execute(q, [*name_keys, *last_tokens, *firsts]).fetchall()
         return [Canonical(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in rows]
 
     def save_entity_links(self, article_id: str, links: list[tuple[str, Canonical]]) -> None:
@@ -142,8 +144,9 @@ class SQLiteStore(Store):
                           "ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases",
                           (ent.id, ent.name, ent.label, json.dumps(list(ent.aliases), ensure_ascii=False)))
                 c.execute("DELETE FROM entity_names WHERE entity_id=?", (ent.id,))
-                c.executemany("INSERT INTO entity_names(entity_id, name_key, last_token) VALUES (?, ?, ?)",
-                              [(ent.id, k, last) for k, last in ent.lookup])
+                c.executemany("INSERT INTO entity_names(entity_id, name_key, last_token, first_token) "
+                              "VALUES (?, ?, ?, ?)",
+                              [(ent.id, k, last, k.split()[0] if k else "") for k, last in ent.lookup])
                 c.execute("INSERT OR REPLACE INTO article_entities(article_id, local_key, entity_id) "
                           "VALUES (?, ?, ?)", (article_id, local_key, ent.id))
             c.execute("COMMIT")

@@ -77,15 +77,23 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
                 draft.add(f"{name} ({alias})", where)
     _strip_demonyms(drafts)
     _link_surnames(drafts)
+    _link_short_names(drafts)
     from .linking import best_name
 
     return [Entity(key=key(d.name), name=best_name(d.aliases), label=d.label, aliases=tuple(d.aliases),
                    mentions=tuple(sorted(d.mentions))) for d in drafts]
 
 
+NOISY = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT"}
+
+
 def _find(drafts: list[_Draft], name: str, label: str, *, allow_label_change: bool = False):
     k = key(name)
     for d in drafts:
+        if " " in k and k == key(d.name) and {d.label, label} <= NOISY:
+            if label == "PERSON":
+                d.label = "PERSON"  # one full name, tagged two ways: a person wins
+            return d
         if not allow_label_change and d.label != label and {d.label, label} != {"ORG", "LAW"}:
             continue
         if k == key(d.name) or any(k == key(a) for a in d.aliases):
@@ -142,3 +150,19 @@ def _link_surnames(drafts: list[_Draft]) -> None:
                 and word in surnames(d)]
         if len(full) == 1 and (single.label == "PERSON" or single.name[:1].isupper()):
             _merge(drafts, full[0], single)
+
+
+def _link_short_names(drafts: list[_Draft]) -> None:
+    """An organisation or place named by the start of a longer name in the same article is the
+    same one: 'Academy' / 'Academy of Motion Picture Arts and Sciences', 'Morningside' /
+    'Morningside Recovery', 'Betty Ford' / 'Betty Ford Center' (when one longer name fits)."""
+    for short in [d for d in drafts if d.label != "PERSON"]:
+        if short not in drafts:
+            continue
+        st = tokens(short.name)
+        if not st:
+            continue
+        longer = [d for d in drafts if d is not short and d.label in NOISY and d.label != "PERSON"
+                  and len(tokens(d.name)) > len(st) and tokens(d.name)[:len(st)] == st]
+        if len(longer) == 1 and short.label in NOISY:
+            _merge(drafts, longer[0], short)

@@ -26,27 +26,48 @@ def compatible(a: str, b: str) -> bool:
     return a == b or b in COMPATIBLE.get(a, ())
 
 
+# The tagger often gives one name different labels in different sentences ('Lohan' as a place,
+# 'Bettie Page' as an organisation): within these, the same full name is the same entity.
+NOISY = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT"}
+
+
 def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> Canonical | None:
     """The stored entity this one is, or None. ``context_ids``: canonical ids of the other
     entities of the same article (shared context)."""
     names = [a for a in entity.aliases if "(" not in a] or [entity.name]
     keys = {key(a) for a in names}
+    multi = {k for k in keys if " " in k}
     for c in candidates:
-        if compatible(entity.label, c.label) and keys & {key(a) for a in c.aliases}:
-            if entity.label != "PERSON" or any(len(tokens(a)) > 1 for a in names) or \
-                    len([x for x in candidates if x.label == "PERSON"]) == 1:
-                return c
-    if entity.label == "PERSON":
-        full = [a for a in names if len(tokens(a)) > 1]
+        ckeys = {key(a) for a in c.aliases}
+        if multi & ckeys and (compatible(entity.label, c.label) or
+                              {entity.label, c.label} <= NOISY):
+            return c  # the same full name
+        if compatible(entity.label, c.label) and keys & ckeys and entity.label != "PERSON":
+            return c
+    full = [a for a in names if len(tokens(a)) > 1]
+    if entity.label == "PERSON" and full:
         matches = [c for c in candidates if c.label == "PERSON" and any(
             same_person(a, b) for a in full for b in c.aliases if len(tokens(b)) > 1)]
         if len(matches) == 1:
             return matches[0]
-        if not full:
-            surname = [c for c in candidates if c.label == "PERSON"
-                       and any(tokens(b)[-1:] == tokens(entity.name)[-1:] for b in c.aliases)]
-            if len(surname) == 1 and context_ids:
-                return surname[0]
+    if not full and entity.label in NOISY:
+        # A bare surname ('Lohan', 'Klistchko'): the one stored person with that surname, if
+        # this article shares another entity with the stories about them.
+        last = tokens(entity.name)[-1:] or [""]
+        people = [c for c in candidates if c.label == "PERSON" and any(
+            len(tokens(b)) > 1 and same_person(last[0], b) for b in c.aliases)]
+        if len(people) == 1 and context_ids:
+            return people[0]
+        same = [c for c in candidates if c.label == entity.label and keys & {key(a) for a in c.aliases}]
+        if len(same) == 1 and entity.label != "PERSON":
+            return same[0]
+    if entity.label != "PERSON" and context_ids:
+        # 'Morningside' for the one stored 'Morningside Recovery' the article's context knows
+        head = tokens(entity.name)
+        longer = [c for c in candidates if c.label in NOISY and c.label != "PERSON" and any(
+            len(tokens(b)) > len(head) and tokens(b)[:len(head)] == head for b in c.aliases)]
+        if len(longer) == 1:
+            return longer[0]
     return None
 
 

@@ -7,8 +7,14 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-HONORIFICS = frozenset("mr mrs ms dr sir president minister secretary gen general prof "
-                       "rev sen rep gov".split())
+# Titles and role words that the tagger sometimes takes into a name ('Comedian Ellen
+# DeGeneres', 'Senator Richard Blumenthal'): not part of who the person is.
+HONORIFICS = frozenset("""mr mrs ms dr sir president minister secretary gen general prof rev sen rep
+gov governor senator mayor judge justice coach comedian actress actor singer rapper star
+director producer filmmaker writer author lawyer attorney officer detective sheriff boxer
+champion chairman chairwoman ceo spokesman spokeswoman former pope king queen prince princess
+lt sgt capt captain const constable chief""".split())
+SUFFIXES = frozenset("jr sr ii iii iv".split())
 LEADING = frozenset("the a an".split())
 
 
@@ -24,8 +30,10 @@ def tokens(name: str) -> list[str]:
     if words and words[-1] in ("'s", "s") and len(words) > 1:
         words = words[:-1]
     words = [w[:-2] if w.endswith("'s") else w for w in words]
-    while words and (words[0] in LEADING or words[0] in HONORIFICS):
+    while len(words) > 1 and (words[0] in LEADING or words[0] in HONORIFICS):
         words = words[1:]
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words = words[:-1]
     return words
 
 
