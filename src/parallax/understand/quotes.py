@@ -44,7 +44,12 @@ def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Q
         s_start, s_end = sentences[sent].start, sentences[sent].end
         # A quote may run over several sentences: look after the closing mark, to the end of
         # the sentence where it closes.
-        after_text = text[m.end(): sentences[sentence_of(max(m.end() - 1, 0))].end]
+        closing = sentences[sentence_of(max(m.end() - 1, 0))]
+        if closing.end <= m.end():
+            # the closing mark ends its sentence ('... Boehner." Durbin said.'): read the next
+            following = [x for x in sentences if x.start >= m.end()]
+            closing = following[0] if following else closing
+        after_text = text[m.end(): max(closing.end, m.end())]
         before_text = text[s_start: m.start()]
         partial = bool(before_text.strip()) and not before_text.rstrip().endswith((":", ",")) \
             and not _AFTER.match(after_text)
