@@ -32,9 +32,11 @@ class IngestReport:
         return bool(self.problems) or self.interrupted
 
 
-def build_article(raw: RawArticle, settings: Settings, lexicon: Container[str] = ()) -> Article:
-    """Clean a RawArticle into the Article that is stored; metadata recovered by cleaning fills
-    only what the reader did not find. ``lexicon``: words of the stored corpus."""
+def build_article(raw: RawArticle, settings: Settings, lexicon: Container[str] = (), *,
+                  understand: bool | None = None) -> Article:
+    """Clean (and, unless ``understand`` is False or the setting is off, analyse) a RawArticle
+    into the Article that is stored; metadata recovered by cleaning fills only what the reader
+    did not find. ``lexicon``: words of the stored corpus."""
     cleaned = clean_text(raw.text, title=raw.title, disabled=settings.clean_disabled,
                          lexicon=lexicon)
     meta = dict(raw.metadata)
@@ -45,7 +47,7 @@ def build_article(raw: RawArticle, settings: Settings, lexicon: Container[str] =
     recovered.pop("author", None)
     meta.update(recovered)
     analysis = None
-    if settings.understand:
+    if settings.understand if understand is None else understand:
         from .understand import analyze
 
         analysis = analyze(cleaned.text, published=raw.date, lang=raw.lang,

@@ -70,3 +70,18 @@ def test_xss_fixture_is_inert(page, server):
     assert page.locator("a[href^='javascript:']").count() == 0
     assert page.locator("img[src='x']").count() == 0
     assert "window.__xss=2" in page.content()  # the payload is shown as text
+
+
+def test_article_page_marks_numbers_times_and_lists_quotes(page, server):
+    page.goto(server + "/?outlet=EFE")
+    page.locator(".story-title").first.click()
+    page.locator(".source-article a", has_text="(untitled)").first.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert page.locator("mark.num", has_text="1,550").is_visible()
+    assert page.locator("mark.time", has_text="April 8, 2010").get_attribute("title").startswith("2010-04-08")
+    quote = page.locator(".quotes li", has_text="Blinken requested to contact Lavrov")
+    assert "Maria Zakharova" in quote.inner_text()
+    quote.locator("a").click()  # jumps to the sentence it comes from
+    assert page.evaluate("location.hash") == "#s2"
+    assert page.locator("#s2").is_visible()
+    shot(page, "article-understanding")

@@ -258,7 +258,7 @@ def clean(
                 if isinstance(item, Problem):
                     problems.append(item)
                 else:
-                    results.append(views.cleaning(build_article(item, settings)))
+                    results.append(views.cleaning(build_article(item, settings, understand=False)))
     finally:
         ingestor.close()
     for p in problems:

@@ -85,6 +85,9 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
 
 
 NOISY = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT"}
+# Short names of institutions ('Academy', 'Morningside'); never of places ('US' is not the
+# 'US Geological Survey').
+INSTITUTIONS = {"ORG", "FAC", "WORK_OF_ART"}
 
 
 def _find(drafts: list[_Draft], name: str, label: str, *, allow_label_change: bool = False):
@@ -162,7 +165,7 @@ def _link_short_names(drafts: list[_Draft]) -> None:
         st = tokens(short.name)
         if not st:
             continue
-        longer = [d for d in drafts if d is not short and d.label in NOISY and d.label != "PERSON"
+        longer = [d for d in drafts if d is not short and d.label in INSTITUTIONS
                   and len(tokens(d.name)) > len(st) and tokens(d.name)[:len(st)] == st]
-        if len(longer) == 1 and short.label in NOISY:
+        if len(longer) == 1 and short.label in INSTITUTIONS:
             _merge(drafts, longer[0], short)

@@ -61,10 +61,10 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> 
         same = [c for c in candidates if c.label == entity.label and keys & {key(a) for a in c.aliases}]
         if len(same) == 1 and entity.label != "PERSON":
             return same[0]
-    if entity.label != "PERSON" and context_ids:
+    if entity.label in ("ORG", "FAC", "WORK_OF_ART") and context_ids:
         # 'Morningside' for the one stored 'Morningside Recovery' the article's context knows
         head = tokens(entity.name)
-        longer = [c for c in candidates if c.label in NOISY and c.label != "PERSON" and any(
+        longer = [c for c in candidates if c.label in ("ORG", "FAC", "WORK_OF_ART") and any(
             len(tokens(b)) > len(head) and tokens(b)[:len(head)] == head for b in c.aliases)]
         if len(longer) == 1:
             return longer[0]

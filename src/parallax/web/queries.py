@@ -53,6 +53,20 @@ def list_stories(store: Store, query: StoryQuery) -> dict[str, Any]:
             "items": [views.story_summary(s) for s in stories[start:start + query.per_page]]}
 
 
+def story_entities(store: Store, articles: list[Article], limit: int = 15) -> list[dict[str, Any]]:
+    """Canonical entities named by the most articles of the story (names found by the simple
+    capitalisation rule when the articles were not analysed)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for a in articles:
+        links = store.article_entity_ids(a.id)
+        counts.update({(c.name, c.label) for c in links.values()
+                       if c.label in ("PERSON", "ORG", "GPE", "LOC", "LAW", "EVENT", "NORP")})
+    if not counts:
+        return top_names(articles, limit)
+    return [{"name": n, "label": label, "articles": c}
+            for (n, label), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
 def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     story = store.get_story(story_id)
     articles = [store.get_article(aid) for aid in story.article_ids]
@@ -64,7 +78,7 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
         art["is_origin"] = assignments[art["id"]].is_origin if art["id"] in assignments else True
         groups.setdefault(art["lineage"] or art["id"], []).append(art)
     data["sources"] = [{"lineage": gid, "articles": members} for gid, members in groups.items()]
-    data["entities"] = top_names(articles)
+    data["entities"] = story_entities(store, articles)
     return data
 
 
@@ -82,7 +96,40 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     story_of = {x.article_id: x.story_id for x in store.assignments()}
     data = views.article_full(a, story_of.get(a.id), store.article_entity_ids(a.id))
     data["diff"] = diff_segments(a)
+    data["marked"] = marked_sentences(a.text, data)
     return data
+
+
+def marked_sentences(text: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cleaned text as sentences (each an anchor, ``#s3``), numbers and times marked inside
+    them; a paragraph break before a sentence is kept."""
+    if not data.get("sentences"):
+        return [{"index": 0, "break": False, "parts": [{"kind": "text", "text": text}]}]
+    marks = sorted([(n["start"], n["end"], "number", _number_title(n)) for n in data["numbers"]]
+                   + [(t["start"], t["end"], "time", f"{t['value'] or '?'} ({t['resolved_from']})")
+                      for t in data["times"]])
+    out, prev_end = [], 0
+    for sent in data["sentences"]:
+        parts, pos = [], sent["start"]
+        for start, end, kind, title in marks:
+            if start < pos or start >= sent["end"] or end > sent["end"]:
+                continue
+            if start > pos:
+                parts.append({"kind": "text", "text": text[pos:start]})
+            parts.append({"kind": kind, "text": text[start:end], "title": title})
+            pos = end
+        if pos < sent["end"]:
+            parts.append({"kind": "text", "text": text[pos:sent["end"]]})
+        out.append({"index": sent["index"], "break": "\n" in text[prev_end:sent["start"]],
+                    "parts": parts})
+        prev_end = sent["end"]
+    return out
+
+
+def _number_title(n: dict[str, Any]) -> str:
+    bound = "at most " if n.get("upper") is not None else "at least " if n.get("lower") is not None else ""
+    what = " ".join(x for x in (n.get("unit"), n.get("counted")) if x)
+    return f"{bound}{n['value']:g} {what}".strip()
 
 
 def diff_segments(a: Article) -> list[dict[str, str]]:
