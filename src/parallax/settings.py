@@ -50,6 +50,10 @@ class Settings:
     story_merge_threshold: float = 0.7  # two stories this similar are merged
     lineage_threshold: float = 0.5  # MinHash Jaccard (5-shingles) for copies of one report
 
+    # -- comparison ----------------------------------------------------------------------
+    align_threshold: float = 0.30  # statements this similar report one fact (bench/compare_bench.py)
+    brief_sentences: int = 6  # length of a story's brief
+
     # -- web ---------------------------------------------------------------------------
     web_token: str = ""  # the JSON ingest endpoint is off unless this is set
 

@@ -28,7 +28,16 @@ def test_seeds_story_shows_both_outlets_and_links_to_sources(page, server):
     assert page.locator(".badge", has_text="2 independent sources").is_visible()
     outlets = page.locator(".source .outlet").all_inner_texts()
     assert sorted(outlets) == ["EFE", "La Voz de Galicia"]
+    assert page.locator(".brief li").count() >= 3
+    assert page.locator(".brief li .cite").count() >= 3
+    assert page.locator(".status.corroborated").first.is_visible()
+    assert page.locator(".timeline time", has_text="2010-04-08").is_visible()
     shot(page, "story")
+    page.locator(".brief li .cite").first.click()  # a citation jumps to the source sentence
+    page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}#s\d+$"))
+    anchor = page.evaluate("location.hash")
+    assert page.locator(anchor).is_visible()
+    page.go_back()
     page.locator(".source-article a", has_text="(untitled)").first.click()  # the EFE report
     page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}$"))
     assert page.get_by_text("Russian Foreign Affairs spokeswoman Maria Zakharova").first.is_visible()

@@ -176,25 +176,59 @@ def stories(json_out: JsonOpt = False) -> None:
         render.stories_table(out, rows)
 
 
+def _story_data(story_id: str) -> dict:
+    from ..compare import compare_story
+
+    settings = state.settings()
+    with state.store(settings) as store:
+        story = store.get_story(story_id)
+        arts = [store.get_article(aid) for aid in story.article_ids]
+        lineage = {a.article_id: a.lineage_id for a in store.assignments()
+                   if a.story_id == story.id}
+        data = views.story_full(story, arts, lineage)
+        data.update(compare_story(store, story.id, settings))
+    return data
+
+
 @app.command()
 def show(
     story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
     json_out: JsonOpt = False,
 ) -> None:
-    """Show one story: its articles grouped by lineage."""
+    """Show one story: brief, facts with their status, conflicts, timeline and sources."""
     try:
-        with state.store() as store:
-            story = store.get_story(story_id)
-            arts = [store.get_article(aid) for aid in story.article_ids]
-            lineage = {a.article_id: a.lineage_id for a in store.assignments()
-                       if a.story_id == story.id}
+        data = _story_data(story_id)
     except ParallaxError as exc:
         raise fail(exc)
-    data = views.story_full(story, arts, lineage)
     if json_out:
         print_json(data)
     else:
         render.story_detail(out, data)
+
+
+@app.command()
+def export(
+    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write a self-contained report of one story (brief, facts, timeline, sources)."""
+    from .. import export as exporter
+
+    if fmt not in ("md", "html", "json"):
+        raise fail(ConfigError(f"unknown format {fmt!r}", advice="use md, html or json"))
+    try:
+        data = _story_data(story_id)
+    except ParallaxError as exc:
+        raise fail(exc)
+    text = {"md": exporter.markdown, "html": exporter.html, "json": exporter.as_json}[fmt](data)
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if not state.quiet:
+            err.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
 
 
 eval_app = typer.Typer(help="Measure Parallax against labelled data.", no_args_is_help=True)

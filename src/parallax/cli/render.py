@@ -181,18 +181,47 @@ def stories_table(console: Console, rows: list[dict]) -> None:
     console.print(table)
 
 
+BADGES = {"corroborated": "green", "single_source": "yellow", "conflict": "red"}
+
+
 def story_detail(console: Console, s: dict) -> None:
     console.rule(escape(s["title"]))
     console.print(f"[bold]id[/]: {s['id']}   [bold]articles[/]: {s['size']}   "
                   f"[bold]independent sources[/]: {s['independent_sources']}   "
                   f"[bold]dates[/]: {s['first_date'] or '—'} … {s['last_date'] or '—'}")
+    if s.get("brief"):
+        console.print("\n[bold]Brief[/]")
+        for b in s["brief"]:
+            cites = ", ".join(sorted({c["source"] for c in b["citations"]}))
+            console.print(f"  {escape(b['text'])} [dim]\\[{escape(cites)}][/]")
+    if s.get("facts"):
+        console.print("\n[bold]Facts[/]")
+        for f in s["facts"]:
+            if f["status"] == "single_source" and len(f["text"]) < 40:
+                continue
+            badge = f["status"] + (f" ×{f['independent_sources']}" if f["status"] == "corroborated" else "")
+            console.print(f"  [{BADGES[f['status']]}]{badge:<16}[/] {escape(_clip(f['text'], 110))} "
+                          f"[dim]{escape(', '.join(f['sources']))}[/]")
+            finding = f["conflict"] or f.get("difference")
+            if finding and finding["type"] != "wording":
+                console.print(f"      [bold]{escape(finding['type'])}[/]: {escape(finding['why'])}")
+                console.print(f"        {escape(finding['a']['source'])}: {escape(_clip(finding['a']['text'], 100))}")
+                console.print(f"        {escape(finding['b']['source'])}: {escape(_clip(finding['b']['text'], 100))}")
+    if s.get("timeline"):
+        console.print("\n[bold]Timeline[/]")
+        for t in s["timeline"]:
+            cites = ", ".join(sorted({c["source"] for c in t["citations"]}))
+            flag = " [red](date conflict)[/]" if t.get("conflict") else ""
+            console.print(f"  {t['date']:<10} [dim]{t['precision']:<5}[/] {escape(_clip(t['text'], 90))} "
+                          f"[dim]\\[{escape(cites)}][/]{flag}")
     groups: dict[str, list[dict]] = {}
     for a in s["articles"]:
         groups.setdefault(a.get("lineage") or a["id"], []).append(a)
+    console.print("\n[bold]Sources[/]")
     for n, (_gid, members) in enumerate(groups.items(), start=1):
-        console.print(f"\n[bold]source {n}[/]" + (f" ({len(members)} copies)" if len(members) > 1 else ""))
+        console.print(f"  source {n}" + (f" ({len(members)} copies)" if len(members) > 1 else ""))
         for a in members:
-            console.print(f"  {a['id']}  {escape(a['date'] or '—')}  "
+            console.print(f"    {a['id']}  {escape(a['date'] or '—')}  "
                           f"{escape(a['outlet'] or a['credited_source'] or a['origin'])}  "
                           f"{escape(a['title'] or '(untitled)')}")
 

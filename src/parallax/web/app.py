@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @api.get("/stories/{story_id}", summary="One story with its articles grouped by lineage")
     def api_story(story_id: str) -> dict[str, Any]:
         with store() as s:
-            return queries.story_detail(s, story_id)
+            return queries.story_detail(s, story_id, settings)
 
     @api.get("/articles/{article_id}", summary="One article: text, metadata and cleaning edits")
     def api_article(article_id: str) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def page_story(request: Request, story_id: str):
         with store() as s:
-            data = queries.story_detail(s, story_id)
+            data = queries.story_detail(s, story_id, settings)
         return templates.TemplateResponse(request, "story.html", {"story": data})
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)

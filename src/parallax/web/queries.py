@@ -67,7 +67,7 @@ def story_entities(store: Store, articles: list[Article], limit: int = 15) -> li
             for (n, label), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
-def story_detail(store: Store, story_id: str) -> dict[str, Any]:
+def story_detail(store: Store, story_id: str, settings=None) -> dict[str, Any]:
     story = store.get_story(story_id)
     articles = [store.get_article(aid) for aid in story.article_ids]
     assignments = {a.article_id: a for a in store.assignments() if a.story_id == story.id}
@@ -79,6 +79,9 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
         groups.setdefault(art["lineage"] or art["id"], []).append(art)
     data["sources"] = [{"lineage": gid, "articles": members} for gid, members in groups.items()]
     data["entities"] = story_entities(store, articles)
+    from ..compare import compare_story
+
+    data.update(compare_story(store, story.id, settings))
     return data
 
 

@@ -1,0 +1,99 @@
+"""Facts with their status, a cited brief and a cited timeline, built from aligned statements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from .checks import check_pair
+from .statements import Statement
+
+CONFLICTS = ("number", "date", "attribution", "quote", "polarity")
+
+
+def _rank(finding: dict) -> int:
+    if finding["type"] in CONFLICTS and finding.get("certain", True):
+        return 2
+    return 1 if finding["type"] != "wording" else 0
+
+
+def citation(s: Statement) -> dict[str, Any]:
+    return {"source": s.source, "article": s.article, "sentence": s.sentence}
+
+
+def facts(statements: list[Statement], groups: list[list[int]], sim: np.ndarray) -> list[dict]:
+    out = []
+    for g in groups:
+        members = [statements[i] for i in g]
+        sources = sorted({s.source for s in members})
+        independent = len({s.group for s in members})
+        finding = None
+        for x in range(len(g)):
+            for y in range(x + 1, len(g)):
+                f = check_pair(statements[g[x]], statements[g[y]], float(sim[g[x], g[y]]))
+                if f and (finding is None or (_rank(f) > _rank(finding))):
+                    finding = f
+        if finding and finding["type"] in CONFLICTS and finding.get("certain", True):
+            status = "conflict"
+        elif independent >= 2:
+            status = "corroborated"
+        else:
+            status = "single_source"
+        lead = min(members, key=lambda s: (s.date or "9999", s.article, s.sentence))
+        centrality = float(sum(sim[i, j] for i in g for j in range(len(statements)) if j != i)) / max(1, len(g))
+        out.append({
+            "text": lead.text, "status": status, "sources": sources,
+            "independent_sources": independent,
+            "evidence": [{"article": s.article, "sentence": s.sentence, "source": s.source,
+                          "text": s.text} for s in members],
+            "conflict": finding if status == "conflict" else None,
+            "difference": finding if finding and status != "conflict" else None,
+            "_order": (-independent, -centrality, lead.article, lead.sentence),
+            "_members": g,
+        })
+    out.sort(key=lambda f: f["_order"])
+    return out
+
+
+def brief(fact_list: list[dict], statements: list[Statement], length: int) -> list[dict]:
+    """The most corroborated and central facts, each sentence verbatim from a source and
+    followed by every source that reports it."""
+    chosen = [f for f in fact_list if f["status"] != "single_source"][:length]
+    if len(chosen) < length:
+        chosen += [f for f in fact_list if f["status"] == "single_source"][: length - len(chosen)]
+    return [{"text": f["text"], "status": f["status"],
+             "citations": [citation(statements[i]) for i in f["_members"]]} for f in chosen]
+
+
+def timeline(statements: list[Statement], fact_list: list[dict],
+             published: list[tuple[str, str, str]]) -> list[dict]:
+    """Dated events (resolved times in the statements, and publication dates), merged across
+    sources by date; a date conflict between aligned statements is marked on both entries."""
+    conflict_dates = {}
+    for f in fact_list:
+        c = f["conflict"]
+        if c and c["type"] == "date":
+            conflict_dates[c["a"]["value"]] = c
+            conflict_dates[c["b"]["value"]] = c
+    entries: dict[tuple[str, str], dict] = {}
+    for s in statements:
+        for t in s.times:
+            if not t["value"]:
+                continue
+            key = (t["value"], t["precision"])
+            e = entries.setdefault(key, {"date": t["value"], "precision": t["precision"],
+                                         "text": s.text, "citations": [], "kind": "event"})
+            if all(c["article"] != s.article or c["sentence"] != s.sentence for c in e["citations"]):
+                e["citations"].append(citation(s))
+    for date, source, article in published:
+        e = entries.setdefault((date, "day"), {"date": date, "precision": "day",
+                                               "text": f"Published by {source}", "citations": [],
+                                               "kind": "publication"})
+        e["citations"].append({"source": source, "article": article, "sentence": None})
+    out = sorted(entries.values(), key=lambda e: (e["date"], e["precision"]))
+    for e in out:
+        c = conflict_dates.get(e["date"])
+        e["conflict"] = {"type": "date", "why": c["why"]} if c else None
+    return out

@@ -1,0 +1,135 @@
+"""Comparison of the seeds' story: facts with status, differences a reader must see, a cited
+brief and a cited timeline; and the export formats."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parallax.compare import compare_story
+from parallax.compare.checks import compatible_numbers, number_conflict, quote_checks
+from parallax.compare.statements import Statement, split_clauses
+from parallax.pipeline import ingest, update_stories
+from parallax.store import SQLiteStore
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seeds_story(tmp_path_factory):
+    from parallax.settings import Settings
+
+    db = str(tmp_path_factory.mktemp("cmp") / "c.db")
+    settings = Settings(db=db)
+    with SQLiteStore(db) as store:
+        ingest([str(SEEDS)], store, settings)
+        update_stories(store, settings)
+        (story,) = store.list_stories()
+        return compare_story(store, story.id, settings), db, story.id
+
+
+def fact(result, words):
+    found = [f for f in result["facts"] if all(w in f["text"] for w in words)]
+    assert found, f"no fact with {words}"
+    return found[0]
+
+
+def test_corroborated_by_both(seeds_story):
+    result, _, _ = seeds_story
+    for words in (["Blinken who requested the meeting"], ["Paul Whelan"],
+                  ["G20 foreign ministers", "agreement"]):
+        f = fact(result, words)
+        assert f["status"] == "corroborated" and f["independent_sources"] == 2
+        assert set(f["sources"]) == {"EFE", "La Voz de Galicia"}
+
+
+def test_single_source_facts(seeds_story):
+    result, _, _ = seeds_story
+    assert fact(result, ["less than ten minutes"])["sources"] == ["La Voz de Galicia"]
+    assert fact(result, ["95%"])["status"] == "single_source"
+    assert fact(result, ["1,550 nuclear warheads"])["sources"] == ["EFE"]
+    assert fact(result, ["Zakharova"])["status"] == "single_source"
+
+
+def test_treaty_exit_is_flagged_for_a_reader(seeds_story):
+    result, _, _ = seeds_story
+    f = fact(result, ["Putin broke last month"])
+    finding = f["conflict"] or f["difference"]
+    assert finding["type"] == "date"
+    assert "last month" in finding["why"] and "two days" in finding["why"]
+    assert {finding["a"]["source"], finding["b"]["source"]} == {"EFE", "La Voz de Galicia"}
+
+
+def test_brief_and_timeline_cite_every_line(seeds_story):
+    result, _, _ = seeds_story
+    assert result["brief"] and all(b["citations"] for b in result["brief"])
+    for b in result["brief"]:
+        assert all({"source", "article", "sentence"} <= set(c) for c in b["citations"])
+    dates = {t["date"]: t for t in result["timeline"]}
+    for d in ("2010-04-08", "2022-08", "2023-02-21", "2023-03-02"):
+        assert d in dates and dates[d]["citations"], d
+    assert dates["2022-08"]["precision"] == "month"
+
+
+def test_every_fact_quotes_a_source(seeds_story):
+    result, db, _ = seeds_story
+    with SQLiteStore(db) as store:
+        for f in result["facts"]:
+            for e in f["evidence"]:
+                assert e["text"] in store.get_article(e["article"]).text
+
+
+def test_show_json_and_exports(seeds_story, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from parallax.cli import app
+
+    _, db, story_id = seeds_story
+    runner = CliRunner()
+    out = runner.invoke(app, ["--db", db, "show", story_id, "--json"]).stdout
+    data = json.loads(out)
+    assert {"brief", "facts", "timeline", "articles"} <= set(data)
+    assert {"text", "status", "sources", "independent_sources", "evidence", "conflict"} <= set(data["facts"][0])
+    assert {"date", "precision", "text", "citations"} <= set(data["timeline"][0])
+    for fmt in ("md", "html", "json"):
+        path = tmp_path / f"r.{fmt}"
+        res = runner.invoke(app, ["--db", db, "export", story_id, "--format", fmt, "-o", str(path)])
+        assert res.exit_code == 0
+        text = path.read_text()
+        assert "Blinken who requested the meeting" in text
+    assert "<script" not in (tmp_path / "r.html").read_text()
+    bad = runner.invoke(app, ["--db", db, "export", story_id, "--format", "pdf"])
+    assert bad.exit_code == 2
+
+
+def test_clause_split_keeps_offsets():
+    text = "Blinken made three points: the treaty; that the US will support Ukraine; and? free Paul Whelan now."
+    spans = split_clauses(text, 100)
+    assert len(spans) == 3
+    assert all(text[a - 100:b - 100].strip() for a, b in spans)
+
+
+def _st(**kw):
+    base = dict(id="x", article="a", source="A", group="g", sentence=0, start=0, end=1, text="t")
+    base.update(kw)
+    return Statement(**base)
+
+
+def test_number_bounds_and_conflicts():
+    ten_max = {"value": 10, "unit": "minute", "counted": None, "upper": 10, "lower": None, "text": "less than ten minutes"}
+    nine = {"value": 9, "unit": "minute", "counted": None, "upper": None, "lower": None, "text": "nine minutes"}
+    thirty = {"value": 30, "unit": "minute", "counted": None, "upper": None, "lower": None, "text": "30 minutes"}
+    assert compatible_numbers(ten_max, nine)
+    assert not compatible_numbers(ten_max, thirty)
+    assert number_conflict(_st(numbers=[ten_max]), _st(article="b", numbers=[nine])) is None
+    c = number_conflict(_st(numbers=[ten_max]), _st(article="b", numbers=[thirty]))
+    assert c["type"] == "number" and "30 minutes" in c["why"]
+
+
+def test_quote_wording_and_attribution():
+    a = _st(quotes=[{"text": "for as long as it takes", "speaker": "Antony Blinken"}])
+    b = _st(article="b", quotes=[{"text": "whatever is necessary", "speaker": "Antony Blinken"}])
+    assert quote_checks(a, b)["type"] == "wording"
+    c = _st(article="c", quotes=[{"text": "for as long as it takes", "speaker": "Joe Biden"}])
+    assert quote_checks(a, c)["type"] == "attribution"
