@@ -10,6 +10,7 @@ from ..understand.names import same_person
 from .statements import Statement
 
 _WORD = re.compile(r"[a-z0-9']+")
+CONFLICT_TYPES = ("number", "date", "attribution", "quote", "polarity")
 
 
 def _words(text: str) -> set[str]:

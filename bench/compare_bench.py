@@ -1,0 +1,222 @@
+"""Comparison benchmarks.
+
+    python bench/compare_bench.py ecb      [--split dev|test|all] [--threshold T]
+    python bench/compare_bench.py claimdiff
+    python bench/compare_bench.py basil
+    python bench/compare_bench.py speed
+
+ecb: alignment against ECB+ event chains: within each gold story, precision and recall of
+  cross-article sentence pairs that the fact groups put together. Only sentences annotated in
+  some chain can be judged, so pairs are counted among them.
+claimdiff: each pair of claims becomes two statements from two sources; Parallax's verdict
+  (a conflict -> weaken; aligned without conflict -> strengthen; else neither) against the gold
+  label, with the confusion matrix.
+basil: recall of the informational spans (bias == "inf", one outlet's choice to include a fact)
+  inside facts Parallax marks single_source, comparing each gold story's three articles.
+speed: stories per second, and the time to compare a 20-article story.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.corpora import load  # noqa: E402
+from parallax.compare.align import AlignParams, align  # noqa: E402
+from parallax.compare.checks import CONFLICT_TYPES, check_pair  # noqa: E402
+from parallax.compare.report import facts  # noqa: E402
+from parallax.compare.statements import Statement, statements_of  # noqa: E402
+from parallax.pipeline import ingest  # noqa: E402
+from parallax.settings import Settings  # noqa: E402
+from parallax.store import SQLiteStore  # noqa: E402
+
+OUT = Path(__file__).parent / "results"
+
+
+def stored_corpus(rows: list[dict], name: str) -> str:
+    """Ingest rows (outlet = the row id, so each article is its own source) into a store."""
+    tmp = Path(tempfile.mkdtemp())
+    src = tmp / f"{name}.jsonl"
+    src.write_text("".join(json.dumps({"id": r["id"], "title": r.get("title"), "text": r["text"],
+                                       "date": r.get("date"), "source": r["id"]}) + "\n" for r in rows))
+    db = str(tmp / f"{name}.db")
+    with SQLiteStore(db) as store:
+        ingest([str(src)], store, Settings(db=db))
+    return db
+
+
+def story_statements(store, ids: list[str], by_doc: dict[str, str]) -> list[Statement]:
+    out = []
+    for doc in ids:
+        art = by_doc.get(doc)
+        if art is None:
+            continue
+        a = store.get_article(art)
+        out += statements_of(a, doc, doc, store.article_entity_ids(a.id))
+    return out
+
+
+def ecb(args) -> dict:
+    rows = [r for r in load("ecbplus/articles.jsonl")
+            if args.split == "all" or (r["split"] == "test") == (args.split == "test")]
+    chains = [c for c in load("ecbplus/event_chains.jsonl") if c["kind"] == "event"]
+    db = stored_corpus(rows, "ecb")
+    tp = fp = fn = 0
+    with SQLiteStore(db) as store:
+        by_doc = {a.outlet: a.id for a in store.iter_articles()}
+        texts = {a.outlet: (a.text, a.analysis["sentences"]) for a in store.iter_articles()}
+        # gold: (doc, our sentence index) -> chains
+        gold: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for c in chains:
+            for m in c["mentions"]:
+                if m["doc"] not in texts:
+                    continue
+                text, sents = texts[m["doc"]]
+                at = text.find(m["sentence_text"][:50])
+                if at < 0:
+                    continue
+                idx = max([s["index"] for s in sents if s["start"] <= at] or [0])
+                gold[(m["doc"], idx)].add(c["chain_id"])
+        by_story = defaultdict(list)
+        for r in rows:
+            by_story[r["story"]].append(r["id"])
+        for docs in by_story.values():
+            sts = story_statements(store, docs, by_doc)
+            groups, _sim = align(sts, AlignParams(threshold=args.threshold))
+            group_of = {}
+            for gi, g in enumerate(groups):
+                for i in g:
+                    group_of[(sts[i].source, sts[i].sentence)] = gi
+            keys = sorted({k for k in gold if k[0] in docs})
+            for a, b in combinations(keys, 2):
+                if a[0] == b[0]:
+                    continue
+                same_gold = bool(gold[a] & gold[b])
+                ga, gb = group_of.get(a), group_of.get(b)
+                same_pred = ga is not None and ga == gb
+                tp += same_gold and same_pred
+                fp += same_pred and not same_gold
+                fn += same_gold and not same_pred
+    return {"split": args.split, "threshold": args.threshold, "pairs_predicted": tp + fp,
+            "pairs_gold": tp + fn, "precision": tp / (tp + fp) if tp + fp else None,
+            "recall": tp / (tp + fn) if tp + fn else None}
+
+
+def claimdiff(args) -> dict:
+    from parallax.understand import analyze
+
+    pairs = load("claimdiff/pairs.jsonl")
+    conf: Counter = Counter()
+    for p in pairs:
+        sts = []
+        for side, text in (("a", p["claim_a"]), ("b", p["claim_b"])):
+            an = analyze(text, published=p.get("date"))
+            st = Statement(f"{side}", side, side, side, 0, 0, len(text), text)
+            from parallax.stories.features import terms
+            from dataclasses import asdict
+
+            st.terms = dict(terms(text))
+            st.entities = {e.key for e in an.entities}
+            st.numbers = [asdict(n) for n in an.numbers]
+            st.times = [asdict(t) for t in an.times]
+            st.quotes = [asdict(q) for q in an.quotes]
+            from parallax.compare.statements import NEGATION
+
+            st.negated = bool(NEGATION.search(text))
+            sts.append(st)
+        groups, sim = align(sts, AlignParams(threshold=args.threshold))
+        s = float(sim[0, 1])
+        finding = check_pair(sts[0], sts[1], s) if len(groups) == 1 or s >= args.threshold * 0.5 else None
+        if finding and finding["type"] in CONFLICT_TYPES and finding.get("certain", True):
+            pred = "weaken"
+        elif len(groups) == 1:
+            pred = "strengthen"
+        else:
+            pred = "neither"
+        conf[(p["label"], pred)] += 1
+    labels = ["strengthen", "weaken", "neither"]
+    report = {"pairs": len(pairs), "confusion": {g: {q: conf[(g, q)] for q in labels} for g in labels}}
+    for lab in labels:
+        tp = conf[(lab, lab)]
+        pred_n = sum(conf[(g, lab)] for g in labels)
+        gold_n = sum(conf[(lab, q)] for q in labels)
+        pr = tp / pred_n if pred_n else 0.0
+        rc = tp / gold_n if gold_n else 0.0
+        report[lab] = {"precision": pr, "recall": rc, "f1": 2 * pr * rc / (pr + rc) if pr + rc else 0.0}
+    return report
+
+
+def basil(args) -> dict:
+    rows = load("basil/articles.jsonl")
+    spans = [s for s in load("basil/bias_spans.jsonl") if s["bias"] == "inf"]
+    raw = {r["id"]: r["text"] for r in rows}
+    db = stored_corpus(rows, "basil")
+    inside = total = 0
+    with SQLiteStore(db) as store:
+        by_doc = {a.outlet: a.id for a in store.iter_articles()}
+        by_story = defaultdict(list)
+        for r in rows:
+            by_story[r["story"]].append(r["id"])
+        single: dict[str, list[str]] = defaultdict(list)  # doc -> texts of single-source facts
+        for docs in by_story.values():
+            sts = story_statements(store, docs, by_doc)
+            groups, sim = align(sts, AlignParams(threshold=args.threshold))
+            for f in facts(sts, groups, sim):
+                if f["status"] == "single_source":
+                    for e in f["evidence"]:
+                        single[e["source"]].append(e["text"])
+        for s in spans:
+            text = raw.get(s["article_id"], "")[s["start"]:s["end"]].strip()
+            if len(text) < 8:
+                continue
+            total += 1
+            probe = " ".join(text.split())[:60]
+            inside += any(probe in " ".join(t.split()) for t in single.get(s["article_id"], []))
+    return {"spans": total, "inside_single_source": inside, "recall": inside / total if total else None}
+
+
+def speed(args) -> dict:
+    from parallax.compare import compare_story
+    from parallax.pipeline import update_stories
+
+    rows = [r for r in load("ecbplus/articles.jsonl") if r["topic"] in ("1", "12", "13")]
+    db = stored_corpus(rows, "speed")
+    settings = Settings(db=db)
+    with SQLiteStore(db) as store:
+        update_stories(store, settings)
+        stories = store.list_stories()
+        t = time.process_time()
+        for s in stories:
+            compare_story(store, s.id, settings)
+        per_story = (time.process_time() - t) / len(stories)
+        big = sorted(stories, key=lambda s: -s.size)[0]
+        t = time.process_time()
+        compare_story(store, big.id, settings)
+        biggest = time.process_time() - t
+    return {"stories": len(stories), "stories_per_second": 1 / per_story,
+            "largest_story_articles": big.size, "largest_story_seconds": biggest}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("task", choices=["ecb", "claimdiff", "basil", "speed"])
+    ap.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    ap.add_argument("--threshold", type=float, default=Settings().align_threshold)
+    args = ap.parse_args()
+    result = {"ecb": ecb, "claimdiff": claimdiff, "basil": basil, "speed": speed}[args.task](args)
+    print(json.dumps(result, indent=2))
+    OUT.mkdir(exist_ok=True)
+    name = args.task + (f"_{args.split}" if args.task == "ecb" else "")
+    (OUT / f"compare_{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
