@@ -94,3 +94,17 @@ def test_article_page_marks_numbers_times_and_lists_quotes(page, server):
     assert page.evaluate("location.hash") == "#s2"
     assert page.locator("#s2").is_visible()
     shot(page, "article-understanding")
+
+
+def test_timeline_chart_and_phone_layout(browser, server):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/?outlet=EFE")
+    page.locator(".story-title").first.click()
+    page.wait_for_url(re.compile(r"/stories/"))
+    assert page.locator("svg.chart circle").count() >= 4
+    assert page.locator("svg.chart text", has_text="2023-02-21").count() == 1
+    # readable on a phone: nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "story-phone")
+    page.close()

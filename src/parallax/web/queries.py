@@ -82,7 +82,39 @@ def story_detail(store: Store, story_id: str, settings=None) -> dict[str, Any]:
     from ..compare import compare_story
 
     data.update(compare_story(store, story.id, settings))
+    data["chart"] = timeline_chart(data["timeline"])
     return data
+
+
+def timeline_chart(entries: list[dict[str, Any]], width: int = 860) -> dict[str, Any] | None:
+    """Positions for an SVG time axis (server-side: no script, no inline style). Events are
+    spaced evenly in date order (a story's dates often span years with a cluster at the end,
+    which a to-scale axis would pile up); dates with month or year precision sit at the start
+    of their period."""
+    from datetime import date
+
+    def day(value: str) -> date | None:
+        parts = value.split("-")
+        try:
+            return date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
+                        int(parts[2]) if len(parts) > 2 else 1)
+        except (ValueError, IndexError):
+            return None
+
+    points = [(day(e["date"]), e) for e in entries]
+    points = [(d, e) for d, e in points if d]
+    if not points:
+        return None
+    first, last = min(d for d, _ in points), max(d for d, _ in points)
+    margin = 40
+    out = []
+    steps = max(1, len(points) - 1)
+    for n, (d, e) in enumerate(sorted(points, key=lambda p: p[0])):
+        x = margin + (width - 2 * margin) * (n / steps if len(points) > 1 else 0.5)
+        out.append({"x": round(x, 1), "y": 38 + 14 * (n % 2), "label": e["date"],
+                    "conflict": bool(e.get("conflict")), "sources": len(e["citations"])})
+    return {"width": width, "height": 90, "points": out, "first": first.isoformat(),
+            "last": last.isoformat(), "margin": margin}
 
 
 def top_names(articles: list[Article], limit: int = 15) -> list[dict[str, Any]]:
