@@ -33,5 +33,10 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# The quick benchmarks; the slow ones (scale_bench, understand_bench, compare_bench) are listed
+# with their commands in docs/benchmarks.md.
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/clean_bench.py --split test --out bench/results/clean_test.json
+	$(BIN)/parallax eval clusters ../shared/data/ecbplus/articles.jsonl --json
+	$(BIN)/parallax eval clusters ../shared/data/basil/articles.jsonl --json
+	$(BIN)/python bench/web_bench.py
