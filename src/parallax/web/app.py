@@ -39,6 +39,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Parallax", version=__version__, docs_url=None, redoc_url=None,
                   description="Stories built from many outlets' reports, and their sources.")
     app.add_middleware(SecurityHeaders)
+
+    @app.on_event("startup")
+    def _warm_up() -> None:
+        # Load what the story page needs once at start, so no request pays for the imports.
+        import sklearn.feature_extraction.text  # noqa: F401
+
+        from .. import compare  # noqa: F401
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["safe_url"] = safe_url
