@@ -4,7 +4,7 @@ shapes as the CLI's --json. Binds to 127.0.0.1 by default (see ``parallax serve`
 from __future__ import annotations
 
 import hmac
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,18 +34,22 @@ class IngestBody(BaseModel):
     date: str | None = None
 
 
+@asynccontextmanager
+async def _warm_up(app: FastAPI):
+    """Load what the story page needs once at start, so no request pays for the imports."""
+    import sklearn.feature_extraction.text  # noqa: F401
+
+    from .. import compare  # noqa: F401
+
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.load()
     app = FastAPI(title="Parallax", version=__version__, docs_url=None, redoc_url=None,
+                  lifespan=_warm_up,
                   description="Stories built from many outlets' reports, and their sources.")
     app.add_middleware(SecurityHeaders)
-
-    @app.on_event("startup")
-    def _warm_up() -> None:
-        # Load what the story page needs once at start, so no request pays for the imports.
-        import sklearn.feature_extraction.text  # noqa: F401
-
-        from .. import compare  # noqa: F401
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["safe_url"] = safe_url
