@@ -1,6 +1,7 @@
 """The only place that knows the order of the stages.
 
-ingest (readers) -> clean -> store -> stories. Each article is stored (committed) before it is
+ingest (readers) -> clean -> understand -> store (and canonical entities) -> stories; a story
+is compared on demand (``parallax.compare``). Each article is stored (committed) before it is
 reported, so an interruption loses nothing that was reported as stored.
 """
 
