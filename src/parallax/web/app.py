@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                            "advice": "send Authorization: Bearer <token>"}},
                                 status_code=401)
         from ..ingest.json import JsonReader
-        from ..pipeline import build_article, update_stories
+        from ..pipeline import build_article, link_entities, update_stories
         from ..records import Problem
         import json as _json
 
@@ -134,7 +134,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"error": {"code": item.code, "message": item.message}},
                                 status_code=400)
         with store() as s:
-            result = s.add_article(build_article(item, settings, s.vocabulary()))
+            article = build_article(item, settings, s.vocabulary())
+            result = s.add_article(article)
+            if result.outcome.value != "duplicate" and article.analysis:
+                link_entities(s, article)
             update_stories(s, settings)
         return {"id": result.article_id, "outcome": result.outcome.value}
 
