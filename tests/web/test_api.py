@@ -52,11 +52,11 @@ def test_ingest_endpoint_requires_the_token(server):
     assert httpx.post(server + "/api/ingest", json=body).status_code == 401
     bad = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401
-    body["text"] = "Sergei Lavrov met Antony Blinken in New Delhi on Thursday, officials said."
+    body["text"] = "Angela Merkel met Emmanuel Macron at a bakery fair in Lyon on Thursday, officials said."
     ok = httpx.post(server + "/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"})
     assert ok.status_code == 201 and ok.json()["outcome"] == "stored"
     art = httpx.get(f"{server}/api/articles/{ok.json()['id']}").json()
-    assert any(e["id"] and "Blinken" in e["name"] for e in art["entities"])  # linked like any ingest
+    assert any(e["id"] and "Macron" in e["name"] for e in art["entities"])  # linked like any ingest
 
 
 def test_ingest_endpoint_off_without_token(web_db):
