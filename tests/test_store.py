@@ -102,3 +102,15 @@ def test_open_store_by_name(tmp_path):
 
     with pytest.raises(ConfigError, match="no store for 'mongodb'"):
         open_store("mongodb://localhost/x")
+
+
+def test_targeted_story_lookups(db):
+    with SQLiteStore(db) as s:
+        a, b, c = make("one"), make("two"), make("three")
+        for x in (a, b, c):
+            s.add_article(x)
+        s.save_assignments([StoryAssignment(a.id, "s1", "g1"), StoryAssignment(b.id, "s2"),
+                            StoryAssignment(c.id, "s1", "g1", False)], {"s1": "One", "s2": "Two"})
+        assert [x.article_id for x in s.assignments("s1")] == [a.id, c.id]
+        assert len(s.assignments()) == 3
+        assert s.stories_of([c.id, "missing"]) == {c.id: "s1"}

@@ -130,7 +130,7 @@ def articles(
                 found = store.list_articles(limit=limit or None, offset=offset,
                                             latest_only=not all_versions)
             total = store.count_articles(latest_only=not all_versions)
-            story_of = {a.article_id: a.story_id for a in store.assignments()}
+            story_of = store.stories_of([a.id for a in found])
     except ParallaxError as exc:
         raise fail(exc)
     rows = [views.article_summary(a, story_of.get(a.id)) for a in found]
@@ -149,7 +149,7 @@ def article(
     try:
         with state.store() as store:
             a = store.get_article(article_id)
-            story_of = {x.article_id: x.story_id for x in store.assignments()}
+            story_of = store.stories_of([a.id])
             canonical = store.article_entity_ids(a.id)
     except ParallaxError as exc:
         raise fail(exc)
@@ -183,8 +183,7 @@ def _story_data(story_id: str) -> dict:
     with state.store(settings) as store:
         story = store.get_story(story_id)
         arts = [store.get_article(aid) for aid in story.article_ids]
-        lineage = {a.article_id: a.lineage_id for a in store.assignments()
-                   if a.story_id == story.id}
+        lineage = {a.article_id: a.lineage_id for a in store.assignments(story.id)}
         data = views.story_full(story, arts, lineage)
         data.update(compare_story(store, story.id, settings))
     return data

@@ -18,7 +18,7 @@ __all__ = ["compare_story", "AlignParams", "Statement"]
 def compare_story(store: Store, story_id: str, settings: Settings | None = None) -> dict[str, Any]:
     settings = settings or Settings()
     story = store.get_story(story_id)
-    lineage = {a.article_id: a for a in store.assignments() if a.story_id == story.id}
+    lineage = {a.article_id: a for a in store.assignments(story.id)}
     statements: list[Statement] = []
     published = []
     for aid in story.article_ids:

@@ -88,8 +88,12 @@ class Store(ABC):
         """Record story membership (and story titles); ``replace_all`` rebuilds from scratch."""
 
     @abstractmethod
-    def assignments(self) -> list[StoryAssignment]:
-        """Every article's story, in arrival order of the articles."""
+    def assignments(self, story_id: str | None = None) -> list[StoryAssignment]:
+        """Every article's story (or only one story's articles), in arrival order."""
+
+    @abstractmethod
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id -> story id, for these articles only."""
 
     @abstractmethod
     def list_stories(self) -> list[Story]: ...

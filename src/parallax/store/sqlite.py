@@ -186,11 +186,23 @@ class SQLiteStore(Store):
             c.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot save stories: {exc}") from None
 
-    def assignments(self) -> list[StoryAssignment]:
+    def assignments(self, story_id: str | None = None) -> list[StoryAssignment]:
+        where, params = ("WHERE s.story_id=?", (story_id,)) if story_id else ("", ())
         rows = self.conn.execute(
             "SELECT s.article_id, s.story_id, s.lineage_id, s.is_origin FROM story_articles s "
-            "JOIN articles a ON a.id=s.article_id ORDER BY a.seq")
+            f"JOIN articles a ON a.id=s.article_id {where} ORDER BY a.seq", params)
         return [StoryAssignment(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+            chunk = ids[i:i + 500]
+            rows = self.conn.execute(
+                "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
+                f"({','.join('?' * len(chunk))})", chunk)
+            out.update({r[0]: r[1] for r in rows})
+        return out
 
     def list_stories(self) -> list[Story]:
         return self._stories(None)

@@ -107,8 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from .. import views
 
         with store() as s:
-            story_of = {x.article_id: x.story_id for x in s.assignments()}
             hits = s.search_articles(q, limit=limit)
+            story_of = s.stories_of([a.id for a in hits])
             return {"query": q, "items": [views.article_summary(a, story_of.get(a.id)) for a in hits]}
 
     @api.post("/ingest", summary="Store one article (only when a token is configured)",

@@ -70,7 +70,7 @@ def story_entities(store: Store, articles: list[Article], limit: int = 15) -> li
 def story_detail(store: Store, story_id: str, settings=None) -> dict[str, Any]:
     story = store.get_story(story_id)
     articles = [store.get_article(aid) for aid in story.article_ids]
-    assignments = {a.article_id: a for a in store.assignments() if a.story_id == story.id}
+    assignments = {a.article_id: a for a in store.assignments(story.id)}
     lineage = {aid: a.lineage_id for aid, a in assignments.items()}
     data = views.story_full(story, articles, lineage)
     groups: dict[str, list[dict]] = {}
@@ -128,8 +128,7 @@ def top_names(articles: list[Article], limit: int = 15) -> list[dict[str, Any]]:
 
 def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     a = store.get_article(article_id)
-    story_of = {x.article_id: x.story_id for x in store.assignments()}
-    data = views.article_full(a, story_of.get(a.id), store.article_entity_ids(a.id))
+    data = views.article_full(a, store.stories_of([a.id]).get(a.id), store.article_entity_ids(a.id))
     data["diff"] = diff_segments(a)
     data["marked"] = marked_sentences(a.text, data)
     return data
