@@ -60,9 +60,20 @@ def story_summary(s: Story) -> dict[str, Any]:
     }
 
 
-def story_full(s: Story, articles: list[Article], lineage: dict[str, str | None]) -> dict[str, Any]:
+def story_full(s: Story, articles: list[Article], assignments: list[Any]) -> dict[str, Any]:
+    """The story with its articles and ``sources``: the articles grouped by lineage (copies of
+    one report form one source; ``is_origin`` marks the report the copies come from)."""
+    by_id = {x.article_id: x for x in assignments}
     out = story_summary(s)
-    out["articles"] = [dict(article_summary(a, s.id), lineage=lineage.get(a.id)) for a in articles]
+    out["articles"] = []
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for a in articles:
+        x = by_id.get(a.id)
+        row = dict(article_summary(a, s.id), lineage=x.lineage_id if x else None,
+                   is_origin=x.is_origin if x else True)
+        out["articles"].append(row)
+        groups.setdefault(row["lineage"] or a.id, []).append(row)
+    out["sources"] = [{"lineage": gid, "articles": members} for gid, members in groups.items()]
     return out
 
 

@@ -177,16 +177,11 @@ def stories(json_out: JsonOpt = False) -> None:
 
 
 def _story_data(story_id: str) -> dict:
-    from ..compare import compare_story
+    from ..reports import story_report
 
     settings = state.settings()
     with state.store(settings) as store:
-        story = store.get_story(story_id)
-        arts = [store.get_article(aid) for aid in story.article_ids]
-        lineage = {a.article_id: a.lineage_id for a in store.assignments(story.id)}
-        data = views.story_full(story, arts, lineage)
-        data.update(compare_story(store, story.id, settings))
-    return data
+        return story_report(store, story_id, settings)
 
 
 @app.command()

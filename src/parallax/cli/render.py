@@ -214,11 +214,8 @@ def story_detail(console: Console, s: dict) -> None:
             flag = " [red](date conflict)[/]" if t.get("conflict") else ""
             console.print(f"  {t['date']:<10} [dim]{t['precision']:<5}[/] {escape(_clip(t['text'], 90))} "
                           f"[dim]\\[{escape(cites)}][/]{flag}")
-    groups: dict[str, list[dict]] = {}
-    for a in s["articles"]:
-        groups.setdefault(a.get("lineage") or a["id"], []).append(a)
     console.print("\n[bold]Sources[/]")
-    for n, (_gid, members) in enumerate(groups.items(), start=1):
+    for n, members in enumerate((g["articles"] for g in s["sources"]), start=1):
         console.print(f"  source {n}" + (f" ({len(members)} copies)" if len(members) > 1 else ""))
         for a in members:
             console.print(f"    {a['id']}  {escape(a['date'] or '—')}  "

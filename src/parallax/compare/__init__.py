@@ -6,33 +6,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..records import Article
 from ..settings import Settings
-from ..store import Store
+from ..store import Store, StoryAssignment
 from .align import AlignParams, align
 from .report import brief, facts, timeline
 from .statements import Statement, statements_of
 
-__all__ = ["compare_story", "AlignParams", "Statement"]
+__all__ = ["compare", "compare_story", "AlignParams", "Statement"]
 
 
 def compare_story(store: Store, story_id: str, settings: Settings | None = None) -> dict[str, Any]:
-    settings = settings or Settings()
+    """Load one story and compare its sources (see :func:`compare`)."""
     story = store.get_story(story_id)
-    lineage = {a.article_id: a for a in store.assignments(story.id)}
+    articles = [store.get_article(aid) for aid in story.article_ids]
+    return compare(store, articles, store.assignments(story.id), settings)
+
+
+def compare(store: Store, articles: list[Article], assignments: list[StoryAssignment],
+            settings: Settings | None = None) -> dict[str, Any]:
+    """Brief, facts and timeline of a story's already loaded articles. ``assignments`` gives
+    each article's lineage group (copies of one report never corroborate each other); the
+    store is asked only for canonical entity ids."""
+    settings = settings or Settings()
+    group_of = {a.article_id: a.lineage_id for a in assignments if a.lineage_id}
     statements: list[Statement] = []
     published = []
-    for aid in story.article_ids:
-        art = store.get_article(aid)
+    for art in articles:
         source = art.source_name
-        group = lineage[aid].lineage_id if aid in lineage and lineage[aid].lineage_id else aid
-        statements += statements_of(art, source, group, store.article_entity_ids(aid))
+        statements += statements_of(art, source, group_of.get(art.id, art.id),
+                                    store.article_entity_ids(art.id))
         if art.date:
-            published.append((art.date[:10], source, aid))
+            published.append((art.date[:10], source, art.id))
     groups, sim = align(statements, AlignParams(threshold=settings.align_threshold))
     fact_list = facts(statements, groups, sim)
-    result = {
+    return {
         "brief": brief(fact_list, statements, settings.brief_sentences),
         "facts": [{k: v for k, v in f.items() if not k.startswith("_")} for f in fact_list],
         "timeline": timeline(statements, fact_list, published),
     }
-    return result

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import views
 from ..records import Article
+from ..reports import story_report
 from ..store import Store
 from ..stories.features import names
 
@@ -53,35 +54,24 @@ def list_stories(store: Store, query: StoryQuery) -> dict[str, Any]:
             "items": [views.story_summary(s) for s in stories[start:start + query.per_page]]}
 
 
-def story_entities(store: Store, articles: list[Article], limit: int = 15) -> list[dict[str, Any]]:
+def story_entities(store: Store, article_ids: list[str], limit: int = 15) -> list[dict[str, Any]]:
     """Canonical entities named by the most articles of the story (names found by the simple
     capitalisation rule when the articles were not analysed)."""
     counts: Counter[tuple[str, str]] = Counter()
-    for a in articles:
-        links = store.article_entity_ids(a.id)
+    for aid in article_ids:
+        links = store.article_entity_ids(aid)
         counts.update({(c.name, c.label) for c in links.values()
                        if c.label in ("PERSON", "ORG", "GPE", "LOC", "LAW", "EVENT", "NORP")})
     if not counts:
-        return top_names(articles, limit)
+        return top_names([store.get_article(aid) for aid in article_ids], limit)
     return [{"name": n, "label": label, "articles": c}
             for (n, label), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
 def story_detail(store: Store, story_id: str, settings=None) -> dict[str, Any]:
-    story = store.get_story(story_id)
-    articles = [store.get_article(aid) for aid in story.article_ids]
-    assignments = {a.article_id: a for a in store.assignments(story.id)}
-    lineage = {aid: a.lineage_id for aid, a in assignments.items()}
-    data = views.story_full(story, articles, lineage)
-    groups: dict[str, list[dict]] = {}
-    for art in data["articles"]:
-        art["is_origin"] = assignments[art["id"]].is_origin if art["id"] in assignments else True
-        groups.setdefault(art["lineage"] or art["id"], []).append(art)
-    data["sources"] = [{"lineage": gid, "articles": members} for gid, members in groups.items()]
-    data["entities"] = story_entities(store, articles)
-    from ..compare import compare_story
-
-    data.update(compare_story(store, story.id, settings))
+    """The story report, plus what only the page shows: entities and the timeline chart."""
+    data = story_report(store, story_id, settings)
+    data["entities"] = story_entities(store, [a["id"] for a in data["articles"]])
     data["chart"] = timeline_chart(data["timeline"])
     return data
 
