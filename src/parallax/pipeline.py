@@ -40,13 +40,11 @@ def build_article(raw: RawArticle, settings: Settings, lexicon: Container[str] =
     did not find. ``lexicon``: words of the stored corpus."""
     cleaned = clean_text(raw.text, title=raw.title, disabled=settings.clean_disabled,
                          lexicon=lexicon)
+    recovered = cleaned.metadata
+    credited = raw.credited_source or recovered.get("credited_source")
+    author = raw.author or recovered.get("author")
     meta = dict(raw.metadata)
-    recovered = dict(cleaned.metadata)
-    credited = raw.credited_source or recovered.pop("credited_source", None)
-    author = raw.author or recovered.pop("author", None)
-    recovered.pop("credited_source", None)
-    recovered.pop("author", None)
-    meta.update(recovered)
+    meta.update({k: v for k, v in recovered.items() if k not in ("credited_source", "author")})
     analysis = None
     if settings.understand if understand is None else understand:
         from .understand import analyze

@@ -132,10 +132,3 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 def add_into(target: dict[str, float], vec: dict[str, float], weight: float = 1.0) -> None:
     for t, v in vec.items():
         target[t] = target.get(t, 0.0) + weight * v
-
-
-def normalized(vec: dict[str, float], keep: int) -> dict[str, float]:
-    if len(vec) > keep:
-        vec = dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items()}

@@ -77,7 +77,18 @@ class Story:
         if len(self.entities) > 2 * keep:
             self.entities = _top(self.entities, keep)
         self._norms = None
-        if day and sign > 0:
+        if sign > 0:
+            self._widen(day)
+
+    def absorb(self, other: "Story", keep: int) -> None:
+        """Take in another story: its vector sums, members and date range."""
+        self.add(other.content, other.entities, None, keep)
+        self._widen(other.first)
+        self._widen(other.last)
+        self.members.extend(other.members)
+
+    def _widen(self, day: date | None) -> None:
+        if day:
             self.first = day if self.first is None or day < self.first else self.first
             self.last = day if self.last is None or day > self.last else self.last
 
@@ -281,13 +292,9 @@ class OnlineClusterer:
                 probe = self._centroid(story)
 
     def _absorb(self, keep: Story, drop: Story) -> None:
-        add_into(keep.content, drop.content)
-        add_into(keep.entities, drop.entities)
-        keep.add({}, {}, drop.first, self.p.keep_centroid)
-        keep.add({}, {}, drop.last, self.p.keep_centroid)
+        keep.absorb(drop, self.p.keep_centroid)
         for aid in drop.members:
             self.story_of[aid] = keep.id
-        keep.members.extend(drop.members)
         del self.stories[drop.id]
         for key in self._probe(self._centroid(keep)):  # find the merged story by its terms
             postings = self.index[key]
