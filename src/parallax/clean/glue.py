@@ -292,7 +292,7 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
     changes = []
     for m in tokens:
         token = m.group()
-        if counts[token] > 1 or token.lower() in ctx.lexicon:
+        if counts[token] > 1:
             continue
         if names is None:
             names = Names(text)
@@ -300,7 +300,8 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
         prev = _PREV.search(text, max(0, m.start() - 40), m.start())
         in_name = bool(prev and prev.group(1)[0].isupper() and nxt and nxt[0].isupper())
         at = split_point(token, names, nxt, in_name)
-        if at is not None:
+        # Asked last: the corpus lexicon may be the store (a query), and few tokens get here.
+        if at is not None and token.lower() not in ctx.lexicon:
             changes.append(Change(m.start() + at, m.start() + at, " "))
     return changes
 
