@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .names import key, same_person, tokens
+from .names import INSTITUTIONS, NOISY_LABELS, key, same_person, tokens
 from .records import Entity
 
 KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "FAC", "PRODUCT", "WORK_OF_ART"}
@@ -84,16 +84,12 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
                    mentions=tuple(sorted(d.mentions))) for d in drafts]
 
 
-NOISY = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT"}
-# Short names of institutions ('Academy', 'Morningside'); never of places ('US' is not the
-# 'US Geological Survey').
-INSTITUTIONS = {"ORG", "FAC", "WORK_OF_ART"}
 
 
 def _find(drafts: list[_Draft], name: str, label: str, *, allow_label_change: bool = False):
     k = key(name)
     for d in drafts:
-        if " " in k and k == key(d.name) and {d.label, label} <= NOISY:
+        if " " in k and k == key(d.name) and {d.label, label} <= NOISY_LABELS:
             if label == "PERSON":
                 d.label = "PERSON"  # one full name, tagged two ways: a person wins
             return d

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import replace
 
 from ..records import CanonicalEntity as Canonical
-from .names import key, same_person, tokens
+from .names import INSTITUTIONS, NOISY_LABELS, key, same_person, tokens
 from .records import Entity
 
 COMPATIBLE = {"ORG": {"ORG", "LAW", "FAC"}, "LAW": {"LAW", "ORG"}, "GPE": {"GPE", "LOC"},
@@ -26,9 +26,6 @@ def compatible(a: str, b: str) -> bool:
     return a == b or b in COMPATIBLE.get(a, ())
 
 
-# The tagger often gives one name different labels in different sentences ('Lohan' as a place,
-# 'Bettie Page' as an organisation): within these, the same full name is the same entity.
-NOISY = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT"}
 
 
 def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> Canonical | None:
@@ -40,7 +37,7 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> 
     for c in candidates:
         ckeys = {key(a) for a in c.aliases}
         if multi & ckeys and (compatible(entity.label, c.label) or
-                              {entity.label, c.label} <= NOISY):
+                              {entity.label, c.label} <= NOISY_LABELS):
             return c  # the same full name
         if compatible(entity.label, c.label) and keys & ckeys and entity.label != "PERSON":
             return c
@@ -50,7 +47,7 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> 
             same_person(a, b) for a in full for b in c.aliases if len(tokens(b)) > 1)]
         if len(matches) == 1:
             return matches[0]
-    if not full and entity.label in NOISY:
+    if not full and entity.label in NOISY_LABELS:
         # A bare surname ('Lohan', 'Klistchko'): the one stored person with that surname, if
         # this article shares another entity with the stories about them.
         last = tokens(entity.name)[-1:] or [""]
@@ -61,10 +58,10 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> 
         same = [c for c in candidates if c.label == entity.label and keys & {key(a) for a in c.aliases}]
         if len(same) == 1 and entity.label != "PERSON":
             return same[0]
-    if entity.label in ("ORG", "FAC", "WORK_OF_ART") and context_ids:
+    if entity.label in INSTITUTIONS and context_ids:
         # 'Morningside' for the one stored 'Morningside Recovery' the article's context knows
         head = tokens(entity.name)
-        longer = [c for c in candidates if c.label in ("ORG", "FAC", "WORK_OF_ART") and any(
+        longer = [c for c in candidates if c.label in INSTITUTIONS and any(
             len(tokens(b)) > len(head) and tokens(b)[:len(head)] == head for b in c.aliases)]
         if len(longer) == 1:
             return longer[0]

@@ -18,6 +18,14 @@ SUFFIXES = frozenset("jr sr ii iii iv".split())
 LEADING = frozenset("the a an".split())
 
 
+# The tagger often gives one name different labels in different sentences ('Lohan' as a place,
+# 'Bettie Page' as an organisation): within these, the same full name is the same entity.
+NOISY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT"})
+# Labels whose short names ('Academy', 'Morningside') stand for a longer name; never places:
+# 'US' is not the 'US Geological Survey'.
+INSTITUTIONS = frozenset({"ORG", "FAC", "WORK_OF_ART"})
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII: 'Segéi' -> 'segei'."""
     nfkd = unicodedata.normalize("NFKD", text)
