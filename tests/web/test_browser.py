@@ -61,6 +61,13 @@ def test_keyboard_reaches_the_stories(page, server):
     page.goto(server + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
+    for _ in range(30):  # tab on until a story link has the focus, then open it with Enter
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.className") == "story-title":
+            break
+    assert page.evaluate("document.activeElement.className") == "story-title"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/stories/s[0-9a-f]+$"))
 
 
 def test_xss_fixture_is_inert(page, server):

@@ -84,8 +84,6 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
                    mentions=tuple(sorted(d.mentions))) for d in drafts]
 
 
-
-
 def _find(drafts: list[_Draft], name: str, label: str, *, allow_label_change: bool = False):
     k = key(name)
     for d in drafts:
