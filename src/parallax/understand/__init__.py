@@ -10,7 +10,7 @@ from . import entities as _entities
 from . import numbers as _numbers
 from . import quotes as _quotes
 from . import times as _times
-from .nlp import detect_language, load_spacy
+from .nlp import detect_language, load_spacy, main_pass_disabled, tag
 from .records import Analysis, Entity, Number, Quote, Sentence, TimeExpr
 
 __all__ = ["analyze", "Analysis", "Entity", "Number", "Quote", "Sentence", "TimeExpr"]
@@ -22,7 +22,7 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
     lang = lang or detect_language(text) or None
     nlp = load_spacy(model)
     english = lang in (None, "en")
-    doc = nlp(text) if english else nlp.make_doc(text)
+    doc = nlp(text, disable=main_pass_disabled(nlp)) if english else nlp.make_doc(text)
     if english:
         sentences = _split_lines([(s.start_char, s.end_char) for s in doc.sents], text)
     else:
@@ -35,7 +35,8 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
     analysis = Analysis(lang=lang, entity_tagged=english, sentences=sentences)
     if english:
         analysis.entities = _entities.extract(doc, text, sentence_of)
-        analysis.numbers = _numbers.extract(doc, text, sentence_of)
+        analysis.numbers = _numbers.extract(_window_tagger(nlp, doc, sentences, sentence_of),
+                                            text, sentence_of)
     analysis.quotes = _quotes.extract(text, sentences, analysis.entities, sentence_of)
     base, source = None, "publication date"
     if published:
@@ -55,6 +56,61 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
 
     analysis.times = _times.extract(text, sentence_of, base, source, sentence_span)
     return analysis
+
+
+def _window_tagger(nlp, doc, sentences, sentence_of):
+    """``offsets -> (offset -> (tagged Doc around it, that Doc's shift from the text))``.
+
+    Part-of-speech tags are needed only for the words right after a number, so only a window
+    of words around each such offset (four before, eight after, inside its sentence) is tagged,
+    all windows joined into one Doc and tagged in one call. The tagger's features reach four
+    words either side, so the first words after the number get the tags they get inside the
+    whole article."""
+    from spacy.tokens import Doc
+
+    def for_offsets(offsets: list[int]):
+        from bisect import bisect_left
+
+        from spacy.attrs import IDX
+
+        starts = doc.to_array(IDX).tolist()
+        ranges: list[list[int]] = []  # [lo, hi) token windows, overlapping ones merged
+        owner: dict[int, int] = {}
+        for offset in sorted(set(offsets)):
+            i = bisect_left(starts, offset)  # the first word at or after the offset
+            if i >= len(doc):
+                continue
+            lo, hi = max(0, i - 4), min(len(doc), i + 8)
+            if sentences:  # stay inside the sentence
+                sent = sentences[sentence_of(offset)]
+                lo = max(lo, bisect_left(starts, sent.start))
+                hi = min(hi, bisect_left(starts, sent.end))
+            if lo >= hi:
+                continue
+            if ranges and lo <= ranges[-1][1]:
+                ranges[-1][1] = max(ranges[-1][1], hi)
+            else:
+                ranges.append([lo, hi])
+            owner[offset] = len(ranges) - 1
+        if not ranges:
+            return lambda offset: (None, 0)
+        words, spaces, shifts = [], [], []
+        at = 0
+        for lo, hi in ranges:
+            part = doc[lo:hi]
+            shifts.append(part.start_char - at)
+            for tok in part:
+                words.append(tok.text)
+                spaces.append(bool(tok.whitespace_))
+                at += len(tok.text_with_ws)
+            if spaces[-1] is False:
+                spaces[-1] = True  # one space between windows
+                at += 1
+        joined = tag(nlp, Doc(nlp.vocab, words=words, spaces=spaces))
+        return lambda offset: ((joined, shifts[owner[offset]]) if offset in owner
+                               else (None, 0))
+
+    return for_offsets
 
 
 def _split_lines(spans: list[tuple[int, int]], text: str) -> list[Sentence]:

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .names import INSTITUTIONS, NOISY_LABELS, key, same_person, tokens
+from .names import (INSTITUTIONS, NOISY_LABELS, acronym, initials, key, proper, same_person,
+                    tokens)
 from .records import Entity
 
 KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "FAC", "PRODUCT", "WORK_OF_ART"}
@@ -16,7 +18,7 @@ _TREATY = re.compile(r"[“\"]?\b([A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,4})[”\"]?
 _PAREN = re.compile(r"\s*\(([^()]{2,40})\)")
 
 
-@dataclass
+@dataclass(eq=False)  # drafts are compared by identity
 class _Draft:
     name: str
     label: str
@@ -42,10 +44,14 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
     """Entities of a spaCy ``doc`` of ``text``. ``sentence_of(offset)`` gives a sentence index."""
     raw: list[tuple[str, str, int, int]] = []
     for ent in doc.ents:
-        if ent.label_ in KEEP:
-            name = clean_mention(ent.text)
+        if ent.label_ not in KEEP:
+            continue
+        # a name never crosses a line break ('EYP Mission Critical Facilities\nHP')
+        for piece in re.finditer(r"[^\n]+", ent.text):
+            name = clean_mention(piece.group(0))
             if name and any(c.isalpha() for c in name):
-                start = ent.start_char + ent.text.find(name) if name in ent.text else ent.start_char
+                at = ent.start_char + piece.start()
+                start = at + piece.group(0).find(name) if name in piece.group(0) else at
                 raw.append((name, ent.label_, start, start + len(name)))
     for m in _TREATY.finditer(text):
         g = 1 if m.group(1) else 2
@@ -67,7 +73,8 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
         paren = _PAREN.match(text, end)
         if paren:
             alias = paren.group(1).strip()
-            if alias[:1].isupper() and len(alias.split()) <= 4:
+            # not a stock ticker ('NYSE: HPQ', 'NSDQ: MSFT'): another name, not another entity
+            if alias[:1].isupper() and len(alias.split()) <= 4 and ":" not in alias:
                 other = _find(drafts, alias, label, allow_label_change=True)
                 if other is not None and other is not draft:
                     _merge(drafts, other, draft)
@@ -78,6 +85,7 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
     _strip_demonyms(drafts)
     _link_surnames(drafts)
     _link_short_names(drafts)
+    _propagate(drafts, text, sentence_of)
     from .linking import best_name
 
     return [Entity(key=key(d.name), name=best_name(d.aliases), label=d.label, aliases=tuple(d.aliases),
@@ -149,17 +157,64 @@ def _link_surnames(drafts: list[_Draft]) -> None:
             _merge(drafts, full[0], single)
 
 
+def _propagate(drafts: list[_Draft], text: str, sentence_of) -> None:
+    """The tagger misses many repeats of a name it found elsewhere in the article ('Jeffs will
+    not be tried', 'The Colts held on'): every other occurrence of an alias, written the same
+    way and not part of a longer capitalised name, is a mention too. An alias two entities of
+    the article share is left alone."""
+    owners: dict[str, list[_Draft]] = {}
+    for d in drafts:
+        for alias in {a for a in d.aliases if "(" not in a and "\n" not in a}:
+            if len(alias) >= 3 and alias[:1].isupper():
+                owners.setdefault(alias, []).append(d)
+    unique = {alias: ds[0] for alias, ds in owners.items() if len(ds) == 1}
+    if not unique:
+        return
+    taken = sorted((s, e) for d in drafts for _, s, e in d.mentions)
+    pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(
+        re.escape(a) for a in sorted(unique, key=len, reverse=True)) + r")(?![\w-])")
+    found = []
+    for m in pattern.finditer(text):
+        s0, s1 = m.start(), m.end()
+        i = bisect_right(taken, (s1, s1))
+        if any(s < s1 and s0 < e for s, e in taken[max(0, i - 8):i]):
+            continue  # already a mention (of this or another entity)
+        before = text[max(0, s0 - 30):s0]
+        if re.search(r"[A-Z][\w'’.-]*\s$", before) and not re.search(r"[.!?:;]\s*$|^\s*$",
+                                                                      before[:-1]):
+            continue  # 'Dina Lohan': part of a longer name
+        if re.match(r"\s[A-Z]", text[s1:s1 + 2]) and not re.match(r"\sI\b", text[s1:s1 + 3]):
+            continue
+        found.append((unique[m.group(0)], s0, s1))
+    for draft, s0, s1 in found:
+        draft.mentions.append((sentence_of(s0), s0, s1))
+
+
 def _link_short_names(drafts: list[_Draft]) -> None:
-    """An organisation or place named by the start of a longer name in the same article is the
-    same one: 'Academy' / 'Academy of Motion Picture Arts and Sciences', 'Morningside' /
-    'Morningside Recovery', 'Betty Ford' / 'Betty Ford Center' (when one longer name fits)."""
+    """An organisation or place named by the start or the end of a longer name in the same
+    article is the same one: 'Academy' / 'Academy of Motion Picture Arts and Sciences',
+    'Morningside' / 'Morningside Recovery', 'Colts' / 'Indianapolis Colts' (when one longer
+    name fits); so is an acronym of a longer name: 'HP' / 'Hewlett-Packard'."""
     for short in [d for d in drafts if d.label != "PERSON"]:
         if short not in drafts:
             continue
         st = tokens(short.name)
         if not st:
             continue
+        n = len(st)
+        first = min(m[1] for m in short.mentions) if short.mentions else 0
+        # the longer name must come first, as a report introduces a name before shortening it
+        # ('Microsoft ... the Microsoft Security Response Alliance' are two organisations)
         longer = [d for d in drafts if d is not short and d.label in INSTITUTIONS
-                  and len(tokens(d.name)) > len(st) and tokens(d.name)[:len(st)] == st]
+                  and len(tokens(d.name)) > n and proper(d.name)
+                  and st in (tokens(d.name)[:n], tokens(d.name)[-n:])
+                  and d.mentions and min(m[1] for m in d.mentions) < first]
         if len(longer) == 1 and short.label in INSTITUTIONS:
             _merge(drafts, longer[0], short)
+            continue
+        acr = acronym(short.name)
+        if acr:
+            spelled = [d for d in drafts if d is not short and d.label != "PERSON"
+                       and any(initials(a) == acr for a in d.aliases)]
+            if len(spelled) == 1:
+                _merge(drafts, spelled[0], short)

@@ -11,7 +11,8 @@ import hashlib
 from dataclasses import replace
 
 from ..records import CanonicalEntity as Canonical
-from .names import INSTITUTIONS, NOISY_LABELS, key, same_person, tokens
+from .names import (INSTITUTIONS, NOISY_LABELS, acronym, initials, key, proper, same_person,
+                    tokens)
 from .records import Entity
 
 COMPATIBLE = {"ORG": {"ORG", "LAW", "FAC"}, "LAW": {"LAW", "ORG"}, "GPE": {"GPE", "LOC"},
@@ -34,13 +35,19 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> 
     names = [a for a in entity.aliases if "(" not in a] or [entity.name]
     keys = {key(a) for a in names}
     multi = {k for k in keys if " " in k}
+    same_name = []
     for c in candidates:
         ckeys = {key(a) for a in c.aliases}
         if multi & ckeys and (compatible(entity.label, c.label) or
                               {entity.label, c.label} <= NOISY_LABELS):
-            return c  # the same full name
-        if compatible(entity.label, c.label) and keys & ckeys and entity.label != "PERSON":
-            return c
+            same_name.append(c)  # the same full name
+        elif compatible(entity.label, c.label) and keys & ckeys and entity.label != "PERSON":
+            same_name.append(c)
+    if same_name:
+        # several stored entities carry the name as an alias: the one it is the name of first
+        mine = key(entity.name)
+        return min(same_name, key=lambda c: (key(c.name) != mine, key(c.name) not in keys,
+                                             len(c.aliases), c.id))
     full = [a for a in names if len(tokens(a)) > 1]
     if entity.label == "PERSON" and full:
         matches = [c for c in candidates if c.label == "PERSON" and any(
@@ -58,18 +65,53 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> 
         same = [c for c in candidates if c.label == entity.label and keys & {key(a) for a in c.aliases}]
         if len(same) == 1 and entity.label != "PERSON":
             return same[0]
+    if entity.label != "PERSON":
+        found = _by_acronym(entity, names, candidates)
+        if found is not None:
+            return found
     if entity.label in INSTITUTIONS and context_ids:
-        # 'Morningside' for the one stored 'Morningside Recovery' the article's context knows
+        # 'Morningside' for the one stored 'Morningside Recovery' the article's context knows;
+        # 'Colts' for the one stored 'Indianapolis Colts'
         head = tokens(entity.name)
+        n = len(head)
         longer = [c for c in candidates if c.label in INSTITUTIONS and any(
-            len(tokens(b)) > len(head) and tokens(b)[:len(head)] == head for b in c.aliases)]
+            len(tokens(b)) > n and proper(b) and head in (tokens(b)[:n], tokens(b)[-n:])
+            for b in c.aliases)]
         if len(longer) == 1:
             return longer[0]
     return None
 
 
-def lookup_keys(names) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted({(key(a), (tokens(a) or [""])[-1]) for a in names}))
+def _by_acronym(entity: Entity, names: list[str], candidates: list[Canonical]) -> Canonical | None:
+    """'HP' for the one stored 'Hewlett-Packard' (and the other way round): an acronym matches
+    a name of several words whose initials it is, when exactly one stored entity fits."""
+    mine = {acronym(a) for a in names} | {initials(a) for a in names}
+    mine.discard(None)
+    if not mine:
+        return None
+    fits = []
+    for c in candidates:
+        if c.label == "PERSON" or not (compatible(entity.label, c.label)
+                                       or {entity.label, c.label} <= NOISY_LABELS):
+            continue
+        theirs = set()
+        for a in c.aliases:
+            theirs |= {acronym(a), initials(a)}
+        theirs.discard(None)
+        # an acronym on one side and the initials of a longer name on the other
+        if any(acronym(a) in theirs for a in names if acronym(a)) or any(
+                acronym(b) in mine for b in c.aliases if acronym(b)):
+            fits.append(c)
+    return fits[0] if len(fits) == 1 else None
+
+
+def lookup_keys(names, label: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(folded name, last word) pairs a stored entity is found again by; a name of several
+    words of an organisation or place is also found by its initials ('hp')."""
+    rows = {(key(a), (tokens(a) or [""])[-1]) for a in names}
+    if label != "PERSON":
+        rows |= {(i, "") for i in map(initials, names) if i}
+    return tuple(sorted(rows))
 
 
 def merged(c: Canonical, entity: Entity) -> Canonical:
@@ -77,7 +119,7 @@ def merged(c: Canonical, entity: Entity) -> Canonical:
     for a in entity.aliases:
         if a not in aliases:
             aliases.append(a)
-    return replace(c, aliases=tuple(aliases), lookup=lookup_keys(aliases))
+    return replace(c, aliases=tuple(aliases), lookup=lookup_keys(aliases, c.label))
 
 
 def best_name(aliases) -> str:
@@ -92,7 +134,7 @@ def best_name(aliases) -> str:
 def new_canonical(entity: Entity) -> Canonical:
     name = best_name(entity.aliases)
     return Canonical(canonical_id(entity.label, name), name, entity.label, tuple(entity.aliases),
-                     lookup_keys(entity.aliases))
+                     lookup_keys(entity.aliases, entity.label))
 
 
 def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Canonical]:
@@ -102,7 +144,7 @@ def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Ca
     links: dict[str, Canonical] = {}
     for e in order:
         names = [a for a in e.aliases if "(" not in a] or [e.name]
-        lk = lookup_keys(names)
+        lk = lookup_keys(names, e.label)
         candidates = store.entity_candidates([k for k, _ in lk], [t for _, t in lk if t])
         found = link(e, candidates, {c.id for c in links.values()})
         links[e.key] = merged(found, e) if found else new_canonical(e)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Titles and role words that the tagger sometimes takes into a name ('Comedian Ellen
 # DeGeneres', 'Senator Richard Blumenthal'): not part of who the person is.
@@ -15,6 +16,10 @@ director producer filmmaker writer author lawyer attorney officer detective sher
 champion chairman chairwoman ceo spokesman spokeswoman former pope king queen prince princess
 lt sgt capt captain const constable chief""".split())
 SUFFIXES = frozenset("jr sr ii iii iv".split())
+# Company-form words at the end of a name: 'Hewlett-Packard Co.' is 'Hewlett-Packard'.
+CORPORATE = frozenset("inc incorporated corp corporation co company ltd llc plc sa ag".split())
+# Words an acronym skips: 'Bureau of Investigation' -> 'BI'.
+FUNCTION = frozenset("of the and for on in at de la del".split())
 LEADING = frozenset("the a an".split())
 
 
@@ -32,23 +37,87 @@ def fold(text: str) -> str:
     return "".join(c for c in nfkd if not unicodedata.combining(c)).lower()
 
 
-def tokens(name: str) -> list[str]:
-    words = re.findall(r"[\w][\w'’.-]*", fold(name))
-    words = [w.rstrip(".").replace("’", "'") for w in words]
+@lru_cache(maxsize=65536)
+def tokens(name: str) -> tuple[str, ...]:
+    """The words of a name that identify it (folded; titles, articles, suffixes and a
+    possessive dropped). Cached: an article asks about the same few names many times."""
+    # 'Hewlett - Packard' (tokenised copy) = 'Hewlett-Packard'; 'U.S.' = 'U. S.' = 'US'
+    words = re.findall(r"[\w][\w'’.-]*", re.sub(r"\s+-\s+", "-", fold(name)))
+    words = [w.rstrip(".").replace("’", "'").replace(".", "") for w in words]
+    words = _join_letters([w for w in words if w])
     if words and words[-1] in ("'s", "s") and len(words) > 1:
         words = words[:-1]
     words = [w[:-2] if w.endswith("'s") else w for w in words]
     while len(words) > 1 and (words[0] in LEADING or words[0] in HONORIFICS):
         words = words[1:]
-    while len(words) > 1 and words[-1] in SUFFIXES:
+    while len(words) > 1 and (words[-1] in SUFFIXES or words[-1] in CORPORATE):
         words = words[:-1]
-    return words
+    return tuple(words)
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    """Runs of single letters are one abbreviation: ['u', 's', 'army'] -> ['us', 'army']."""
+    out: list[str] = []
+    in_run = False
+    for w in words:
+        letter = len(w) == 1 and w.isalpha()
+        if letter and in_run:
+            out[-1] += w
+        else:
+            out.append(w)
+        in_run = letter
+    return out
+
+
+def proper(name: str) -> bool:
+    """A name as names are written: every word capitalised (or a digit, or a function word),
+    no slash. 'Dell resells SeaMicro' and 'AMD / ATI Technologies' are tagging accidents."""
+    if "/" in name:
+        return False
+    for w in re.split(r"[\s-]+", name.strip()):
+        core = w.strip(".,()“”\"'‘’")
+        if core and not (core[:1].isupper() or core[:1].isdigit() or fold(core) in FUNCTION
+                         or fold(core) in LEADING):
+            return False
+    return True
+
+
+@lru_cache(maxsize=65536)
+def acronym(name: str) -> str | None:
+    """The name itself when it is written as an acronym ('HP', 'USGS', 'U.S.'), else None."""
+    bare = re.sub(r"['’]s$", "", name.strip()).replace(".", "").replace(" ", "")
+    return bare.lower() if 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper() else None
+
+
+@lru_cache(maxsize=65536)
+def initials(name: str) -> str | None:
+    """The acronym a multi-word name would have: 'Hewlett-Packard Co.' -> 'hp', 'U.S.
+    Geological Survey' -> 'usgs', 'Electronic Data Systems' -> 'eds'; None for one word."""
+    if not proper(name):
+        return None
+    words = [w for w in re.split(r"[\s-]+", re.sub(r"\s+-\s+", "-", name.strip())) if w]
+    while len(words) > 1 and fold(words[-1]).strip(".,") in CORPORATE:
+        words = words[:-1]
+    letters = []
+    for w in words:
+        core = w.strip(".,()“”\"'")
+        if not core or fold(core) in FUNCTION or fold(core) in LEADING:
+            continue
+        caps = core.replace(".", "")
+        if caps.isalpha() and caps.isupper() and len(caps) <= 4:
+            letters.append(caps)  # 'US' in 'US Geological Survey'
+        elif core[:1].isalpha():
+            letters.append(core[0])
+        else:
+            return None
+    return "".join(letters).lower() if len(words) > 1 and len(letters) > 1 else None
 
 
 def key(name: str) -> str:
     return " ".join(tokens(name))
 
 
+@lru_cache(maxsize=65536)
 def similar(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 

@@ -9,7 +9,9 @@ them, and the bound words before them."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from .nlp import coarse_pos
 from .records import Number
 
 WORDS = {w: i for i, w in enumerate(
@@ -34,13 +36,19 @@ _NUM = re.compile(
     r"(?:\s+(thousand|million|billion|trillion))?(?![\w])"
     r"|\b(" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?"
     r"(?:\s+(hundred|thousand|million|billion))?\b", re.IGNORECASE)
+_WORD_NEXT = re.compile(r"[ \t]+(?!(?:of|to|and|or|in|on|at|for|by|from|with|the|a|an|is|was|"
+                        r"are|were|has|had|have|as|than|per|that|who|which)\b)[A-Za-z]")
 _YEARLIKE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _MONTHS = re.compile(r"(January|February|March|April|May|June|July|August|September|October|"
                      r"November|December)\s*$")
 
 
-def extract(doc, text: str, sentence_of) -> list[Number]:
+def extract(tagger, text: str, sentence_of) -> list[Number]:
+    """``tagger(offsets)`` gives ``tagged(offset) -> (Doc, shift)``: a part-of-speech-tagged
+    Doc holding the words after ``offset`` and where that Doc sits in ``text`` (Doc offset =
+    text offset - shift). Only the words after numbers that need a counted noun are tagged."""
     out: list[Number] = []
+    pending: list[tuple[int, str | None]] = []
     for m in _NUM.finditer(text):
         value, unit = _value(m)
         if value is None:
@@ -69,11 +77,15 @@ def extract(doc, text: str, sentence_of) -> list[Number]:
         if unit is None and unit_word:
             unit = UNITS[unit_word.group(1).lower()]
             end += unit_word.end()
-        counted = _counted(doc, text, end, unit)
-        out.append(Number(value=value, unit=unit, counted=counted, text=text[m.start():end].strip(),
+        pending.append((end, unit))
+        out.append(Number(value=value, unit=unit, counted=None, text=text[m.start():end].strip(),
                           sentence=sentence_of(m.start()), start=m.start(), end=end,
                           lower=lower, upper=upper, approximate=approximate))
-    return out
+    # only a number followed by a word can count something: 'two of the', '5 - 3', '2, 129'
+    # need no tagging
+    tagged = tagger([end for end, unit in pending if unit is None and _WORD_NEXT.match(text, end)])
+    return [replace(number, counted=_counted(tagged, text, end, unit))
+            for number, (end, unit) in zip(out, pending)]
 
 
 def _value(m: re.Match) -> tuple[float | None, str | None]:
@@ -92,7 +104,7 @@ def _value(m: re.Match) -> tuple[float | None, str | None]:
     return value, None
 
 
-def _counted(doc, text: str, end: int, unit: str | None) -> str | None:
+def _counted(tagged, text: str, end: int, unit: str | None) -> str | None:
     """The noun phrase right after the number ('nuclear warheads'), or after 'of' / 'in terms
     of' for a percentage ('agreement on the clauses')."""
     rest = text[end:end + 80]
@@ -101,13 +113,19 @@ def _counted(doc, text: str, end: int, unit: str | None) -> str | None:
         return m.group(1).strip() if m else None
     if unit is not None:
         return None
+    doc, shift = tagged(end)
+    if doc is None:
+        return None
     words = []
-    for tok in doc.char_span(end, min(len(text), end + 60), alignment_mode="expand") or []:
+    span = doc.char_span(max(0, end - shift), min(len(doc.text), end + 60 - shift),
+                         alignment_mode="expand")
+    for tok in span or []:
         if tok.is_space:
             continue
-        if tok.pos_ in ("ADJ", "NOUN", "PROPN") and not tok.is_punct:
+        pos = coarse_pos(tok)
+        if pos in ("ADJ", "NOUN", "PROPN") and not tok.is_punct:
             words.append(tok.text)
-            if tok.pos_ == "NOUN" and (tok.i + 1 >= len(doc) or doc[tok.i + 1].pos_ not in ("NOUN",)):
+            if pos == "NOUN" and (tok.i + 1 >= len(doc) or coarse_pos(doc[tok.i + 1]) != "NOUN"):
                 break
         else:
             break

@@ -1,0 +1,70 @@
+"""Name normalisation and the linking rules built on it (acronyms, tokenised copies, company
+forms, repeated names the tagger missed)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parallax.pipeline import ingest
+from parallax.store import SQLiteStore
+from parallax.understand import analyze
+from parallax.understand.names import acronym, initials, key, proper, tokens
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Hewlett - Packard Co", "Hewlett-Packard Company"),  # a tokenised copy, a company form
+    ("U. S. Geological Survey", "US Geological Survey"),
+    ("U.S. Geological Survey", "US Geological Survey"),
+    ("T - Mobile USA", "T-Mobile USA, Inc."),
+    ("Advanced Micro Devices Inc.", "Advanced Micro Devices"),
+])
+def test_spellings_of_one_name_share_a_key(a, b):
+    assert key(a) == key(b)
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Hewlett-Packard Co.", "hp"), ("U.S. Geological Survey", "usgs"),
+    ("United States Geological Survey", "usgs"), ("Electronic Data Systems Corp.", "eds"),
+    ("Dell resells SeaMicro", None), ("AMD / ATI Technologies", None), ("Lavrov", None),
+])
+def test_initials(name, expected):
+    assert initials(name) == expected
+
+
+def test_acronym_and_proper():
+    assert acronym("HP") == "hp" and acronym("U.S.") == "us" and acronym("Lavrov") is None
+    assert proper("Morningside Recovery") and not proper("Dell resells SeaMicro")
+
+
+@given(st.text(max_size=40))
+def test_name_helpers_never_fail(name):
+    assert isinstance(tokens(name), tuple)
+    key(name), initials(name), acronym(name), proper(name)
+
+
+def test_missed_repeats_of_a_name_become_mentions():
+    text = ("Polygamist leader Warren Jeffs was convicted on Thursday. "
+            "Jeffs will be sentenced later. Prosecutors said Jeffs had no remorse.")
+    an = analyze(text, published="2011-08-04")
+    jeffs = [e for e in an.entities if "Warren Jeffs" in e.aliases]
+    assert len(jeffs) == 1
+    assert len(jeffs[0].mentions) == 3  # the two bare 'Jeffs' too, whatever the tagger said
+
+
+def test_acronym_links_to_the_spelled_out_name_across_articles(tmp_path, settings):
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text("Hewlett-Packard Co. said on Monday it would buy EYP Mission Critical "
+                 "Facilities, a consulting firm in New York.\n")
+    b.write_text("The deal makes HP one of the largest data center consultants, analysts said. "
+                 "HP did not give the price.\n")
+    with SQLiteStore(str(tmp_path / "x.db")) as store:
+        ingest([str(a), str(b)], store, settings)
+        names = {}
+        for art in store.iter_articles():
+            for c in store.article_entity_ids(art.id).values():
+                names.setdefault(c.id, set()).update(c.aliases)
+    hp = [aliases for aliases in names.values() if "HP" in aliases]
+    assert len(hp) == 1 and any("Hewlett" in x for x in hp[0])
