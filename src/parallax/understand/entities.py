@@ -34,10 +34,23 @@ class _Draft:
             self.name = text
 
 
+# Lower-case words that belong inside names ('Bank of America', 'Lo Presti de la Cruz').
+_INNER = frozenset("of the and for on de del la le da di du van von der bin al y".split())
+
+
 def clean_mention(text: str) -> str:
+    """The name inside a tagged span: no quotes or leading 'the', no possessive and nothing
+    after it ('HP ’ s first fiscal quarter' -> 'HP'), no trailing lower-case words the tagger
+    took along ('Thompson in' -> 'Thompson')."""
     text = text.strip().strip("“”\"'‘’")
     text = re.sub(r"^(?:the|The)\s+", "", text).strip("“”\"'‘’ ")
-    return re.sub(r"['’]s$", "", text).strip()
+    text = re.sub(r"\s?['’`]\s?s\b.*$", "", text, flags=re.S)
+    words = text.split(" ")
+    while len(words) > 1 and (words[-1][:1].islower() or not words[-1]):
+        words.pop()
+    while len(words) > 1 and words[-1] in _INNER:
+        words.pop()
+    return " ".join(words).strip()
 
 
 def extract(doc, text: str, sentence_of) -> list[Entity]:
@@ -155,6 +168,14 @@ def _link_surnames(drafts: list[_Draft]) -> None:
                 and word in surnames(d)]
         if len(full) == 1 and (single.label == "PERSON" or single.name[:1].isupper()):
             _merge(drafts, full[0], single)
+            continue
+        if single.label == "PERSON" and not any(word in surnames(d) for d in people
+                                                if d is not single and d in drafts):
+            # 'Lindsay' for the one 'Lindsay Lohan' of the article (and no one's surname)
+            firsts = [d for d in people if d is not single and d in drafts
+                      and len(tokens(d.name)) > 1 and tokens(d.name)[0] == word]
+            if len(firsts) == 1:
+                _merge(drafts, firsts[0], single)
 
 
 def _propagate(drafts: list[_Draft], text: str, sentence_of) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -81,12 +81,12 @@ class Analysis:
         return {
             "lang": self.lang, "entity_tagged": self.entity_tagged,
             "inferred_date": self.inferred_date,
-            "sentences": [asdict(s) for s in self.sentences],
-            "entities": [dict(asdict(e), aliases=list(e.aliases),
+            "sentences": [_flat(s) for s in self.sentences],
+            "entities": [dict(_flat(e), aliases=list(e.aliases),
                               mentions=[list(m) for m in e.mentions]) for e in self.entities],
-            "quotes": [asdict(q) for q in self.quotes],
-            "numbers": [asdict(n) for n in self.numbers],
-            "times": [asdict(t) for t in self.times],
+            "quotes": [_flat(q) for q in self.quotes],
+            "numbers": [_flat(n) for n in self.numbers],
+            "times": [_flat(t) for t in self.times],
         }
 
     @classmethod
@@ -102,3 +102,8 @@ class Analysis:
             numbers=[Number(**n) for n in d.get("numbers", [])],
             times=[TimeExpr(**t) for t in d.get("times", [])],
         )
+
+
+def _flat(record) -> dict[str, Any]:
+    """A record's fields as a dict (its fields are plain values: no deep copy as ``asdict``)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
