@@ -77,6 +77,12 @@ class Store(ABC):
         """Record (local key, canonical entity) pairs for an article, creating or updating
         the canonical entities (their aliases)."""
 
+    def entity_cooccurrence(self, entity_ids: list[str], context_ids: list[str]) -> dict[str, int]:
+        """For each of ``entity_ids``: in how many stored articles it appears beside one of
+        ``context_ids``. A backend without it answers {} (bare surnames then link only when
+        one stored person has them)."""
+        return {}
+
     @abstractmethod
     def article_entity_ids(self, article_id: str) -> dict:
         """Local key -> canonical entity, for one article."""

@@ -135,6 +135,15 @@ class SQLiteStore(Store):
         rows = self.conn.execute(q, [*name_keys, *last_tokens, *firsts]).fetchall()
         return [Canonical(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in rows]
 
+    def entity_cooccurrence(self, entity_ids: list[str], context_ids: list[str]) -> dict[str, int]:
+        if not entity_ids or not context_ids:
+            return {}
+        q = ("SELECT a.entity_id, COUNT(DISTINCT a.article_id) FROM article_entities a "
+             "WHERE a.entity_id IN ({}) AND a.article_id IN (SELECT article_id FROM "
+             "article_entities WHERE entity_id IN ({})) GROUP BY a.entity_id").format(
+                 ",".join("?" * len(entity_ids)), ",".join("?" * len(context_ids)))
+        return dict(self.conn.execute(q, [*entity_ids, *context_ids]).fetchall())
+
     def save_entity_links(self, article_id: str, links: list[tuple[str, Canonical]]) -> None:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")

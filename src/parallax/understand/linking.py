@@ -29,9 +29,11 @@ def compatible(a: str, b: str) -> bool:
 
 
 
-def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> Canonical | None:
+def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
+         cooccurrence=None) -> Canonical | None:
     """The stored entity this one is, or None. ``context_ids``: canonical ids of the other
-    entities of the same article (shared context)."""
+    entities of the same article (shared context). ``cooccurrence(ids, context_ids)``: in
+    how many stored articles each of ``ids`` appears beside the context (from the store)."""
     names = [a for a in entity.aliases if "(" not in a] or [entity.name]
     keys = {key(a) for a in names}
     multi = {k for k in keys if " " in k}
@@ -62,6 +64,13 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str]) -> 
             len(tokens(b)) > 1 and same_person(last[0], b) for b in c.aliases)]
         if len(people) == 1 and context_ids:
             return people[0]
+        if len(people) > 1 and context_ids and cooccurrence is not None:
+            # 'Obama' beside 'White House': the one of the stored Obamas the stored articles
+            # put beside this article's other entities, when one clearly leads
+            counts = cooccurrence(sorted(c.id for c in people), sorted(context_ids))
+            ranked = sorted((counts.get(c.id, 0) for c in people), reverse=True)
+            if ranked[0] >= 2 and ranked[0] >= 2 * ranked[1]:
+                return next(c for c in people if counts.get(c.id, 0) == ranked[0])
         same = [c for c in candidates if c.label == entity.label and keys & {key(a) for a in c.aliases}]
         if len(same) == 1 and entity.label != "PERSON":
             return same[0]
@@ -146,7 +155,7 @@ def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Ca
         names = [a for a in e.aliases if "(" not in a] or [e.name]
         lk = lookup_keys(names, e.label)
         candidates = store.entity_candidates([k for k, _ in lk], [t for _, t in lk if t])
-        found = link(e, candidates, {c.id for c in links.values()})
+        found = link(e, candidates, {c.id for c in links.values()}, store.entity_cooccurrence)
         links[e.key] = merged(found, e) if found else new_canonical(e)
     store.save_entity_links(article_id, list(links.items()))
     return links
