@@ -194,7 +194,7 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
     if right in FOLLOWERS or right in ROMANCE:
         if len(left) < 3 or not _follower_fits(right, next_word):
             return 0.0
-        if left[0].isupper() and not names.standalone(left, token) and (
+        if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token) and (
                 right in ("is", "as") or (next_word[0].isupper() and right in PREPOSITIONS)):
             # 'Hillis', 'Ramsis': names end in -is and -as; 'said Roberton Williams', 'chief
             # Rahimin Kacong': a name ending in -on or -in before a surname.
@@ -301,7 +301,10 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
         in_name = bool(prev and prev.group(1)[0].isupper() and nxt and nxt[0].isupper())
         at = split_point(token, names, nxt, in_name)
         # Asked last: the corpus lexicon may be the store (a query), and few tokens get here.
-        if at is not None and token.lower() not in ctx.lexicon:
+        # A case change inside a lower-case head ('aNew', 'theHouse') is glue whatever the
+        # corpus spells in lower case ('anew'); other splits defer to the corpus vocabulary.
+        camel = at is not None and token[:at].islower() and token[at].isupper()
+        if at is not None and (camel or token.lower() not in ctx.lexicon):
             changes.append(Change(m.start() + at, m.start() + at, " "))
     return changes
 
