@@ -92,6 +92,14 @@ def test_glued_words_are_repaired(glued, fixed):
     assert repair_string(glued) == fixed
 
 
+def test_weekday_glued_to_a_preposition_and_camel_glue_against_the_corpus():
+    assert repair_string("She died peacefully Thursdayin Beverly Hills") == \
+        "She died peacefully Thursday in Beverly Hills"
+    # 'anew' is a word the corpus knows; 'aNew Bedford' is still glue
+    assert repair_string("two women found in aNew Bedford home", lexicon={"anew"}) == \
+        "two women found in a New Bedford home"
+
+
 @pytest.mark.parametrize("word", [
     "weaponsmith", "Zelensky", "Netanyahu", "Jaishankar", "Tashkent", "Subrahmanyam", "Douliery",
     "Segéi", "Victorovich", "Callanan", "Newsham", "McDonald", "DeSantis", "iPhone", "YouTube",

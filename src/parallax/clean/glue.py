@@ -120,7 +120,10 @@ def split_point(token: str, names: Names, next_word: str | None = None,
     token stands between two capitalised words ('chief Rahimin Kacong', 'said Roberton
     Williams'), so it is more likely a middle name or surname than glue."""
     tz = zipf(token.lower())
-    if tz >= KNOWN and not _function_pair(token):
+    # a known word, unless a lower-case head meets a capital ('aNew': 'anew' is a word, but
+    # not spelled so); the CamelCase rules judge those
+    camel = token[0].islower() and not token.islower()
+    if tz >= KNOWN and not _function_pair(token) and not camel:
         return None
     best, best_score = None, 0.0
     for i in range(1, len(token)):
