@@ -88,8 +88,7 @@ def main() -> None:
                     ents.append((s0, s1, c.id if c else None))
             spans[doc_id] = (a.text, ents)
         labels = dict(store.conn.execute("SELECT id, label || ':' || name FROM entities"))
-    mentions = []  # (chain, doc, canonical id or None)
-    detail = []
+    mentions = []  # (chain, doc, canonical id or None, mention text)
     unaligned = 0
     for chain in chains:
         for m in chain["mentions"]:
@@ -97,29 +96,24 @@ def main() -> None:
                 continue
             text, ents = spans.get(m["doc"], ("", []))
             where = text.find(m["sentence_text"][:60])
-            found = None
             if where < 0:
                 unaligned += 1  # a title or a sentence the cleaner changed: not scored
                 continue
-            if where >= 0:
-                at = text.find(m["mention"], where, where + len(m["sentence_text"]) + 5)
-                if at >= 0:
-                    for s0, s1, cid in ents:
-                        if s0 < at + len(m["mention"]) and at < s1 and cid:
-                            found = cid
-                            break
-            mentions.append((chain["chain_id"], m["doc"], found))
-            detail.append((chain["chain_id"], m["doc"], found, m["mention"]))
-    gold_pairs = pred_pairs = correct = 0
+            found = None
+            at = text.find(m["mention"], where, where + len(m["sentence_text"]) + 5)
+            if at >= 0:
+                found = next((cid for s0, s1, cid in ents
+                              if s0 < at + len(m["mention"]) and at < s1 and cid), None)
+            mentions.append((chain["chain_id"], m["doc"], found, m["mention"]))
     by_chain = defaultdict(list)
-    for chain_id, doc, cid in mentions:
-        by_chain[chain_id].append((doc, cid))
-    for items in by_chain.values():
-        gold_pairs += sum(1 for a, b in combinations(items, 2) if a[0] != b[0])
     by_pred = defaultdict(list)
-    for chain_id, doc, cid in mentions:
+    for chain_id, doc, cid, mention in mentions:
+        by_chain[chain_id].append((doc, cid, mention))
         if cid:
-            by_pred[cid].append((doc, chain_id))
+            by_pred[cid].append((doc, chain_id, mention))
+    gold_pairs = sum(1 for items in by_chain.values()
+                     for a, b in combinations(items, 2) if a[0] != b[0])
+    pred_pairs = correct = 0
     for items in by_pred.values():
         for a, b in combinations(items, 2):
             if a[0] != b[0]:
@@ -138,52 +132,48 @@ def main() -> None:
     }
     print(json.dumps(result, indent=2))
     if args.misses:
-        names = {}
-        with SQLiteStore(settings.db) as store:
-            pass
-        by = defaultdict(list)
-        for c, d, f, m in detail:
-            by[c].append((d, f, m))
-        lost = []
-        for c, items in by.items():
-            miss = sum(1 for a, b in combinations(items, 2) if a[0] != b[0] and (a[1] != b[1] or not a[1]))
-            lost.append((miss, c, items))
-        lost.sort(reverse=True)
-        tagged_pairs = sum(1 for items in by.values() for a, b in combinations(items, 2)
-                           if a[0] != b[0] and a[1] and b[1])
-        print("recall ceiling with this tagging:", tagged_pairs / gold_pairs, file=sys.stderr)
-        split = defaultdict(int)
-        for items in by.values():
-            for a, b in combinations(items, 2):
-                if a[0] != b[0] and a[1] and b[1] and a[1] != b[1]:
-                    split[tuple(sorted((a[2] + "/" + labels[a[1]], b[2] + "/" + labels[b[1]])))] += 1
-        with open(args.misses + ".split", "w") as fh:
-            for k, v in sorted(split.items(), key=lambda kv: -kv[1])[:80]:
-                fh.write(f"{v}\t{k}\n")
-        by_p = defaultdict(list)
-        for c, d, f, m in detail:
-            if f:
-                by_p[f].append((c, m))
-        wrong = []
-        for f, items in by_p.items():
-            bad = sum(1 for a, b in combinations(items, 2) if a[0] != b[0])
-            if bad:
-                groups = defaultdict(list)
-                for c, m in items:
-                    groups[c].append(m)
-                wrong.append((bad, f, {k: sorted(set(v)) for k, v in groups.items()}))
-        wrong.sort(key=lambda w: -w[0])
-        with open(args.misses + ".wrong", "w") as fh:
-            for w in wrong[:40]:
-                fh.write(f"{w[0]}\t{w[1]}\t{w[2]}\n")
-        with open(args.misses, "w") as fh:
-            for miss, c, items in lost[:60]:
-                groups = defaultdict(list)
-                for d, f, m in items:
-                    groups[f].append(m)
-                fh.write(f"{miss}\t{c}\t" + " || ".join(f"{k}: {sorted(set(v))} x{len(v)}" for k, v in groups.items()) + "\n")
+        write_misses(args.misses, by_chain, by_pred, labels, gold_pairs)
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+
+
+def write_misses(path: str, by_chain, by_pred, labels: dict[str, str], gold_pairs: int) -> None:
+    """For error analysis: the gold chains losing most pairs (``path``), the predicted
+    entities joining several chains (``path.wrong``), the most frequent pairs of mentions of
+    one chain given two entities (``path.split``), and the recall this tagging allows."""
+    def cross(items):
+        return ((a, b) for a, b in combinations(items, 2) if a[0] != b[0])
+
+    tagged = sum(1 for items in by_chain.values() for a, b in cross(items) if a[1] and b[1])
+    print("recall ceiling with this tagging:", tagged / gold_pairs, file=sys.stderr)
+    lost = sorted(((sum(1 for a, b in cross(items) if not a[1] or a[1] != b[1]), chain, items)
+                   for chain, items in by_chain.items()), reverse=True)
+    with open(path, "w") as fh:
+        for miss, chain, items in lost[:60]:
+            groups = defaultdict(list)
+            for _doc, cid, mention in items:
+                groups[cid].append(mention)
+            fh.write(f"{miss}\t{chain}\t" + " || ".join(
+                f"{k}: {sorted(set(v))} x{len(v)}" for k, v in groups.items()) + "\n")
+    split = defaultdict(int)
+    for items in by_chain.values():
+        for a, b in cross(items):
+            if a[1] and b[1] and a[1] != b[1]:
+                split[tuple(sorted((f"{a[2]}/{labels[a[1]]}", f"{b[2]}/{labels[b[1]]}")))] += 1
+    with open(path + ".split", "w") as fh:
+        for pair, n in sorted(split.items(), key=lambda kv: -kv[1])[:80]:
+            fh.write(f"{n}\t{pair}\n")
+    wrong = []
+    for cid, items in by_pred.items():
+        bad = sum(1 for a, b in cross(items) if a[1] != b[1])
+        if bad:
+            groups = defaultdict(set)
+            for _doc, chain, mention in items:
+                groups[chain].add(mention)
+            wrong.append((bad, cid, {k: sorted(v) for k, v in groups.items()}))
+    with open(path + ".wrong", "w") as fh:
+        for bad, cid, groups in sorted(wrong, key=lambda w: -w[0])[:40]:
+            fh.write(f"{bad}\t{cid}\t{groups}\n")
 
 
 if __name__ == "__main__":

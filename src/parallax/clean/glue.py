@@ -120,10 +120,7 @@ def split_point(token: str, names: Names, next_word: str | None = None,
     token stands between two capitalised words ('chief Rahimin Kacong', 'said Roberton
     Williams'), so it is more likely a middle name or surname than glue."""
     tz = zipf(token.lower())
-    # a known word, unless a lower-case head meets a capital ('aNew': 'anew' is a word, but
-    # not spelled so); the CamelCase rules judge those
-    camel = token[0].islower() and not token.islower()
-    if tz >= KNOWN and not _function_pair(token) and not camel:
+    if tz >= KNOWN and not _function_pair(token) and not _lower_head_camel(token):
         return None
     best, best_score = None, 0.0
     for i in range(1, len(token)):
@@ -144,6 +141,12 @@ def split_point(token: str, names: Names, next_word: str | None = None,
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def _lower_head_camel(token: str) -> bool:
+    """A lower-case head meets a capital ('aNew', 'theHouse'): judged by the CamelCase rules,
+    never as the lower-case word it folds to ('anew' is a word, but not spelled so)."""
+    return token[0].islower() and not token.islower()
 
 
 def _function_pair(token: str) -> bool:
@@ -304,10 +307,8 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
         in_name = bool(prev and prev.group(1)[0].isupper() and nxt and nxt[0].isupper())
         at = split_point(token, names, nxt, in_name)
         # Asked last: the corpus lexicon may be the store (a query), and few tokens get here.
-        # A case change inside a lower-case head ('aNew', 'theHouse') is glue whatever the
-        # corpus spells in lower case ('anew'); other splits defer to the corpus vocabulary.
-        camel = at is not None and token[:at].islower() and token[at].isupper()
-        if at is not None and (camel or token.lower() not in ctx.lexicon):
+        # The corpus vocabulary is lower-case: it cannot veto a 'aNew' (see _lower_head_camel).
+        if at is not None and (_lower_head_camel(token) or token.lower() not in ctx.lexicon):
             changes.append(Change(m.start() + at, m.start() + at, " "))
     return changes
 

@@ -10,7 +10,7 @@ from . import entities as _entities
 from . import numbers as _numbers
 from . import quotes as _quotes
 from . import times as _times
-from .nlp import detect_language, load_spacy, main_pass_disabled, tag
+from .nlp import detect_language, load_spacy, main_pass_disabled, tag_windows
 from .records import Analysis, Entity, Number, Quote, Sentence, TimeExpr
 
 __all__ = ["analyze", "Analysis", "Entity", "Number", "Quote", "Sentence", "TimeExpr"]
@@ -35,8 +35,11 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
     analysis = Analysis(lang=lang, entity_tagged=english, sentences=sentences)
     if english:
         analysis.entities = _entities.extract(doc, text, sentence_of)
-        analysis.numbers = _numbers.extract(_window_tagger(nlp, doc, sentences, sentence_of),
-                                            text, sentence_of)
+        numbers = _numbers.extract(text, sentence_of)
+        bounds = [(s.start, s.end) for s in sentences]
+        tagged = tag_windows(nlp, doc, _numbers.needing_tags(numbers, text),
+                             lambda offset: bounds[sentence_of(offset)] if bounds else None)
+        analysis.numbers = _numbers.with_counted(numbers, text, tagged)
     analysis.quotes = _quotes.extract(text, sentences, analysis.entities, sentence_of)
     base, source = None, "publication date"
     if published:
@@ -56,61 +59,6 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
 
     analysis.times = _times.extract(text, sentence_of, base, source, sentence_span)
     return analysis
-
-
-def _window_tagger(nlp, doc, sentences, sentence_of):
-    """``offsets -> (offset -> (tagged Doc around it, that Doc's shift from the text))``.
-
-    Part-of-speech tags are needed only for the words right after a number, so only a window
-    of words around each such offset (four before, eight after, inside its sentence) is tagged,
-    all windows joined into one Doc and tagged in one call. The tagger's features reach four
-    words either side, so the first words after the number get the tags they get inside the
-    whole article."""
-    from spacy.tokens import Doc
-
-    def for_offsets(offsets: list[int]):
-        from bisect import bisect_left
-
-        from spacy.attrs import IDX
-
-        starts = doc.to_array(IDX).tolist()
-        ranges: list[list[int]] = []  # [lo, hi) token windows, overlapping ones merged
-        owner: dict[int, int] = {}
-        for offset in sorted(set(offsets)):
-            i = bisect_left(starts, offset)  # the first word at or after the offset
-            if i >= len(doc):
-                continue
-            lo, hi = max(0, i - 4), min(len(doc), i + 8)
-            if sentences:  # stay inside the sentence
-                sent = sentences[sentence_of(offset)]
-                lo = max(lo, bisect_left(starts, sent.start))
-                hi = min(hi, bisect_left(starts, sent.end))
-            if lo >= hi:
-                continue
-            if ranges and lo <= ranges[-1][1]:
-                ranges[-1][1] = max(ranges[-1][1], hi)
-            else:
-                ranges.append([lo, hi])
-            owner[offset] = len(ranges) - 1
-        if not ranges:
-            return lambda offset: (None, 0)
-        words, spaces, shifts = [], [], []
-        at = 0
-        for lo, hi in ranges:
-            part = doc[lo:hi]
-            shifts.append(part.start_char - at)
-            for tok in part:
-                words.append(tok.text)
-                spaces.append(bool(tok.whitespace_))
-                at += len(tok.text_with_ws)
-            if spaces[-1] is False:
-                spaces[-1] = True  # one space between windows
-                at += 1
-        joined = tag(nlp, Doc(nlp.vocab, words=words, spaces=spaces))
-        return lambda offset: ((joined, shifts[owner[offset]]) if offset in owner
-                               else (None, 0))
-
-    return for_offsets
 
 
 def _split_lines(spans: list[tuple[int, int]], text: str) -> list[Sentence]:

@@ -34,10 +34,6 @@ class _Draft:
             self.name = text
 
 
-# Lower-case words that belong inside names ('Bank of America', 'Lo Presti de la Cruz').
-_INNER = frozenset("of the and for on de del la le da di du van von der bin al y".split())
-
-
 def clean_mention(text: str) -> str:
     """The name inside a tagged span: no quotes or leading 'the', no possessive and nothing
     after it ('HP ’ s first fiscal quarter' -> 'HP'), no trailing lower-case words the tagger
@@ -47,9 +43,7 @@ def clean_mention(text: str) -> str:
     text = re.sub(r"\s?['’`]\s?s\b.*$", "", text, flags=re.S)
     words = text.split(" ")
     while len(words) > 1 and (words[-1][:1].islower() or not words[-1]):
-        words.pop()
-    while len(words) > 1 and words[-1] in _INNER:
-        words.pop()
+        words.pop()  # inner lower-case words stay: 'Bank of America'
     return " ".join(words).strip()
 
 

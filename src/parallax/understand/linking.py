@@ -94,22 +94,19 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
 def _by_acronym(entity: Entity, names: list[str], candidates: list[Canonical]) -> Canonical | None:
     """'HP' for the one stored 'Hewlett-Packard' (and the other way round): an acronym matches
     a name of several words whose initials it is, when exactly one stored entity fits."""
-    mine = {acronym(a) for a in names} | {initials(a) for a in names}
-    mine.discard(None)
-    if not mine:
+    def spelled(aliases) -> tuple[set[str], set[str]]:
+        return ({a for a in map(acronym, aliases) if a}, {i for i in map(initials, aliases) if i})
+
+    my_acronyms, my_initials = spelled(names)
+    if not my_acronyms and not my_initials:
         return None
     fits = []
     for c in candidates:
         if c.label == "PERSON" or not (compatible(entity.label, c.label)
                                        or {entity.label, c.label} <= NOISY_LABELS):
             continue
-        theirs = set()
-        for a in c.aliases:
-            theirs |= {acronym(a), initials(a)}
-        theirs.discard(None)
-        # an acronym on one side and the initials of a longer name on the other
-        if any(acronym(a) in theirs for a in names if acronym(a)) or any(
-                acronym(b) in mine for b in c.aliases if acronym(b)):
+        their_acronyms, their_initials = spelled(c.aliases)
+        if my_acronyms & their_initials or their_acronyms & my_initials:
             fits.append(c)
     return fits[0] if len(fits) == 1 else None
 

@@ -18,9 +18,9 @@ lt sgt capt captain const constable chief""".split())
 SUFFIXES = frozenset("jr sr ii iii iv".split())
 # Company-form words at the end of a name: 'Hewlett-Packard Co.' is 'Hewlett-Packard'.
 CORPORATE = frozenset("inc incorporated corp corporation co company ltd llc plc sa ag".split())
-# Words an acronym skips: 'Bureau of Investigation' -> 'BI'.
-FUNCTION = frozenset("of the and for on in at de la del".split())
 LEADING = frozenset("the a an".split())
+# Lower-case words inside a name, which an acronym skips: 'Bureau of Investigation' -> 'BI'.
+FUNCTION = frozenset("of and for on in at de la del".split()) | LEADING
 
 
 # The tagger often gives one name different labels in different sentences ('Lohan' as a place,
@@ -76,8 +76,7 @@ def proper(name: str) -> bool:
         return False
     for w in re.split(r"[\s-]+", name.strip()):
         core = w.strip(".,()“”\"'‘’")
-        if core and not (core[:1].isupper() or core[:1].isdigit() or fold(core) in FUNCTION
-                         or fold(core) in LEADING):
+        if core and not (core[:1].isupper() or core[:1].isdigit() or fold(core) in FUNCTION):
             return False
     return True
 
@@ -95,13 +94,13 @@ def initials(name: str) -> str | None:
     Geological Survey' -> 'usgs', 'Electronic Data Systems' -> 'eds'; None for one word."""
     if not proper(name):
         return None
-    words = [w for w in re.split(r"[\s-]+", re.sub(r"\s+-\s+", "-", name.strip())) if w]
+    words = [w for w in re.split(r"[\s-]+", name.strip()) if w]
     while len(words) > 1 and fold(words[-1]).strip(".,") in CORPORATE:
         words = words[:-1]
     letters = []
     for w in words:
         core = w.strip(".,()“”\"'")
-        if not core or fold(core) in FUNCTION or fold(core) in LEADING:
+        if not core or fold(core) in FUNCTION:
             continue
         caps = core.replace(".", "")
         if caps.isalpha() and caps.isupper() and len(caps) <= 4:

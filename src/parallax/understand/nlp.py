@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 
 from ..errors import ConfigError
@@ -64,6 +65,50 @@ def tag(nlp, doc):
     for name in deferred_pipes(nlp):
         doc = nlp.get_pipe(name)(doc)
     return doc
+
+
+def tag_windows(nlp, doc, offsets: list[int], sentence_span):
+    """Tag only a window of words at each of ``offsets`` (four before, eight after, inside the
+    span ``sentence_span(offset)`` gives), all windows joined into one Doc and tagged in one
+    call; the tagger's features reach four words either side, so the first words after an
+    offset get the tags they get inside the whole article. Returns ``offset -> (tagged Doc,
+    shift)`` (Doc offset = text offset - shift), or (None, 0) for an offset not asked about."""
+    from spacy.attrs import IDX
+    from spacy.tokens import Doc
+
+    starts = doc.to_array(IDX).tolist()
+    ranges: list[list[int]] = []  # [lo, hi) token windows, overlapping ones merged
+    owner: dict[int, int] = {}
+    for offset in sorted(set(offsets)):
+        i = bisect_left(starts, offset)  # the first word at or after the offset
+        if i >= len(doc):
+            continue
+        lo, hi = max(0, i - 4), min(len(doc), i + 8)
+        span = sentence_span(offset)
+        if span:
+            lo, hi = max(lo, bisect_left(starts, span[0])), min(hi, bisect_left(starts, span[1]))
+        if lo >= hi:
+            continue
+        if ranges and lo <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], hi)
+        else:
+            ranges.append([lo, hi])
+        owner[offset] = len(ranges) - 1
+    if not ranges:
+        return lambda offset: (None, 0)
+    words, spaces, shifts = [], [], []
+    at = 0
+    for lo, hi in ranges:
+        shifts.append(doc[lo].idx - at)
+        for tok in doc[lo:hi]:
+            words.append(tok.text)
+            spaces.append(bool(tok.whitespace_))
+            at += len(tok.text_with_ws)
+        if not spaces[-1]:
+            spaces[-1] = True  # one space between windows
+            at += 1
+    joined = tag(nlp, Doc(nlp.vocab, words=words, spaces=spaces))
+    return lambda offset: (joined, shifts[owner[offset]]) if offset in owner else (None, 0)
 
 
 def coarse_pos(token) -> str:

@@ -43,12 +43,10 @@ _MONTHS = re.compile(r"(January|February|March|April|May|June|July|August|Septem
                      r"November|December)\s*$")
 
 
-def extract(tagger, text: str, sentence_of) -> list[Number]:
-    """``tagger(offsets)`` gives ``tagged(offset) -> (Doc, shift)``: a part-of-speech-tagged
-    Doc holding the words after ``offset`` and where that Doc sits in ``text`` (Doc offset =
-    text offset - shift). Only the words after numbers that need a counted noun are tagged."""
+def extract(text: str, sentence_of) -> list[Number]:
+    """The numbers of ``text`` with their units and bounds; what each counts is filled in by
+    ``with_counted`` (it needs parts of speech, for the few numbers in ``needing_tags``)."""
     out: list[Number] = []
-    pending: list[tuple[int, str | None]] = []
     for m in _NUM.finditer(text):
         value, unit = _value(m)
         if value is None:
@@ -77,15 +75,22 @@ def extract(tagger, text: str, sentence_of) -> list[Number]:
         if unit is None and unit_word:
             unit = UNITS[unit_word.group(1).lower()]
             end += unit_word.end()
-        pending.append((end, unit))
         out.append(Number(value=value, unit=unit, counted=None, text=text[m.start():end].strip(),
                           sentence=sentence_of(m.start()), start=m.start(), end=end,
                           lower=lower, upper=upper, approximate=approximate))
-    # only a number followed by a word can count something: 'two of the', '5 - 3', '2, 129'
-    # need no tagging
-    tagged = tagger([end for end, unit in pending if unit is None and _WORD_NEXT.match(text, end)])
-    return [replace(number, counted=_counted(tagged, text, end, unit))
-            for number, (end, unit) in zip(out, pending)]
+    return out
+
+
+def needing_tags(numbers: list[Number], text: str) -> list[int]:
+    """Where the words after a number need parts of speech to read what it counts: a number
+    without a unit followed by a word ('two of the', '5 - 3', '2, 129' need none)."""
+    return [n.end for n in numbers if n.unit is None and _WORD_NEXT.match(text, n.end)]
+
+
+def with_counted(numbers: list[Number], text: str, tagged) -> list[Number]:
+    """``numbers`` with what each counts. ``tagged(offset) -> (Doc, shift)``: a tagged Doc
+    holding the words after ``offset`` (Doc offset = text offset - shift), or (None, 0)."""
+    return [replace(n, counted=_counted(tagged, text, n.end, n.unit)) for n in numbers]
 
 
 def _value(m: re.Match) -> tuple[float | None, str | None]:
