@@ -39,9 +39,14 @@ def test_acronym_and_proper():
 
 
 @given(st.text(max_size=40))
-def test_name_helpers_never_fail(name):
-    assert isinstance(tokens(name), tuple)
-    key(name), initials(name), acronym(name), proper(name)
+def test_name_helpers_on_any_text(name):
+    k = key(name)
+    assert k == k.lower() and "  " not in k
+    for spelled in (initials(name), acronym(name)):
+        assert spelled is None or (spelled.isalpha() and spelled == spelled.lower()
+                                   and len(spelled) >= 2)
+    if initials(name):
+        assert proper(name)  # tagging accidents ('Dell resells SeaMicro') have no initials
 
 
 def test_missed_repeats_of_a_name_become_mentions():
@@ -68,3 +73,40 @@ def test_acronym_links_to_the_spelled_out_name_across_articles(tmp_path, setting
                 names.setdefault(c.id, set()).update(c.aliases)
     hp = [aliases for aliases in names.values() if "HP" in aliases]
     assert len(hp) == 1 and any("Hewlett" in x for x in hp[0])
+
+
+@pytest.mark.parametrize("span,name", [
+    ("HP ’ s first fiscal quarter", "HP"), ("Thompson in", "Thompson"),
+    ("the Indianapolis Colts", "Indianapolis Colts"), ("Bank of America", "Bank of America"),
+])
+def test_a_tagged_span_is_trimmed_to_the_name(span, name):
+    from parallax.understand.entities import clean_mention
+
+    assert clean_mention(span) == name
+
+
+def test_first_names_and_tickers_inside_one_article():
+    an = analyze("Lindsay Lohan left the court on Monday. Microsoft (NSDQ: MSFT) was not "
+                 "involved. Later Lindsay told reporters she was relieved.", published="2013-03-18")
+    lohan = [e for e in an.entities if "Lindsay Lohan" in e.aliases]
+    assert len(lohan) == 1 and "Lindsay" in lohan[0].aliases
+    assert not any("NSDQ: MSFT" in e.aliases for e in an.entities)
+
+
+def test_entity_cooccurrence_counts_articles_beside_the_context(tmp_path, settings):
+    from parallax.pipeline import build_article
+    from parallax.records import CanonicalEntity, RawArticle
+
+    def ent(name):
+        return CanonicalEntity("e" + name.replace(" ", ""), name, "PERSON", (name,), ())
+
+    with SQLiteStore(str(tmp_path / "c.db")) as store:
+        for aid, people in [("a1", ["Barack Obama", "White House"]),
+                            ("a2", ["Barack Obama", "White House"]),
+                            ("a3", ["Michelle Obama", "Garden"])]:
+            article = build_article(RawArticle(text=f"Article {aid}.", origin=aid, outlet=aid),
+                                    settings, understand=False)
+            store.add_article(article)
+            store.save_entity_links(article.id, [(p, ent(p)) for p in people])
+        counts = store.entity_cooccurrence(["eBarackObama", "eMichelleObama"], ["eWhiteHouse"])
+    assert counts == {"eBarackObama": 2}
