@@ -5,9 +5,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from parallax.settings import Settings
+
+# Property tests check outcomes, not speed: a shared 2-core CI box must not fail them on time.
+hypothesis_settings.register_profile("parallax", deadline=None)
+hypothesis_settings.load_profile("parallax")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

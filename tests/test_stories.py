@@ -12,7 +12,7 @@ from parallax.pipeline import ingest, update_stories
 from parallax.records import Article, article_id
 from parallax.stories import cluster_docs
 from parallax.stories.features import Doc, names
-from parallax.stories.lineage import Lineage, choose_origin
+from parallax.stories.lineage import Lineage, choose_origin, member_of
 from parallax.store import SQLiteStore
 
 from .conftest import EXAMPLES, SEEDS
@@ -36,20 +36,22 @@ def test_lineage_groups_copies_and_picks_the_origin():
             outlet="Daily A", date="2013-07-03")
     for x in (a, b, c):
         lineage.add(x)
-    assert lineage.group_of(a.id) is lineage.group_of(b.id)
-    assert lineage.group_of(c.id) is not lineage.group_of(a.id)
+    assert lineage.group_of(a.id).id == lineage.group_of(b.id).id == a.id
+    assert lineage.group_of(c.id).id != lineage.group_of(a.id).id
     group = lineage.group_of(a.id)
     assert group.origin == b.id  # same day: the outlet the copies credit is the origin
     assert group.credit == "AP"
 
 
 def test_origin_is_earliest_then_fullest():
-    early = art(WIRE, outlet="X", date="2013-07-02")
-    late = art(WIRE + " More.", outlet="Y", date="2013-07-03")
-    assert choose_origin([late, early]) == early.id
-    short = art(WIRE[:200], outlet="X")
-    full = art(WIRE, outlet="Y")
-    assert choose_origin([short, full]) == full.id
+    early = member_of(art(WIRE, outlet="X", date="2013-07-02"), 2)
+    late = member_of(art(WIRE + " More.", outlet="Y", date="2013-07-03"), 1)
+    assert choose_origin([late, early]) == early.article_id
+    short = member_of(art(WIRE[:200], outlet="X"), 1)
+    full = member_of(art(WIRE, outlet="Y"), 2)
+    assert choose_origin([short, full]) == full.article_id
+    twin = member_of(art(WIRE, outlet="Z"), 3)
+    assert choose_origin([full, twin]) == full.article_id  # a tie goes to the first arrival
 
 
 def test_seeds_form_one_story_with_two_independent_sources(db, settings):

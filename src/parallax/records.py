@@ -102,6 +102,19 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class LineageMember:
+    """What the lineage stage keeps of an article: enough to pick its group's origin without
+    reading the article again."""
+
+    article_id: str
+    arrival: int  # arrival order (the store's sequence number)
+    date: str | None = None
+    outlet: str | None = None
+    credited_source: str | None = None
+    length: int = 0  # characters of cleaned text
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A bad input that was skipped: one line for the user, the batch goes on."""
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Container, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 
 from ..records import Article, Story
+from .lineage import LineageIndex
 
 
 class Outcome(str, Enum):
@@ -57,7 +59,18 @@ class Store(ABC):
         """A page of articles, newest arrival first."""
 
     @abstractmethod
-    def count_articles(self, *, latest_only: bool = True) -> int: ...
+    def iter_articles_since(self, seq: int, *, upto: int | None = None
+                            ) -> Iterator[tuple[int, Article]]:
+        """(sequence number, article) for the latest versions that arrived after ``seq`` (and
+        not after ``upto``), in arrival order."""
+
+    @abstractmethod
+    def last_seq(self) -> int:
+        """The sequence number of the newest arrival (0 for an empty store)."""
+
+    @abstractmethod
+    def count_articles(self, *, latest_only: bool = True, upto: int | None = None) -> int:
+        """How many articles (that arrived up to sequence number ``upto``)."""
 
     @abstractmethod
     def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
@@ -107,6 +120,24 @@ class Store(ABC):
     @abstractmethod
     def get_story(self, id_or_prefix: str) -> Story:
         """One story by id or unique prefix; raises NotFoundError."""
+
+    # -- stage state ---------------------------------------------------------------------------
+    @abstractmethod
+    def lineage_index(self) -> LineageIndex:
+        """The lineage stage's band keys and groups, kept in this store."""
+
+    @abstractmethod
+    def get_state(self, name: str) -> bytes | None:
+        """A stage's saved state (opaque bytes), or None."""
+
+    @abstractmethod
+    def put_state(self, name: str, value: bytes) -> None: ...
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside is kept together or not at all (a backend without
+        transactions may leave this as is)."""
+        yield
 
     # -- lifecycle ----------------------------------------------------------------------------
     @abstractmethod

@@ -80,6 +80,29 @@ CREATE TABLE article_entities (
 );
 CREATE INDEX article_entities_entity ON article_entities(entity_id);
 """),
+    (4, "incremental stories: lineage band keys and groups, saved stage state", """
+CREATE TABLE lineage_members (                   -- one row per article seen by lineage
+    article_id       TEXT PRIMARY KEY,
+    group_id         TEXT NOT NULL,              -- the id of the group's first article
+    arrival          INTEGER NOT NULL,
+    date             TEXT,
+    outlet           TEXT,
+    credited_source  TEXT,
+    length           INTEGER NOT NULL,
+    is_origin        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX lineage_members_group ON lineage_members(group_id);
+CREATE TABLE lineage_bands (                     -- MinHash LSH: one key per band per article
+    band        INTEGER NOT NULL,
+    key         INTEGER NOT NULL,
+    article_id  TEXT NOT NULL
+);
+CREATE INDEX lineage_bands_key ON lineage_bands(band, key);
+CREATE TABLE stage_state (                       -- a stage's saved state (zlib-compressed JSON)
+    name   TEXT PRIMARY KEY,
+    value  BLOB NOT NULL
+);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

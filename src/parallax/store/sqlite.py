@@ -6,12 +6,14 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import NotFoundError, StoreError
-from ..records import Article, CanonicalEntity as Canonical, Edit, Story
+from ..records import Article, CanonicalEntity as Canonical, Edit, LineageMember, Story
 from .base import AddResult, Outcome, Store, StoryAssignment
+from .lineage import LineageIndex
 from .migrations import LATEST, MIGRATIONS
 
 _COLUMNS = ("id", "url", "outlet", "credited_source", "author", "title", "text", "raw_text",
@@ -72,16 +74,11 @@ class SQLiteStore(Store):
             if row:
                 previous, version = row["id"], row["version"] + 1
         values = _row_values(article, version=version, supersedes=previous)
-        try:
-            c.execute("BEGIN IMMEDIATE")
+        with self._writing(f"cannot store article {article.id}"):
             if previous:
                 c.execute("UPDATE articles SET latest=0 WHERE id=?", (previous,))
             c.execute(f"INSERT INTO articles ({', '.join(_COLUMNS)}) "
                       f"VALUES ({', '.join('?' for _ in _COLUMNS)})", values)
-            c.execute("COMMIT")
-        except sqlite3.Error as exc:
-            c.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: cannot store article {article.id}: {exc}") from None
         if previous:
             return AddResult(Outcome.NEW_VERSION, article.id, previous)
         return AddResult(Outcome.STORED, article.id)
@@ -109,9 +106,24 @@ class SQLiteStore(Store):
                                  "LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset))
         return [_to_article(r) for r in rows]
 
-    def count_articles(self, *, latest_only: bool = True) -> int:
-        where = "WHERE latest=1" if latest_only else ""
-        return self.conn.execute(f"SELECT count(*) FROM articles {where}").fetchone()[0]
+    def iter_articles_since(self, seq: int, *, upto: int | None = None
+                            ) -> Iterator[tuple[int, Article]]:
+        rows = self.conn.execute("SELECT * FROM articles WHERE latest=1 AND seq>? AND seq<=? "
+                                 "ORDER BY seq", (seq, upto if upto is not None else 2**62))
+        for row in rows:
+            yield row["seq"], _to_article(row)
+
+    def last_seq(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+
+    def count_articles(self, *, latest_only: bool = True, upto: int | None = None) -> int:
+        where = ["latest=1"] if latest_only else []
+        params: tuple = ()
+        if upto is not None:
+            where.append("seq<=?")
+            params = (upto,)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return self.conn.execute(f"SELECT count(*) FROM articles {clause}", params).fetchone()[0]
 
     def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
         match = " ".join('"' + tok.replace('"', '""') + '"' for tok in query.split())
@@ -146,8 +158,7 @@ class SQLiteStore(Store):
 
     def save_entity_links(self, article_id: str, links: list[tuple[str, Canonical]]) -> None:
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing("cannot save entities"):
             for local_key, ent in links:
                 c.execute("INSERT INTO entities(id, name, label, aliases) VALUES (?, ?, ?, ?) "
                           "ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases",
@@ -158,10 +169,6 @@ class SQLiteStore(Store):
                               [(ent.id, k, last, k.split()[0] if k else "") for k, last in ent.lookup])
                 c.execute("INSERT OR REPLACE INTO article_entities(article_id, local_key, entity_id) "
                           "VALUES (?, ?, ?)", (article_id, local_key, ent.id))
-            c.execute("COMMIT")
-        except sqlite3.Error as exc:
-            c.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: cannot save entities: {exc}") from None
 
     def article_entity_ids(self, article_id: str) -> dict[str, Canonical]:
         rows = self.conn.execute(
@@ -176,8 +183,7 @@ class SQLiteStore(Store):
     def save_assignments(self, assignments: Sequence[StoryAssignment], titles: dict[str, str],
                          *, replace_all: bool = False) -> None:
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing("cannot save stories"):
             if replace_all:
                 c.execute("DELETE FROM story_articles")
                 c.execute("DELETE FROM stories")
@@ -190,10 +196,6 @@ class SQLiteStore(Store):
                 "is_origin=excluded.is_origin",
                 [(a.article_id, a.story_id, a.lineage_id, int(a.is_origin)) for a in assignments])
             c.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)")
-            c.execute("COMMIT")
-        except sqlite3.Error as exc:
-            c.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: cannot save stories: {exc}") from None
 
     def assignments(self, story_id: str | None = None) -> list[StoryAssignment]:
         where, params = ("WHERE s.story_id=?", (story_id,)) if story_id else ("", ())
@@ -251,8 +253,105 @@ class SQLiteStore(Store):
                 last_date=dates[-1] if dates else None, independent_sources=len(lineages)))
         return stories
 
+    # -- stage state ------------------------------------------------------------------------------
+    def lineage_index(self) -> "SQLiteLineageIndex":
+        return SQLiteLineageIndex(self)
+
+    def get_state(self, name: str) -> bytes | None:
+        row = self.conn.execute("SELECT value FROM stage_state WHERE name=?", (name,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def put_state(self, name: str, value: bytes) -> None:
+        with self._writing("cannot save the stage state"):
+            self.conn.execute("INSERT INTO stage_state(name, value) VALUES (?, ?) ON CONFLICT(name) "
+                              "DO UPDATE SET value=excluded.value", (name, value))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._writing("cannot save"):
+            yield
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """One write transaction; inside an open one (see :meth:`transaction`) it joins it."""
+        c = self.conn
+        if c.in_transaction:
+            yield
+            return
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except sqlite3.Error as exc:
+            c.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: {what}: {exc}") from None
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        c.execute("COMMIT")
+
     def close(self) -> None:
         self.conn.close()
+
+
+class SQLiteLineageIndex(LineageIndex):
+    """Lineage band keys and groups in the store's tables (migration 4)."""
+
+    def __init__(self, store: SQLiteStore):
+        self.store, self.conn = store, store.conn
+
+    def candidates(self, keys: Sequence[int]) -> set[str]:
+        if not keys:
+            return set()
+        values = ",".join("(?, ?)" for _ in keys)
+        params = [x for band, key in enumerate(keys) for x in (band, key)]
+        rows = self.conn.execute("SELECT DISTINCT article_id FROM lineage_bands WHERE (band, key) "
+                                 f"IN (VALUES {values})", params)
+        return {r[0] for r in rows}
+
+    def insert(self, member: LineageMember, keys: Sequence[int], group_id: str) -> None:
+        with self.store._writing("cannot save lineage"):
+            self.conn.execute(
+                "INSERT OR REPLACE INTO lineage_members(article_id, group_id, arrival, date, "
+                "outlet, credited_source, length) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (member.article_id, group_id, member.arrival, member.date, member.outlet,
+                 member.credited_source, member.length))
+            self.conn.executemany("INSERT INTO lineage_bands(band, key, article_id) VALUES (?, ?, ?)",
+                                  [(band, key, member.article_id) for band, key in enumerate(keys)])
+
+    def groups_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = self.conn.execute("SELECT article_id, group_id FROM lineage_members WHERE "
+                                     f"article_id IN ({','.join('?' * len(chunk))})", chunk)
+            out.update({r[0]: r[1] for r in rows})
+        return out
+
+    def members(self, group_id: str) -> list[LineageMember]:
+        rows = self.conn.execute("SELECT article_id, arrival, date, outlet, credited_source, length "
+                                 "FROM lineage_members WHERE group_id=? ORDER BY arrival", (group_id,))
+        return [LineageMember(*r) for r in rows]
+
+    def regroup(self, old_group: str, new_group: str) -> None:
+        with self.store._writing("cannot save lineage"):
+            self.conn.execute("UPDATE lineage_members SET group_id=?, is_origin=0 WHERE group_id=?",
+                              (new_group, old_group))
+
+    def origin(self, group_id: str) -> str | None:
+        row = self.conn.execute("SELECT article_id FROM lineage_members WHERE group_id=? AND "
+                                "is_origin=1", (group_id,)).fetchone()
+        return row[0] if row else None
+
+    def set_origin(self, group_id: str, article_id: str) -> None:
+        with self.store._writing("cannot save lineage"):
+            self.conn.execute("UPDATE lineage_members SET is_origin=(article_id=?) WHERE group_id=?",
+                              (article_id, group_id))
+
+    def clear(self) -> None:
+        with self.store._writing("cannot reset lineage"):
+            self.conn.execute("DELETE FROM lineage_members")
+            self.conn.execute("DELETE FROM lineage_bands")
 
 
 class _Vocabulary:

@@ -109,6 +109,15 @@ class Vocabulary:
         self.df: Counter[str] = Counter()
         self.n_docs = 0
 
+    def state(self) -> dict:
+        return {"n": self.n_docs, "df": dict(self.df)}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Vocabulary":
+        vocab = cls()
+        vocab.n_docs, vocab.df = state["n"], Counter(state["df"])
+        return vocab
+
     def add(self, counts: Counter[str]) -> None:
         self.n_docs += 1
         self.df.update(counts.keys())
@@ -125,8 +134,11 @@ class Vocabulary:
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """Dot product of two sparse vectors (cosine when both are unit length)."""
-    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+    """Dot product of two sparse vectors (cosine when both are unit length). Summed in the
+    smaller vector's order, never a set's: the same vectors give the same bits in any process."""
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(v * b[t] for t, v in a.items() if t in b)
 
 
 def add_into(target: dict[str, float], vec: dict[str, float], weight: float = 1.0) -> None:

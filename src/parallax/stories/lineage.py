@@ -8,13 +8,15 @@ is the source the others credit ("Source: X", a wire signature); else the fulles
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from datasketch import MinHash, MinHashLSH
 
-from ..records import Article
+from ..records import Article, LineageMember
+from ..store.lineage import LineageIndex, MemoryLineageIndex
 
 SHINGLE = 5
 NUM_PERM = 64
@@ -24,7 +26,7 @@ _WORDS = re.compile(r"\w+")
 @dataclass
 class Group:
     id: str  # the id of the group's first article
-    members: list[Article] = field(default_factory=list)
+    members: list[LineageMember] = field(default_factory=list)  # in arrival order
     origin: str = ""
 
     @property
@@ -32,6 +34,17 @@ class Group:
         """The source the members credit most often (a wire, a 'Source:' line)."""
         credits = Counter(a.credited_source for a in self.members if a.credited_source)
         return credits.most_common(1)[0][0] if credits else None
+
+
+@dataclass(frozen=True, slots=True)
+class LineageUpdate:
+    """What adding one article did: its group, the group's origin, and the articles whose
+    group or origin flag may have changed (the new one; all members when groups merged or the
+    origin moved)."""
+
+    group_id: str
+    origin: str
+    changed: tuple[str, ...]
 
 
 def minhash(text: str) -> MinHash:
@@ -42,36 +55,59 @@ def minhash(text: str) -> MinHash:
     return m
 
 
-class Lineage:
-    def __init__(self, threshold: float = 0.5):
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.groups: dict[str, Group] = {}
-        self._group_of: dict[str, str] = {}
+def member_of(article: Article, arrival: int) -> LineageMember:
+    return LineageMember(article.id, arrival, article.date, article.outlet,
+                         article.credited_source, len(article.text))
 
-    def add(self, article: Article) -> Group:
-        m = minhash(article.text)
-        found = sorted({self._group_of[k] for k in self.lsh.query(m)},
-                       key=lambda gid: list(self.groups).index(gid))
-        if found:
-            group = self.groups[found[0]]
-            for other in found[1:]:  # the new article bridges two groups: one lineage
-                group.members.extend(self.groups[other].members)
-                for a in self.groups.pop(other).members:
-                    self._group_of[a.id] = group.id
+
+class Lineage:
+    """MinHash LSH over word shingles (datasketch's MinHash and band layout); the bands and
+    groups live in a :class:`LineageIndex`: memory for a batch, the store's tables for an
+    archive that grows one ingest at a time."""
+
+    def __init__(self, threshold: float = 0.5, index: LineageIndex | None = None):
+        self.index = index if index is not None else MemoryLineageIndex()
+        self.ranges = MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges
+        self._arrivals = 0
+
+    def band_keys(self, text: str) -> list[int]:
+        values = minhash(text).hashvalues
+        return [int.from_bytes(hashlib.blake2b(values[a:b].tobytes(), digest_size=8).digest(),
+                               "big", signed=True) for a, b in self.ranges]
+
+    def add(self, article: Article, arrival: int | None = None) -> LineageUpdate:
+        """Put one article into its group (``arrival``: its place in arrival order; by default
+        the order of calls)."""
+        self._arrivals += 1
+        member = member_of(article, self._arrivals if arrival is None else arrival)
+        keys = self.band_keys(article.text)
+        found = set(self.index.groups_of(sorted(self.index.candidates(keys))).values())
+        members_of = {gid: self.index.members(gid) for gid in found}
+        # The oldest group survives when the new article bridges several: one lineage.
+        ordered = sorted(found, key=lambda gid: members_of[gid][0].arrival)
+        if ordered:
+            gid = ordered[0]
+            for other in ordered[1:]:
+                self.index.regroup(other, gid)
+            members = sorted((m for g in ordered for m in members_of[g]), key=lambda m: m.arrival)
         else:
-            group = Group(article.id)
-            self.groups[group.id] = group
-        group.members.append(article)
-        self._group_of[article.id] = group.id
-        self.lsh.insert(article.id, m)
-        group.origin = choose_origin(group.members)
-        return group
+            gid, members = article.id, []
+        members.append(member)
+        self.index.insert(member, keys, gid)
+        origin = choose_origin(members)
+        if origin != self.index.origin(gid) or len(ordered) > 1:
+            self.index.set_origin(gid, origin)
+            return LineageUpdate(gid, origin, tuple(m.article_id for m in members))
+        return LineageUpdate(gid, origin, (article.id,))
 
     def group_of(self, article_id: str) -> Group:
-        return self.groups[self._group_of[article_id]]
+        gid = self.index.groups_of([article_id])[article_id]
+        return Group(gid, self.index.members(gid), self.index.origin(gid) or "")
 
 
-def choose_origin(members: list[Article]) -> str:
+def choose_origin(members: list[LineageMember]) -> str:
+    """The earliest published member; among equally dated (or undated) ones, the outlet the
+    others credit; then the fullest text; then the first to arrive."""
     dated = [a.date for a in members if a.date]
     earliest = min(dated) if dated else None
     pool = [a for a in members if a.date == earliest] if earliest else list(members)
@@ -79,4 +115,4 @@ def choose_origin(members: list[Article]) -> str:
     by_credit = [a for a in pool if a.outlet and a.outlet.casefold() in credited]
     if by_credit:
         pool = by_credit
-    return max(pool, key=lambda a: (len(a.text), -members.index(a))).id
+    return max(pool, key=lambda a: (a.length, -a.arrival)).article_id

@@ -119,6 +119,50 @@ class OnlineClusterer:
         self._seq = 0
         self.newest: date | None = None
         self._since_close = 0
+        # What changed since the last take_changes(): articles whose story changed, and the
+        # stories merged away (dropped id -> surviving id), so a caller saves only those.
+        self.changed: set[str] = set()
+        self.absorbed: list[tuple[str, str]] = []
+
+    # -- saved state ----------------------------------------------------------------------------
+    def state(self) -> dict:
+        """Everything needed to go on where this clusterer stopped (JSON-ready). Article
+        vectors are not part of it: a clusterer that keeps them is a batch, not a stream."""
+        return {
+            "content_vocab": self.content_vocab.state(),
+            "entity_vocab": self.entity_vocab.state(),
+            "stories": [[st.id, st.seq, st.content, st.entities, st.members,
+                         st.first.isoformat() if st.first else None,
+                         st.last.isoformat() if st.last else None] for st in self.stories.values()],
+            "index": {key: list(postings) for key, postings in self.index.items()},
+            "seq": self._seq,
+            "newest": self.newest.isoformat() if self.newest else None,
+            "since_close": self._since_close,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict, params: ClusterParams | None = None) -> "OnlineClusterer":
+        self = cls(params, keep_vectors=False)
+        self.content_vocab = Vocabulary.from_state(state["content_vocab"])
+        self.entity_vocab = Vocabulary.from_state(state["entity_vocab"])
+        for sid, seq, content, entities, members, first, last in state["stories"]:
+            story = Story(sid, seq, content, entities, members,
+                          date.fromisoformat(first) if first else None,
+                          date.fromisoformat(last) if last else None)
+            self.stories[sid] = story
+            for aid in members:
+                self.story_of[aid] = sid
+        for key, postings in state["index"].items():
+            self.index[key].extend(postings)
+        self._seq = state["seq"]
+        self.newest = date.fromisoformat(state["newest"]) if state["newest"] else None
+        self._since_close = state["since_close"]
+        return self
+
+    def take_changes(self) -> tuple[set[str], list[tuple[str, str]]]:
+        changed, absorbed = self.changed, self.absorbed
+        self.changed, self.absorbed = set(), []
+        return changed, absorbed
 
     # -- public ---------------------------------------------------------------------------------
     def add(self, doc: Doc, counts: tuple[Counter[str], Counter[str]] | None = None) -> str:
@@ -253,6 +297,7 @@ class OnlineClusterer:
         story.add(vec.content, vec.entities, vec.day, self.p.keep_centroid)
         story.members.append(aid)
         self.story_of[aid] = story.id
+        self.changed.add(aid)
         for key in self._probe(vec):
             postings = self.index[key]
             if not postings or postings[-1] != story.id:
@@ -295,6 +340,8 @@ class OnlineClusterer:
         keep.absorb(drop, self.p.keep_centroid)
         for aid in drop.members:
             self.story_of[aid] = keep.id
+        self.changed.update(drop.members)
+        self.absorbed.append((drop.id, keep.id))
         del self.stories[drop.id]
         for key in self._probe(self._centroid(keep)):  # find the merged story by its terms
             postings = self.index[key]

@@ -1,0 +1,186 @@
+"""Keep the stored stories up to date: lineage and clustering for the articles that arrived
+since the last run, resumed from the state the last run saved.
+
+The clusterer's state (vocabularies, story centroids, candidate index) is saved in the store
+after each run; lineage keeps its band keys and groups in the store's tables. A run therefore
+reads only the new articles, and gives exactly what a replay of the whole archive in arrival
+order would give. The saved state is dropped and the archive replayed when it cannot be
+trusted: no state yet, other clustering settings, or an article replaced by a newer version.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import asdict
+from typing import Any
+
+from ..records import Article
+from ..settings import Settings
+from ..store import Store, StoryAssignment
+from .features import Doc
+from .lineage import Lineage
+from .online import ClusterParams, OnlineClusterer
+
+STATE_NAME = "stories"
+STATE_FORMAT = 1
+
+
+def params_from(settings: Settings | None) -> ClusterParams:
+    s = settings or Settings()
+    return ClusterParams(threshold=s.story_threshold, entity_weight=s.story_entity_weight,
+                         window_days=s.story_time_window_days,
+                         time_scale_days=s.story_time_scale_days,
+                         time_bonus=s.story_time_bonus,
+                         merge_threshold=s.story_merge_threshold)
+
+
+def article_doc(article: Article) -> Doc:
+    return Doc(article.id, f"{article.title or ''}\n{article.text}", article.date)
+
+
+def first_sentence(article: Article) -> str:
+    """An untitled story's title: its founding article's first sentence, cut at 120 characters."""
+    first = article.text.strip().split("\n", 1)[0]
+    sentence = first.split(". ", 1)[0]
+    return sentence if len(sentence) <= 120 else sentence[:117].rsplit(" ", 1)[0] + "..."
+
+
+def story_title(articles: list[Article]) -> str:
+    """The title of the story's earliest titled article, else its first article's first
+    sentence (``articles`` in arrival order)."""
+    for a in articles:
+        if a.title:
+            return a.title
+    return first_sentence(articles[0])
+
+
+# A story's title as saved between runs: [arrival of the titled article, title], or
+# [None, first sentence of the founding article] while no member has a title.
+Title = list
+
+
+def _merge_titles(keep: Title | None, drop: Title | None) -> Title | None:
+    if keep is None or (keep[0] is None and drop is not None and drop[0] is not None):
+        return drop
+    if drop is not None and drop[0] is not None and drop[0] < keep[0]:
+        return drop
+    return keep
+
+
+class StoryRun:
+    """One pass of lineage and clustering over articles in arrival order."""
+
+    def __init__(self, store: Store, settings: Settings, clusterer: OnlineClusterer,
+                 titles: dict[str, Title], *, full: bool):
+        self.store, self.settings, self.full = store, settings, full
+        self.clusterer = clusterer
+        self.lineage = Lineage(settings.lineage_threshold, store.lineage_index())
+        self.titles = titles
+        self.dirty: set[str] = set()  # articles whose assignment must be saved
+        self.touched: set[str] = set()  # stories whose title must be saved
+        self.first_seen: dict[str, tuple[int, str | None, str]] = {}  # full runs: per article
+
+    def add(self, seq: int, article: Article) -> None:
+        update = self.lineage.add(article, arrival=seq)
+        self.clusterer.add(article_doc(article))
+        self.dirty.update(update.changed)
+        self._collect()
+        sid = self.clusterer.story_of[article.id]
+        own = self.titles.get(sid)
+        if own is None:
+            self.titles[sid] = [seq, article.title] if article.title else [None,
+                                                                           first_sentence(article)]
+        elif own[0] is None and article.title:
+            self.titles[sid] = [seq, article.title]
+        self.touched.add(sid)
+        if self.full:
+            self.first_seen[article.id] = (seq, article.title, first_sentence(article))
+
+    def refine(self) -> None:
+        self.clusterer.refine(list(self.first_seen))
+        self._collect()
+        self.titles = {}  # articles moved between stories: titles from scratch
+        for aid, (seq, title, sentence) in self.first_seen.items():  # in arrival order
+            sid = self.clusterer.story_of[aid]
+            own = self.titles.get(sid)
+            if own is None:
+                self.titles[sid] = [seq, title] if title else [None, sentence]
+            elif own[0] is None and title:
+                self.titles[sid] = [seq, title]
+        self.touched = set(self.titles)
+
+    def _collect(self) -> None:
+        changed, absorbed = self.clusterer.take_changes()
+        self.dirty.update(changed)
+        for drop, keep in absorbed:
+            self.titles[keep] = _merge_titles(self.titles.get(keep), self.titles.pop(drop, None))
+            self.touched.add(keep)
+            self.touched.discard(drop)
+
+    def assignments(self, ids: set[str] | None = None) -> list[StoryAssignment]:
+        ids = sorted(self.dirty if ids is None else ids)
+        index = self.lineage.index
+        groups = index.groups_of(ids)
+        origins = {gid: index.origin(gid) for gid in set(groups.values())}
+        return [StoryAssignment(aid, self.clusterer.story_of[aid], groups.get(aid),
+                                origins.get(groups.get(aid)) == aid) for aid in ids]
+
+    def story_titles(self) -> dict[str, str]:
+        return {sid: self.titles[sid][1] for sid in sorted(self.touched) if sid in self.titles}
+
+    def dump(self, seq: int, count: int) -> bytes:
+        state = {"format": STATE_FORMAT, "fingerprint": fingerprint(self.settings), "seq": seq,
+                 "count": count, "clusterer": self.clusterer.state(), "titles": self.titles}
+        return zlib.compress(json.dumps(state, separators=(",", ":")).encode(), 1)
+
+
+def fingerprint(settings: Settings) -> dict[str, Any]:
+    """The settings a saved state was made with: other settings, other stories."""
+    return {"params": asdict(params_from(settings)), "lineage": settings.lineage_threshold}
+
+
+def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
+    blob = store.get_state(STATE_NAME)
+    if blob is None:
+        return None
+    try:
+        state = json.loads(zlib.decompress(blob))
+    except (zlib.error, ValueError):
+        return None
+    if state.get("format") != STATE_FORMAT or state.get("fingerprint") != json.loads(
+            json.dumps(fingerprint(settings))):
+        return None
+    if store.count_articles(upto=state["seq"]) != state["count"]:
+        return None  # an article was replaced by a newer version since: replay
+    clusterer = OnlineClusterer.from_state(state["clusterer"], params_from(settings))
+    return StoryRun(store, settings, clusterer, state["titles"], full=False), state["seq"]
+
+
+def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False) -> int:
+    """Assign the articles stored since the last run (all of them with ``rebuild``, which
+    also runs the batch refinement) and save story membership, titles and the stage state.
+    Returns the number of articles whose story or lineage was saved anew."""
+    with store.transaction():
+        upto = store.last_seq()
+        resumed = None if rebuild else _resume(store, settings)
+        if resumed is None:
+            store.lineage_index().clear()
+            clusterer = OnlineClusterer(params_from(settings), keep_vectors=rebuild)
+            run, since = StoryRun(store, settings, clusterer, {}, full=True), 0
+        else:
+            run, since = resumed
+        for seq, article in store.iter_articles_since(since, upto=upto):
+            run.add(seq, article)
+        if rebuild:
+            run.refine()
+        if run.full:  # rewrite every row: a replaced version leaves its story here
+            fresh = run.assignments(set(run.first_seen))
+            known = {x.article_id: x for x in store.assignments()}
+            changed = [x for x in fresh if rebuild or known.get(x.article_id) != x]
+            store.save_assignments(fresh, run.story_titles(), replace_all=True)
+        else:
+            changed = run.assignments()
+            store.save_assignments(changed, run.story_titles())
+        store.put_state(STATE_NAME, run.dump(upto, store.count_articles(upto=upto)))
+    return len(changed)
