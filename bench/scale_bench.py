@@ -4,6 +4,7 @@ article and memory at 10k, 50k and 200k, beside scikit-learn agglomerative clust
 sizes it can handle.
 
     python bench/scale_bench.py [--sizes 10000,50000,200000] [--sklearn 2000,5000,10000]
+    python bench/scale_bench.py --store 1000,10000,50000     # the stored, incremental path
 
 The stream: each real story gets several "incarnations" (the same kind of event recurring on
 another date, like the twin events of ECB+); each article is a real article of the story, dated
@@ -116,15 +117,79 @@ def run_sklearn(sizes: list[int]) -> list[dict]:
     return out
 
 
+def run_store(sizes: list[int], replay_upto: int) -> list[dict]:
+    """The stored path, as ingest runs it: a SQLite store grows in batches of 1,000 articles
+    (a day of a busy feed), and stories are updated after each batch, resumed from the saved
+    state. At each mark: the update cost per article of the last batch, the cost of updating
+    after one more article, the saved state's size, and (up to ``replay_upto`` articles) what a
+    replay of the whole archive costs, the path every ingest took before the state was saved."""
+    import tempfile
+
+    from parallax.records import Article, article_id
+    from parallax.settings import Settings
+    from parallax.stories import assign_stories
+    from parallax.stories.assign import STATE_NAME
+    from parallax.store import SQLiteStore
+
+    settings = Settings(understand=0)
+    out, marks, batch = [], sorted(sizes), 1000
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "scale.db") as store:
+        docs = stream(marks[-1] + len(marks), seed=11)
+
+        def put(n: int) -> None:
+            with store.transaction():
+                for _ in range(n):
+                    d = next(docs)
+                    title, text = d.text.split("\n", 1)
+                    store.add_article(Article(id=article_id(text + d.id, None, "bench"), text=text,
+                                              raw_text=text, origin="bench", title=title or None,
+                                              outlet=f"outlet{hash(d.id) % 50}", date=d.date))
+
+        stored = 0
+        for mark in marks:
+            while stored < mark:
+                put(batch)
+                stored += batch
+                t = time.perf_counter()
+                assign_stories(store, settings)
+                per_batch = time.perf_counter() - t
+            put(1)
+            t = time.perf_counter()
+            assign_stories(store, settings)
+            one = time.perf_counter() - t
+            row = {"articles": stored, "update_ms_per_article_in_batch": 1000 * per_batch / batch,
+                   "update_after_one_article_s": one,
+                   "state_kb": len(store.get_state(STATE_NAME) or b"") / 1024,
+                   "stories": len(store.list_stories()), "max_rss_mb": rss_mb()}
+            if stored <= replay_upto:
+                t = time.perf_counter()
+                assign_stories(store, Settings(understand=0, lineage_threshold=0.5000001))
+                row["replay_s"] = time.perf_counter() - t
+                assign_stories(store, settings)  # back to the shipped settings (a replay too)
+            stored += 1
+            out.append(row)
+            print(json.dumps({"store": row}), flush=True)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,50000,200000")
     ap.add_argument("--sklearn", default="2000,5000,10000")
     ap.add_argument("--out", default=None)
     ap.add_argument("--workers", type=int, default=2, help="processes counting features")
+    ap.add_argument("--store", default="", help="sizes for the stored, incremental path "
+                    "(e.g. 1000,10000,50000); skips the in-memory stream unless --sizes is given")
+    ap.add_argument("--replay-upto", type=int, default=10000)
     args = ap.parse_args()
+    report = {}
+    if args.store:
+        report["store"] = run_store([int(x) for x in args.store.split(",")], args.replay_upto)
+        if args.out:
+            Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+        return
     sizes = [int(x) for x in args.sizes.split(",")]
-    report = {"online": run_online(sizes, args.workers)}
+    report["online"] = run_online(sizes, args.workers)
     if args.sklearn:
         report["sklearn_average_link"] = run_sklearn([int(x) for x in args.sklearn.split(",")])
     if args.out:

@@ -110,3 +110,54 @@ def test_entity_cooccurrence_counts_articles_beside_the_context(tmp_path, settin
             store.save_entity_links(article.id, [(p, ent(p)) for p in people])
         counts = store.entity_cooccurrence(["eBarackObama", "eMichelleObama"], ["eWhiteHouse"])
     assert counts == {"eBarackObama": 2}
+
+
+def _aliases_by_entity(store) -> list[set[str]]:
+    names: dict[str, set[str]] = {}
+    for art in store.iter_articles():
+        for c in store.article_entity_ids(art.id).values():
+            names.setdefault(c.id, set()).update(c.aliases)
+    return list(names.values())
+
+
+def test_a_full_name_arriving_later_takes_in_the_stored_short_forms():
+    from parallax.records import CanonicalEntity
+    from parallax.understand.linking import absorbable
+
+    def ent(name, label, *aliases):
+        return CanonicalEntity("e" + name + label, name, label, (name, *aliases))
+
+    hp_org, hp_product = ent("HP", "ORG", "HP's"), ent("HP", "PRODUCT")
+    hewlett = ent("Hewlett-Packard", "ORG", "Hewlett - Packard Co.")
+    assert absorbable(hewlett, [hp_org, hp_product], [], None) == [hp_org, hp_product]
+    rival = ent("Huffington Post", "ORG")  # another stored name the acronym could stand for
+    assert absorbable(hewlett, [hp_org, hp_product, rival], [], None) == []
+
+    obama, barack = ent("Obama", "PERSON"), ent("Barack Obama", "PERSON")
+    beside = lambda ids, ctx: {i: 2 for i in ids}  # noqa: E731 - stored articles share context
+    apart = lambda ids, ctx: {}  # noqa: E731
+    assert absorbable(barack, [obama], ["eWhite House"], beside) == [obama]
+    assert absorbable(barack, [obama], ["eWhite House"], apart) == []  # no shared context
+    michelle = ent("Michelle Obama", "PERSON")  # two Obamas stored: the bare one stays
+    assert absorbable(barack, [obama, michelle], ["eWhite House"], beside) == []
+
+
+def test_an_ambiguous_acronym_follows_the_articles_context(tmp_path, settings):
+    texts = [
+        "The Huffington Post published a column by Arianna Huffington on Sunday.",
+        "Hewlett-Packard agreed to buy Electronic Data Systems, and Mark Hurd praised the deal.",
+        "Mark Hurd said Hewlett-Packard would keep the Electronic Data Systems brand in Texas.",
+        "HP will cut jobs at Electronic Data Systems, Mark Hurd told analysts on Tuesday.",
+    ]
+    paths = []
+    for i, text in enumerate(texts):
+        p = tmp_path / f"{i}.txt"
+        p.write_text(text + "\n")
+        paths.append(str(p))
+    with SQLiteStore(str(tmp_path / "y.db")) as store:
+        for p in paths:
+            ingest([p], store, settings)
+        groups = _aliases_by_entity(store)
+    hp = [a for a in groups if "HP" in a]
+    assert len(hp) == 1 and "Hewlett-Packard" in hp[0]  # not the Huffington Post
+    assert not any("Huffington Post" in a and "HP" in a for a in groups)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 
-from ..records import Article, Story
+from ..records import Article, CanonicalEntity, Story
 from .lineage import LineageIndex
 
 
@@ -84,6 +84,11 @@ class Store(ABC):
     @abstractmethod
     def entity_candidates(self, name_keys: list[str], last_tokens: list[str]) -> list:
         """Stored canonical entities with one of these folded names or last words."""
+
+    @abstractmethod
+    def merge_entities(self, old_id: str, into: "CanonicalEntity") -> None:
+        """Two canonical entities are one: every link to ``old_id`` moves to ``into`` (saved with
+        its aliases), and ``old_id`` is gone."""
 
     @abstractmethod
     def save_entity_links(self, article_id: str, links: list) -> None:

@@ -160,15 +160,27 @@ class SQLiteStore(Store):
         c = self.conn
         with self._writing("cannot save entities"):
             for local_key, ent in links:
-                c.execute("INSERT INTO entities(id, name, label, aliases) VALUES (?, ?, ?, ?) "
-                          "ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases",
-                          (ent.id, ent.name, ent.label, json.dumps(list(ent.aliases), ensure_ascii=False)))
-                c.execute("DELETE FROM entity_names WHERE entity_id=?", (ent.id,))
-                c.executemany("INSERT INTO entity_names(entity_id, name_key, last_token, first_token) "
-                              "VALUES (?, ?, ?, ?)",
-                              [(ent.id, k, last, k.split()[0] if k else "") for k, last in ent.lookup])
+                self._save_entity(ent)
                 c.execute("INSERT OR REPLACE INTO article_entities(article_id, local_key, entity_id) "
                           "VALUES (?, ?, ?)", (article_id, local_key, ent.id))
+
+    def merge_entities(self, old_id: str, into: Canonical) -> None:
+        c = self.conn
+        with self._writing("cannot merge entities"):
+            self._save_entity(into)
+            c.execute("UPDATE article_entities SET entity_id=? WHERE entity_id=?", (into.id, old_id))
+            c.execute("DELETE FROM entity_names WHERE entity_id=?", (old_id,))
+            c.execute("DELETE FROM entities WHERE id=?", (old_id,))
+
+    def _save_entity(self, ent: Canonical) -> None:
+        c = self.conn
+        c.execute("INSERT INTO entities(id, name, label, aliases) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases",
+                  (ent.id, ent.name, ent.label, json.dumps(list(ent.aliases), ensure_ascii=False)))
+        c.execute("DELETE FROM entity_names WHERE entity_id=?", (ent.id,))
+        c.executemany("INSERT INTO entity_names(entity_id, name_key, last_token, first_token) "
+                      "VALUES (?, ?, ?, ?)",
+                      [(ent.id, k, last, k.split()[0] if k else "") for k, last in ent.lookup])
 
     def article_entity_ids(self, article_id: str) -> dict[str, Canonical]:
         rows = self.conn.execute(
@@ -300,13 +312,11 @@ class SQLiteLineageIndex(LineageIndex):
         self.store, self.conn = store, store.conn
 
     def candidates(self, keys: Sequence[int]) -> set[str]:
-        if not keys:
-            return set()
-        values = ",".join("(?, ?)" for _ in keys)
-        params = [x for band, key in enumerate(keys) for x in (band, key)]
-        rows = self.conn.execute("SELECT DISTINCT article_id FROM lineage_bands WHERE (band, key) "
-                                 f"IN (VALUES {values})", params)
-        return {r[0] for r in rows}
+        found: set[str] = set()
+        for band, key in enumerate(keys):  # one indexed lookup per band
+            found.update(r[0] for r in self.conn.execute(
+                "SELECT article_id FROM lineage_bands WHERE band=? AND key=?", (band, key)))
+        return found
 
     def insert(self, member: LineageMember, keys: Sequence[int], group_id: str) -> None:
         with self.store._writing("cannot save lineage"):

@@ -50,9 +50,13 @@ class LineageUpdate:
 def minhash(text: str) -> MinHash:
     words = _WORDS.findall(text.lower())
     shingles = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations,
+                scheme=_TEMPLATE.scheme)
     m.update_batch([s.encode("utf-8") for s in sorted(shingles)])
     return m
+
+
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)  # its permutations are made once, not per article
 
 
 def member_of(article: Article, arrival: int) -> LineageMember:

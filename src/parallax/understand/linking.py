@@ -64,19 +64,21 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
             len(tokens(b)) > 1 and same_person(last[0], b) for b in c.aliases)]
         if len(people) == 1 and context_ids:
             return people[0]
-        if len(people) > 1 and context_ids and cooccurrence is not None:
+        if len(people) > 1:
             # 'Obama' beside 'White House': the one of the stored Obamas the stored articles
             # put beside this article's other entities, when one clearly leads
-            counts = cooccurrence(sorted(c.id for c in people), sorted(context_ids))
-            ranked = sorted((counts.get(c.id, 0) for c in people), reverse=True)
-            if ranked[0] >= 2 and ranked[0] >= 2 * ranked[1]:
-                return next(c for c in people if counts.get(c.id, 0) == ranked[0])
+            found = _leader(people, context_ids, cooccurrence)
+            if found is not None:
+                return found
         same = [c for c in candidates if c.label == entity.label and keys & {key(a) for a in c.aliases}]
         if len(same) == 1 and entity.label != "PERSON":
             return same[0]
     if entity.label != "PERSON":
-        found = _by_acronym(entity, names, candidates)
-        if found is not None:
+        fits = _by_acronym(entity, names, candidates)
+        if len(fits) == 1:
+            return fits[0]
+        found = _leader(fits, context_ids, cooccurrence) if fits else None
+        if found is not None:  # 'HP' beside 'EDS': Hewlett-Packard, not the Huffington Post
             return found
     if entity.label in INSTITUTIONS and context_ids:
         # 'Morningside' for the one stored 'Morningside Recovery' the article's context knows;
@@ -91,15 +93,27 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
     return None
 
 
-def _by_acronym(entity: Entity, names: list[str], candidates: list[Canonical]) -> Canonical | None:
-    """'HP' for the one stored 'Hewlett-Packard' (and the other way round): an acronym matches
-    a name of several words whose initials it is, when exactly one stored entity fits."""
+def _leader(candidates: list[Canonical], context_ids: set[str], cooccurrence) -> Canonical | None:
+    """Of several stored entities a name fits, the one the stored articles put beside this
+    article's other entities, when it clearly leads (2+ articles, twice the runner-up)."""
+    if not context_ids or cooccurrence is None:
+        return None
+    counts = cooccurrence(sorted(c.id for c in candidates), sorted(context_ids))
+    ranked = sorted((counts.get(c.id, 0) for c in candidates), reverse=True)
+    if ranked[0] >= 2 and ranked[0] >= 2 * ranked[1]:
+        return next(c for c in candidates if counts.get(c.id, 0) == ranked[0])
+    return None
+
+
+def _by_acronym(entity: Entity, names: list[str], candidates: list[Canonical]) -> list[Canonical]:
+    """'HP' for a stored 'Hewlett-Packard' (and the other way round): the stored entities
+    whose name of several words has the acronym as its initials."""
     def spelled(aliases) -> tuple[set[str], set[str]]:
         return ({a for a in map(acronym, aliases) if a}, {i for i in map(initials, aliases) if i})
 
     my_acronyms, my_initials = spelled(names)
     if not my_acronyms and not my_initials:
-        return None
+        return []
     fits = []
     for c in candidates:
         if c.label == "PERSON" or not (compatible(entity.label, c.label)
@@ -108,7 +122,7 @@ def _by_acronym(entity: Entity, names: list[str], candidates: list[Canonical]) -
         their_acronyms, their_initials = spelled(c.aliases)
         if my_acronyms & their_initials or their_acronyms & my_initials:
             fits.append(c)
-    return fits[0] if len(fits) == 1 else None
+    return fits
 
 
 def lookup_keys(names, label: str | None = None) -> tuple[tuple[str, str], ...]:
@@ -145,14 +159,61 @@ def new_canonical(entity: Entity) -> Canonical:
 
 def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Canonical]:
     """Link an article's entities to the store's canonical ones (creating new ones) and save
-    the links. People with full names first, so a bare surname can lean on them."""
+    the links. People with full names first, so a bare surname can lean on them. A new full
+    name then takes in the short form stored before it came (see :func:`absorbable`)."""
     order = sorted(entities, key=lambda e: (e.label != "PERSON", -len(tokens(e.name))))
     links: dict[str, Canonical] = {}
+    fresh: list[tuple[str, list[Canonical]]] = []
     for e in order:
         names = [a for a in e.aliases if "(" not in a] or [e.name]
         lk = lookup_keys(names, e.label)
         candidates = store.entity_candidates([k for k, _ in lk], [t for _, t in lk if t])
         found = link(e, candidates, {c.id for c in links.values()}, store.entity_cooccurrence)
         links[e.key] = merged(found, e) if found else new_canonical(e)
+        if not found:
+            fresh.append((e.key, candidates))
     store.save_entity_links(article_id, list(links.items()))
+    for local_key, candidates in fresh:
+        new = links[local_key]
+        context = sorted(c.id for k, c in links.items() if k != local_key)
+        for old in absorbable(new, candidates, context, store.entity_cooccurrence):
+            links[local_key] = new = _union(new, old)
+            store.merge_entities(old.id, new)
     return links
+
+
+def absorbable(new: Canonical, candidates: list[Canonical], context_ids: list[str],
+               cooccurrence) -> list[Canonical]:
+    """The stored short forms a new full name would have taken in had it come first: links
+    follow the order articles arrive in, and 'Obama' or 'HP' read before any 'Barack Obama' or
+    'Hewlett-Packard' became entities of their own (one per label the tagger gave them).
+    Taken in only when no other stored full name fits them, and (for a surname) when the
+    articles that use it share an entity with this one."""
+    if new.label == "PERSON":
+        full = [a for a in new.aliases if len(tokens(a)) > 1 and proper(a)]
+    else:
+        full = [a for a in new.aliases if initials(a)]  # 'Hewlett-Packard' is one token
+    if not full or any(c.id == new.id for c in candidates):
+        return []
+    others = [c for c in candidates if c.id != new.id]
+    if new.label == "PERSON":
+        surname = tokens(full[0])[-1]
+        bare = [c for c in others if c.label in NOISY_LABELS and all(
+            tokens(a) == (surname,) for a in c.aliases if "(" not in a)]
+        rivals = [c for c in others if c.label == "PERSON" and any(
+            len(tokens(a)) > 1 and tokens(a)[-1] == surname for a in c.aliases)]
+        if not bare or rivals or not context_ids:
+            return []
+        counts = cooccurrence(sorted(c.id for c in bare), context_ids)
+        return [c for c in bare if counts.get(c.id, 0)]
+    mine = {i for i in map(initials, full) if i}
+    short = [c for c in others if c.label != "PERSON" and (
+        compatible(new.label, c.label) or {new.label, c.label} <= NOISY_LABELS) and all(
+        acronym(a) in mine for a in c.aliases)]
+    rivals = [c for c in others if c not in short and any(initials(a) in mine for a in c.aliases)]
+    return [] if rivals else short
+
+
+def _union(new: Canonical, old: Canonical) -> Canonical:
+    aliases = tuple(dict.fromkeys(new.aliases + old.aliases))
+    return replace(new, aliases=aliases, lookup=lookup_keys(aliases, new.label))
