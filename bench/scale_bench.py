@@ -143,30 +143,31 @@ def run_store(sizes: list[int], replay_upto: int) -> list[dict]:
                     title, text = d.text.split("\n", 1)
                     store.add_article(Article(id=article_id(text + d.id, None, "bench"), text=text,
                                               raw_text=text, origin="bench", title=title or None,
-                                              outlet=f"outlet{hash(d.id) % 50}", date=d.date))
+                                              outlet=f"outlet{int(d.id[1:]) % 50}", date=d.date))
 
         stored = 0
         for mark in marks:
             while stored < mark:
-                put(batch)
-                stored += batch
+                n = min(batch, mark - stored)
+                put(n)
+                stored += n
                 t = time.perf_counter()
                 assign_stories(store, settings)
-                per_batch = time.perf_counter() - t
+                per_batch = (time.perf_counter() - t) / n
             put(1)
+            stored += 1
             t = time.perf_counter()
             assign_stories(store, settings)
             one = time.perf_counter() - t
-            row = {"articles": stored, "update_ms_per_article_in_batch": 1000 * per_batch / batch,
+            row = {"articles": stored, "update_ms_per_article_in_batch": 1000 * per_batch,
                    "update_after_one_article_s": one,
                    "state_kb": len(store.get_state(STATE_NAME) or b"") / 1024,
                    "stories": len(store.list_stories()), "max_rss_mb": rss_mb()}
-            if stored <= replay_upto:
+            if stored <= replay_upto + len(marks):
                 t = time.perf_counter()
                 assign_stories(store, Settings(understand=0, lineage_threshold=0.5000001))
                 row["replay_s"] = time.perf_counter() - t
                 assign_stories(store, settings)  # back to the shipped settings (a replay too)
-            stored += 1
             out.append(row)
             print(json.dumps({"store": row}), flush=True)
     return out
