@@ -55,7 +55,7 @@ def story_title(articles: list[Article]) -> str:
     return first_sentence(articles[0])
 
 
-# A story's title as saved between runs: [arrival of the titled article, title], or
+# A story's title as saved between runs (JSON): [arrival of the titled article, title], or
 # [None, first sentence of the founding article] while no member has a title.
 Title = list
 
@@ -87,27 +87,26 @@ class StoryRun:
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]
-        own = self.titles.get(sid)
-        if own is None:
-            self.titles[sid] = [seq, article.title] if article.title else [None,
-                                                                           first_sentence(article)]
-        elif own[0] is None and article.title:
-            self.titles[sid] = [seq, article.title]
+        self._note_title(sid, seq, article.title, first_sentence(article))
         self.touched.add(sid)
         if self.full:
             self.first_seen[article.id] = (seq, article.title, first_sentence(article))
+
+    def _note_title(self, sid: str, seq: int, title: str | None, sentence: str) -> None:
+        """A member arrived (in arrival order): it names the story if it is the first member,
+        or the first one with a title."""
+        own = self.titles.get(sid)
+        if own is None:
+            self.titles[sid] = [seq, title] if title else [None, sentence]
+        elif own[0] is None and title:
+            self.titles[sid] = [seq, title]
 
     def refine(self) -> None:
         self.clusterer.refine(list(self.first_seen))
         self._collect()
         self.titles = {}  # articles moved between stories: titles from scratch
         for aid, (seq, title, sentence) in self.first_seen.items():  # in arrival order
-            sid = self.clusterer.story_of[aid]
-            own = self.titles.get(sid)
-            if own is None:
-                self.titles[sid] = [seq, title] if title else [None, sentence]
-            elif own[0] is None and title:
-                self.titles[sid] = [seq, title]
+            self._note_title(self.clusterer.story_of[aid], seq, title, sentence)
         self.touched = set(self.titles)
 
     def _collect(self) -> None:
