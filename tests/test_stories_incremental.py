@@ -122,3 +122,23 @@ def test_new_version_or_other_settings_replay_the_archive(tmp_path, quick):
         update_stories(store, other)  # other settings: the saved state is not used
         update_stories(store, quick)
         assert _snapshot(store) == before
+
+
+@pytest.mark.skipif(not ECB.exists(), reason="needs ../shared/data")
+def test_runs_after_a_rebuild_go_on_from_it(tmp_path, quick):
+    first, second = _chunks(tmp_path, _rows(60), 2)
+    with SQLiteStore(tmp_path / "r.db") as store:
+        ingest([first], store, quick)
+        update_stories(store, quick, rebuild=True)  # the batch pass saves its state too
+        rebuilt = dict((a.article_id, a.story_id) for a in store.assignments())
+        seen = store.last_seq()
+        ingest([second], store, quick)
+        since = []
+        read = store.iter_articles_since
+        store.iter_articles_since = lambda seq, **kw: since.append(seq) or read(seq, **kw)
+        update_stories(store, quick)
+        after = {a.article_id: a.story_id for a in store.assignments()}
+        assert since == [seen]  # resumed where the rebuild stopped, no replay
+        assert set(after) == {a.id for a in store.iter_articles()}
+        kept = sum(after[k] == v for k, v in rebuilt.items())
+    assert kept >= 0.9 * len(rebuilt)  # only merges move earlier articles
