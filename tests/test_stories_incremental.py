@@ -4,12 +4,13 @@ last one, resumed from the saved stage state, and gives what one replay of the a
 from __future__ import annotations
 
 import json
+import zlib
 
 import pytest
 
 from parallax.pipeline import ingest, update_stories
 from parallax.settings import Settings
-from parallax.stories.assign import STATE_NAME
+from parallax.stories.assign import STATE_NAME, fingerprint
 from parallax.store import SQLiteStore
 
 from .conftest import SHARED
@@ -42,6 +43,10 @@ def _snapshot(store: SQLiteStore) -> tuple:
                          for a in store.assignments())
     titles = sorted((s.id, s.title, s.independent_sources) for s in store.list_stories())
     return assignments, titles
+
+
+def _saved(store: SQLiteStore) -> dict:
+    return json.loads(zlib.decompress(store.get_state(STATE_NAME)))
 
 
 @pytest.fixture
@@ -120,8 +125,11 @@ def test_new_version_or_other_settings_replay_the_archive(tmp_path, quick):
         before = _snapshot(store)
         other = Settings(understand=0, story_threshold=0.99)
         update_stories(store, other)  # other settings: the saved state is not used
+        assert _saved(store)["fingerprint"] == fingerprint(other)
         update_stories(store, quick)
         assert _snapshot(store) == before
+        store.put_state(STATE_NAME, b"not a saved state")  # unreadable: replayed, not trusted
+        assert update_stories(store, quick) == 0 and _snapshot(store) == before
 
 
 @pytest.mark.skipif(not ECB.exists(), reason="needs ../shared/data")

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..settings import Settings
-from .assign import article_doc, assign_stories, params_from, story_title
+from .assign import article_doc, assign_stories, params_from
 from .features import Doc
 from .online import ClusterParams, OnlineClusterer
 
 __all__ = ["assign_stories", "cluster_docs", "ClusterParams", "OnlineClusterer", "Doc",
-           "story_title", "params_from", "article_doc"]
+           "params_from", "article_doc"]
 
 
 def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,

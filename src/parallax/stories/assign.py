@@ -46,24 +46,15 @@ def first_sentence(article: Article) -> str:
     return sentence if len(sentence) <= 120 else sentence[:117].rsplit(" ", 1)[0] + "..."
 
 
-def story_title(articles: list[Article]) -> str:
-    """The title of the story's earliest titled article, else its first article's first
-    sentence (``articles`` in arrival order)."""
-    for a in articles:
-        if a.title:
-            return a.title
-    return first_sentence(articles[0])
-
-
 # A story's title as saved between runs (JSON): [arrival of the titled article, title], or
 # [None, first sentence of the founding article] while no member has a title.
 Title = list
 
 
 def _merge_titles(keep: Title | None, drop: Title | None) -> Title | None:
-    if keep is None or (keep[0] is None and drop is not None and drop[0] is not None):
-        return drop
-    if drop is not None and drop[0] is not None and drop[0] < keep[0]:
+    """Two stories became one: the earlier titled member names it, else the older story's."""
+    if keep is None or (drop is not None and drop[0] is not None
+                        and (keep[0] is None or drop[0] < keep[0])):
         return drop
     return keep
 
@@ -87,10 +78,11 @@ class StoryRun:
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]
-        self._note_title(sid, seq, article.title, first_sentence(article))
+        sentence = first_sentence(article)
+        self._note_title(sid, seq, article.title, sentence)
         self.touched.add(sid)
         if self.full:
-            self.first_seen[article.id] = (seq, article.title, first_sentence(article))
+            self.first_seen[article.id] = (seq, article.title, sentence)
 
     def _note_title(self, sid: str, seq: int, title: str | None, sentence: str) -> None:
         """A member arrived (in arrival order): it names the story if it is the first member,
@@ -147,8 +139,7 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
         state = json.loads(zlib.decompress(blob))
     except (zlib.error, ValueError):
         return None
-    if state.get("format") != STATE_FORMAT or state.get("fingerprint") != json.loads(
-            json.dumps(fingerprint(settings))):
+    if state.get("format") != STATE_FORMAT or state.get("fingerprint") != fingerprint(settings):
         return None
     if store.count_articles(upto=state["seq"]) != state["count"]:
         return None  # an article was replaced by a newer version since: replay
@@ -165,7 +156,8 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False) -
         resumed = None if rebuild else _resume(store, settings)
         if resumed is None:
             store.lineage_index().clear()
-            clusterer = OnlineClusterer(params_from(settings), keep_vectors=rebuild)
+            clusterer = OnlineClusterer(params_from(settings), keep_vectors=rebuild,
+                                        track_changes=True)
             run, since = StoryRun(store, settings, clusterer, {}, full=True), 0
         else:
             run, since = resumed

@@ -105,9 +105,11 @@ class _Vectors:
 
 
 class OnlineClusterer:
-    def __init__(self, params: ClusterParams | None = None, *, keep_vectors: bool = True):
+    def __init__(self, params: ClusterParams | None = None, *, keep_vectors: bool = True,
+                 track_changes: bool = False):
         """``keep_vectors``: remember each article's vectors (needed by :meth:`refine`; a
-        long-running stream can switch it off to keep memory flat)."""
+        long-running stream can switch it off to keep memory flat). ``track_changes``: record
+        what :meth:`take_changes` returns (for a caller that saves only what changed)."""
         self.p = params or ClusterParams()
         self.keep_vectors = keep_vectors
         self.content_vocab = Vocabulary()
@@ -121,6 +123,7 @@ class OnlineClusterer:
         self._since_close = 0
         # What changed since the last take_changes(): articles whose story changed, and the
         # stories merged away (dropped id -> surviving id), so a caller saves only those.
+        self.track_changes = track_changes
         self.changed: set[str] = set()
         self.absorbed: list[tuple[str, str]] = []
 
@@ -142,7 +145,7 @@ class OnlineClusterer:
 
     @classmethod
     def from_state(cls, state: dict, params: ClusterParams | None = None) -> "OnlineClusterer":
-        self = cls(params, keep_vectors=False)
+        self = cls(params, keep_vectors=False, track_changes=True)
         self.content_vocab = Vocabulary.from_state(state["content_vocab"])
         self.entity_vocab = Vocabulary.from_state(state["entity_vocab"])
         for sid, seq, content, entities, members, first, last in state["stories"]:
@@ -297,7 +300,8 @@ class OnlineClusterer:
         story.add(vec.content, vec.entities, vec.day, self.p.keep_centroid)
         story.members.append(aid)
         self.story_of[aid] = story.id
-        self.changed.add(aid)
+        if self.track_changes:
+            self.changed.add(aid)
         for key in self._probe(vec):
             postings = self.index[key]
             if not postings or postings[-1] != story.id:
@@ -340,8 +344,9 @@ class OnlineClusterer:
         keep.absorb(drop, self.p.keep_centroid)
         for aid in drop.members:
             self.story_of[aid] = keep.id
-        self.changed.update(drop.members)
-        self.absorbed.append((drop.id, keep.id))
+        if self.track_changes:
+            self.changed.update(drop.members)
+            self.absorbed.append((drop.id, keep.id))
         del self.stories[drop.id]
         for key in self._probe(self._centroid(keep)):  # find the merged story by its terms
             postings = self.index[key]

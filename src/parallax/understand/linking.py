@@ -193,7 +193,7 @@ def absorbable(new: Canonical, candidates: list[Canonical], context_ids: list[st
         full = [a for a in new.aliases if len(tokens(a)) > 1 and proper(a)]
     else:
         full = [a for a in new.aliases if initials(a)]  # 'Hewlett-Packard' is one token
-    if not full or any(c.id == new.id for c in candidates):
+    if not full:
         return []
     others = [c for c in candidates if c.id != new.id]
     if new.label == "PERSON":
