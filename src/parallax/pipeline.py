@@ -82,9 +82,7 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
                     notify("problem", read)
                     continue
                 article = build_article(read, settings, lexicon)
-                result = store.add_article(article)
-                if result.outcome != Outcome.DUPLICATE and article.analysis:
-                    link_entities(store, article)
+                article, result = store_article(store, article)
                 {Outcome.STORED: report.stored, Outcome.DUPLICATE: report.duplicates,
                  Outcome.NEW_VERSION: report.new_versions}[result.outcome].append(result.article_id)
                 notify("result", (result, article))
@@ -94,6 +92,40 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
         if own:
             ingestor.close()
     return report
+
+
+def store_article(store: Store, article: Article) -> tuple[Article, AddResult]:
+    """Store an understood article: names the store already knows found again where the
+    tagger missed them, then the article, then its entities' canonical ids."""
+    if article.analysis and article.analysis.get("entity_tagged"):
+        article = recall_known_names(store, article)
+    result = store.add_article(article)
+    if result.outcome != Outcome.DUPLICATE and article.analysis:
+        link_entities(store, article)
+    return article, result
+
+
+def recall_known_names(store: Store, article: Article) -> Article:
+    """The article with mentions of stored names the tagger missed (``understand.known``)."""
+    from .understand.known import known_entities
+    from .understand.names import key
+    from .understand.records import Analysis
+
+    def lookup(keys: list[str]) -> dict[str, list]:
+        wanted = set(keys)
+        out: dict[str, list] = {}
+        for c in store.entity_candidates(sorted(wanted), []):
+            for k in {key(a) for a in c.aliases} & wanted:
+                out.setdefault(k, []).append(c)
+        return out
+
+    analysis = Analysis.from_dict(article.analysis)
+    found = known_entities(article.text, analysis.sentences, analysis.entities, lookup,
+                           store.entity_cooccurrence)
+    if not found:
+        return article
+    analysis.entities = [*analysis.entities, *found]
+    return replace(article, analysis=analysis.as_dict())
 
 
 def link_entities(store: Store, article: Article) -> None:

@@ -195,9 +195,10 @@ def _propagate(drafts: list[_Draft], text: str, sentence_of) -> None:
         if any(s < s1 and s0 < e for s, e in taken[max(0, i - 8):i]):
             continue  # already a mention (of this or another entity)
         before = text[max(0, s0 - 30):s0]
-        if re.search(r"[A-Z][\w'’.-]*\s$", before) and not re.search(r"[.!?:;]\s*$|^\s*$",
-                                                                      before[:-1]):
-            continue  # 'Dina Lohan': part of a longer name
+        prev = re.search(r"([A-Z][\w'’.-]*)\s$", before)
+        if prev and prev.group(1) not in ("The", "A", "An") and not re.search(
+                r"[.!?:;]\s*$|^\s*$", before[:-1]):
+            continue  # 'Dina Lohan': part of a longer name ('The Colts' is not)
         if re.match(r"\s[A-Z]", text[s1:s1 + 2]) and not re.match(r"\sI\b", text[s1:s1 + 3]):
             continue
         found.append((unique[m.group(0)], s0, s1))

@@ -26,6 +26,9 @@ class Entity:
     aliases: tuple[str, ...]
     mentions: tuple[tuple[int, int, int], ...]  # (sentence, start, end)
     id: str | None = None
+    # 'tagger' (spaCy, with in-article propagation) or 'known_name': a name stored entities
+    # carry, found again where the tagger missed it (see ``understand.known``)
+    found_by: str = "tagger"
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                            "advice": "send Authorization: Bearer <token>"}},
                                 status_code=401)
         from ..ingest.json import JsonReader
-        from ..pipeline import build_article, link_entities, update_stories
+        from ..pipeline import build_article, store_article, update_stories
         from ..records import Problem
         import json as _json
 
@@ -135,9 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                 status_code=400)
         with store() as s:
             article = build_article(item, settings, s.vocabulary())
-            result = s.add_article(article)
-            if result.outcome.value != "duplicate" and article.analysis:
-                link_entities(s, article)
+            _article, result = store_article(s, article)
             update_stories(s, settings)
         return {"id": result.article_id, "outcome": result.outcome.value}
 

@@ -1,0 +1,115 @@
+"""Names the store already knows, found again where the tagger missed them.
+
+The small English tagger misses many plain repeats of a name it tags elsewhere: 'The Colts,
+trailing 14-0, ...' gets no entity in an article where 'Colts' is never tagged, although a
+dozen stored articles name the 'Indianapolis Colts' and call them 'Colts'. In-article
+propagation (``entities._propagate``) cannot help when the article never tags the name at all.
+
+This pass reads the article's capitalised runs that no entity covers and looks them up among
+the names of stored canonical entities. A run becomes a mention of a new local entity (label
+from the stored one, ``found_by='known_name'``) only when:
+
+* it is written as a name: not a common word capitalised because it opens a sentence
+  ('Police said', 'Prosecutors showed'), nor a very common word anywhere ('People');
+* exactly one stored entity carries that name (or one clearly leads by the articles that put it
+  beside this article's other entities);
+* that entity appears in stored articles beside an entity this article names too (shared
+  context): a name alone is not enough.
+
+It is pure: the store is reached through two callables, so it can be tested without one."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+
+from wordfreq import zipf_frequency
+
+from .names import NOISY_LABELS, key, tokens
+from .records import Entity, Sentence
+
+# A run of capitalised words, with the small words names carry inside ('Bank of America').
+_RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w'’&-]*(?:\.(?=\w))?(?:\s(?:of\s|the\s|de\s|and\s)?"
+                  r"[A-Z][\w'’&-]*)*")
+COMMON_AT_START = 3.0  # a sentence-initial one-word run this common (zipf) is a word
+COMMON_ANYWHERE = 5.0  # a one-word run this common is a word wherever it stands
+MAX_RUN_WORDS = 4
+
+Lookup = Callable[[list[str]], dict[str, list]]  # name keys -> stored entities with that name
+Cooccurrence = Callable[[list[str], list[str]], dict[str, int]]
+
+
+def candidate_runs(text: str, sentences: Sequence[Sentence],
+                   taken: Sequence[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """Capitalised runs no entity mention overlaps, as (text, start, end), minus a leading
+    'The' and a possessive; a sentence-initial common word alone is not a name."""
+    starts = sorted(s.start for s in sentences)
+    spans = sorted(taken)
+    out = []
+    for m in _RUN.finditer(text):
+        s0, s1 = m.start(), m.end()
+        run = m.group(0)
+        if run.startswith("The "):
+            run, s0 = run[4:], s0 + 4
+        run = re.sub(r"['’]s?$", "", run)
+        s1 = s0 + len(run)
+        words = run.split()
+        if not words or len(words) > MAX_RUN_WORDS or len(run) < 2:
+            continue
+        i = bisect_right(spans, (s1, s1))
+        if any(a < s1 and s0 < b for a, b in spans[max(0, i - 8):i]):
+            continue
+        if len(words) == 1:
+            lower = run.lower()
+            opens = _opens_sentence(text, m.start(), starts)
+            if zipf_frequency(lower, "en") >= (COMMON_AT_START if opens else COMMON_ANYWHERE):
+                continue
+        out.append((run, s0, s1))
+    return out
+
+
+def _opens_sentence(text: str, at: int, starts: Sequence[int]) -> bool:
+    i = bisect_right(starts, at)
+    if i and text[starts[i - 1]:at].strip(" \t\"“‘'(") == "":
+        return True
+    before = text[max(0, at - 3):at]
+    return not before.strip() and (at < 3 or "\n" in before)
+
+
+def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[Entity],
+                   lookup: Lookup, cooccurrence: Cooccurrence) -> list[Entity]:
+    """New local entities for stored names the tagger missed (see the module docstring)."""
+    taken = [(s, e) for ent in entities for _i, s, e in ent.mentions]
+    runs = candidate_runs(text, sentences, taken)
+    if not runs:
+        return []
+    mine = sorted({key(a) for ent in entities for a in ent.aliases if "(" not in a} - {""})
+    wanted = sorted({key(r) for r, _s, _e in runs} - {""})
+    stored = lookup(wanted + mine)
+    context = sorted({c.id for k in mine for c in stored.get(k, [])})
+    if not context:
+        return []
+    chosen: dict[str, object] = {}
+    for k in wanted:
+        found = [c for c in stored.get(k, []) if c.label in NOISY_LABELS and tokens(c.name)]
+        if not found:
+            continue
+        counts = cooccurrence(sorted(c.id for c in found), context)
+        ranked = sorted(found, key=lambda c: (-counts.get(c.id, 0), c.id))
+        best = counts.get(ranked[0].id, 0)
+        if best and (len(ranked) == 1 or best >= 2 * counts.get(ranked[1].id, 0)):
+            chosen[k] = ranked[0]
+    starts = [s.start for s in sentences]
+    by_key: dict[str, list[tuple[str, int, int]]] = {}
+    for run, s0, s1 in runs:
+        if key(run) in chosen:
+            by_key.setdefault(key(run), []).append((run, s0, s1))
+    out = []
+    for k, found in sorted(by_key.items()):
+        c = chosen[k]
+        mentions = tuple((max(bisect_right(starts, s0) - 1, 0), s0, s1) for _r, s0, s1 in found)
+        aliases = tuple(dict.fromkeys(r for r, _s, _e in found))
+        out.append(Entity(key=k, name=max(aliases, key=len), label=c.label, aliases=aliases,
+                          mentions=mentions, found_by="known_name"))
+    return out
