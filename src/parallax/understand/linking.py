@@ -73,6 +73,10 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
         same = [c for c in candidates if c.label == entity.label and keys & {key(a) for a in c.aliases}]
         if len(same) == 1 and entity.label != "PERSON":
             return same[0]
+        if not people:
+            found = _one_word_elsewhere(entity, keys, candidates, context_ids, cooccurrence)
+            if found is not None:
+                return found
     if entity.label != "PERSON":
         fits = _by_acronym(entity, names, candidates)
         if len(fits) == 1:
@@ -90,6 +94,29 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
             for b in c.aliases)]
         if len(longer) == 1:
             return longer[0]
+    return None
+
+
+def _one_word_elsewhere(entity: Entity, keys: set[str], candidates: list[Canonical],
+                        context_ids: set[str], cooccurrence) -> Canonical | None:
+    """A one-word name no stored person has as a surname, when the stored articles beside
+    this article's other entities settle it: the same word under another of the tagger's
+    labels ('Colts' tagged as a person here, as an organisation before), or the first name of
+    one stored person ('Lindsay' for Lindsay Lohan, never when another stored Lindsay fits)."""
+    if not context_ids:
+        return None
+    word = tokens(entity.name)[-1:]
+    relabelled = [c for c in candidates if c.label != entity.label and c.label in NOISY_LABELS
+                  and keys & {key(a) for a in c.aliases}]
+    firsts = [c for c in candidates if c.label == "PERSON" and entity.label == "PERSON" and any(
+        len(tokens(b)) > 1 and tokens(b)[:1] == word for b in c.aliases)]
+    for fits in (relabelled, firsts):
+        if fits:
+            counts = cooccurrence(sorted(c.id for c in fits), sorted(context_ids)) if cooccurrence else {}
+            ranked = sorted(fits, key=lambda c: (-counts.get(c.id, 0), c.id))
+            best = counts.get(ranked[0].id, 0)
+            if best and (len(ranked) == 1 or best >= 2 * counts.get(ranked[1].id, 0)):
+                return ranked[0]
     return None
 
 

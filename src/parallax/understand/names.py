@@ -15,6 +15,12 @@ gov governor senator mayor judge justice coach comedian actress actor singer rap
 director producer filmmaker writer author lawyer attorney officer detective sheriff boxer
 champion chairman chairwoman ceo spokesman spokeswoman former pope king queen prince princess
 lt sgt capt captain const constable chief""".split())
+# Descriptors a tagger takes in before a name ('Chipmaker AMD', 'Deputy Ortiz', 'Colts QB Andrew
+# Luck' after the team) and player positions after it ('New Orleans Saints RB').
+DESCRIPTORS = frozenset("""deputy chipmaker automaker carmaker drugmaker retailer insurer lender
+rival giant startup rookie veteran quarterback receiver linebacker pitcher striker goalkeeper
+forward guard host anchor reporter correspondent columnist analyst qb rb wr""".split())
+POSITIONS = frozenset("qb rb wr".split())
 SUFFIXES = frozenset("jr sr ii iii iv".split())
 # Company-form words at the end of a name: 'Hewlett-Packard Co.' is 'Hewlett-Packard'.
 CORPORATE = frozenset("inc incorporated corp corporation co company ltd llc plc sa ag".split())
@@ -48,11 +54,18 @@ def tokens(name: str) -> tuple[str, ...]:
     if words and words[-1] in ("'s", "s") and len(words) > 1:
         words = words[:-1]
     words = [w[:-2] if w.endswith("'s") else w for w in words]
-    while len(words) > 1 and (words[0] in LEADING or words[0] in HONORIFICS):
+    if len(words) > 2 and words[1] in POSITIONS:
+        words = words[2:]  # 'Colts QB Andrew Luck'
+    while len(words) > 1 and (words[0] in LEADING or words[0] in HONORIFICS
+                              or words[0] in DESCRIPTORS):
         words = words[1:]
-    while len(words) > 1 and (words[-1] in SUFFIXES or words[-1] in CORPORATE):
+    while len(words) > 1 and (words[-1] in SUFFIXES or words[-1] in CORPORATE
+                              or words[-1] in POSITIONS or _SCORE.fullmatch(words[-1])):
         words = words[:-1]
     return tuple(words)
+
+
+_SCORE = re.compile(r"\d+-\d+")  # 'Evansville 51 - 50': a result the tagger took along
 
 
 def _join_letters(words: list[str]) -> list[str]:
