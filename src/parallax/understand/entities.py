@@ -102,10 +102,10 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
 def _find(drafts: list[_Draft], name: str, label: str, *, allow_label_change: bool = False):
     k = key(name)
     for d in drafts:
-        if " " in k and k == key(d.name) and {d.label, label} <= NOISY_LABELS:
-            if label == "PERSON":
+        if k and k == key(d.name) and {d.label, label} <= NOISY_LABELS:
+            if label == "PERSON" and " " in k:
                 d.label = "PERSON"  # one full name, tagged two ways: a person wins
-            return d
+            return d  # one word tagged two ways ('Evansville'): the first label stays
         if not allow_label_change and d.label != label and {d.label, label} != {"ORG", "LAW"}:
             continue
         if k == key(d.name) or any(k == key(a) for a in d.aliases):

@@ -186,21 +186,23 @@ def new_canonical(entity: Entity) -> Canonical:
 
 def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Canonical]:
     """Link an article's entities to the store's canonical ones (creating new ones) and save
-    the links. People with full names first, so a bare surname can lean on them. A new full
-    name then takes in the short form stored before it came (see :func:`absorbable`)."""
+    the links. People with full names first, so a bare surname can lean on them. Each full
+    name then takes in the short forms stored before it that this article's context settles
+    (see :func:`absorbable`)."""
     order = sorted(entities, key=lambda e: (e.label != "PERSON", -len(tokens(e.name))))
     links: dict[str, Canonical] = {}
-    fresh: list[tuple[str, list[Canonical]]] = []
+    linked: list[tuple[str, list[Canonical]]] = []
     for e in order:
         names = [a for a in e.aliases if "(" not in a] or [e.name]
         lk = lookup_keys(names, e.label)
         candidates = store.entity_candidates([k for k, _ in lk], [t for _, t in lk if t])
         found = link(e, candidates, {c.id for c in links.values()}, store.entity_cooccurrence)
         links[e.key] = merged(found, e) if found else new_canonical(e)
-        if not found:
-            fresh.append((e.key, candidates))
+        linked.append((e.key, candidates))
     store.save_entity_links(article_id, list(links.items()))
-    for local_key, candidates in fresh:
+    # A full name (new here or already stored) takes in the short forms stored before it when
+    # this article gives them the context they lacked.
+    for local_key, candidates in linked:
         new = links[local_key]
         context = sorted(c.id for k, c in links.items() if k != local_key)
         for old in absorbable(new, candidates, context, store.entity_cooccurrence):
@@ -224,15 +226,18 @@ def absorbable(new: Canonical, candidates: list[Canonical], context_ids: list[st
         return []
     others = [c for c in candidates if c.id != new.id]
     if new.label == "PERSON":
-        surname = tokens(full[0])[-1]
-        bare = [c for c in others if c.label in NOISY_LABELS and all(
-            tokens(a) == (surname,) for a in c.aliases if "(" not in a)]
-        rivals = [c for c in others if c.label == "PERSON" and any(
-            len(tokens(a)) > 1 and tokens(a)[-1] == surname for a in c.aliases)]
-        if not bare or rivals or not context_ids:
-            return []
-        counts = cooccurrence(sorted(c.id for c in bare), context_ids)
-        return [c for c in bare if counts.get(c.id, 0)]
+        out = []
+        for at in (-1, 0):  # the surname ('Obama'), then the first name ('Lindsay')
+            word = tokens(full[0])[at]
+            bare = [c for c in others if c.label in NOISY_LABELS and all(
+                tokens(a) == (word,) for a in c.aliases if "(" not in a)]
+            rivals = [c for c in others if c.label == "PERSON" and any(
+                len(tokens(a)) > 1 and tokens(a)[at] == word for a in c.aliases)]
+            if not bare or rivals or not context_ids:
+                continue
+            counts = cooccurrence(sorted(c.id for c in bare), context_ids)
+            out += [c for c in bare if counts.get(c.id, 0) and c not in out]
+        return out
     mine = {i for i in map(initials, full) if i}
     short = [c for c in others if c.label != "PERSON" and (
         compatible(new.label, c.label) or {new.label, c.label} <= NOISY_LABELS) and all(
