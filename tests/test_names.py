@@ -161,3 +161,84 @@ def test_an_ambiguous_acronym_follows_the_articles_context(tmp_path, settings):
     hp = [a for a in groups if "HP" in a]
     assert len(hp) == 1 and "Hewlett-Packard" in hp[0]  # not the Huffington Post
     assert not any("Huffington Post" in a and "HP" in a for a in groups)
+
+
+@pytest.mark.parametrize("span,name_key", [
+    ("Chipmaker AMD", "amd"), ("Deputy Ortiz", "ortiz"), ("Colts QB Andrew Luck", "andrew luck"),
+    ("New Orleans Saints RB", "new orleans saints"), ("Evansville 51 - 50", "evansville"),
+    ("Dr Gupta", "gupta"), ("Windows 7", "windows 7"), ("Boeing 747", "boeing 747"),
+])
+def test_descriptors_positions_and_scores_are_not_part_of_a_name(span, name_key):
+    assert key(span) == name_key
+
+
+def test_first_name_and_other_label_settle_by_context():
+    from parallax.records import CanonicalEntity
+    from parallax.understand.linking import absorbable, link
+    from parallax.understand.records import Entity
+
+    def ent(name, label, *aliases):
+        return CanonicalEntity("e" + name + label, name, label, (name, *aliases))
+
+    def local(name, label):
+        return Entity(key=key(name), name=name, label=label, aliases=(name,), mentions=((0, 0, 1),))
+
+    lohan, colts = ent("Lindsay Lohan", "PERSON", "Lohan"), ent("Indianapolis Colts", "ORG", "Colts")
+    beside = lambda ids, ctx: {i: 3 for i in ids}  # noqa: E731 - stored articles share context
+    apart = lambda ids, ctx: {}  # noqa: E731
+    assert link(local("Lindsay", "PERSON"), [lohan], {"eMorningside"}, beside) == lohan
+    assert link(local("Lindsay", "PERSON"), [lohan], {"eMorningside"}, apart) is None
+    other = ent("Lindsay Davenport", "PERSON")  # two stored Lindsays, both beside the context
+    assert link(local("Lindsay", "PERSON"), [lohan, other], {"eMorningside"}, beside) is None
+    assert link(local("Colts", "PERSON"), [colts], {"eAndrew Luck"}, beside) == colts
+    # a full name takes in a stored bare first name when the context is shared, not otherwise
+    bare = ent("Lindsay", "PERSON")
+    assert absorbable(lohan, [bare], ["eMorningside"], beside) == [bare]
+    assert absorbable(lohan, [bare, other], ["eMorningside"], beside) == []
+
+
+def test_names_the_store_knows_are_found_where_the_tagger_missed_them():
+    from parallax.records import CanonicalEntity
+    from parallax.understand.known import known_entities, with_known
+    from parallax.understand.records import Entity, Sentence
+
+    text = ("Peyton Manning threw two touchdowns on Sunday. The Colts, trailing 14-0, won. "
+            "Police said the crowd was calm. People cheered the Colts.")
+    bounds = [(0, 46), (47, 77), (78, 109), (110, len(text))]
+    sentences = [Sentence(i, a, b, text[a:b]) for i, (a, b) in enumerate(bounds)]
+    manning = Entity(key="peyton manning", name="Peyton Manning", label="PERSON",
+                     aliases=("Peyton Manning",), mentions=((0, 0, 14),))
+    colts = CanonicalEntity("ecolts", "Indianapolis Colts", "ORG", ("Indianapolis Colts", "Colts"))
+    police = CanonicalEntity("epolice", "Police", "ORG", ("Police",))
+    peyton = CanonicalEntity("emanning", "Peyton Manning", "PERSON", ("Peyton Manning",))
+    stored = {"colts": [colts], "police": [police], "people": [police], "peyton manning": [peyton]}
+
+    def lookup(keys):
+        return {k: stored[k] for k in keys if k in stored}
+
+    beside = lambda ids, ctx: {i: 2 for i in ids if ctx == ["emanning"]}  # noqa: E731
+    found = known_entities(text, sentences, [manning], lookup, beside)
+    assert [(e.name, e.label, e.found_by) for e in found] == [("Colts", "ORG", "known_name")]
+    assert [text[s:e] for _i, s, e in found[0].mentions] == ["Colts", "Colts"]
+    assert [i for i, _s, _e in found[0].mentions] == [1, 3]
+    # no shared context in the store: a name alone is not enough
+    assert known_entities(text, sentences, [manning], lookup, lambda ids, ctx: {}) == []
+    # a found name the article already has joins that entity instead of doubling it
+    tagged = Entity(key="colts", name="Colts", label="ORG", aliases=("Colts",),
+                    mentions=((3, 129, 134),))
+    merged = with_known([manning, tagged], found)
+    assert len(merged) == 2 and merged[1].found_by == "tagger"
+    assert merged[1].mentions == ((1, 51, 56), (3, 129, 134))
+
+
+def test_language_is_voted_by_sentences():
+    from parallax.understand.nlp import detect_language
+
+    # an English boxing report the detector reads as German when given whole (ECB+ 7_9ecbplus)
+    text = ("Jul. 7 5: 59 PM EDT Wladimir Klitschko stopped Tony Thompson in the sixth round to "
+            "retain his WBA, IBF and WBO heavyweight title belts Saturday night. Klitschko dropped "
+            "Thompson twice in the fifth round. The 36 - year - old champion Klitschko floored "
+            "Thompson with a big right hand near the end of the fifth round at Stade de Suisse.")
+    assert detect_language(text) == "en"
+    assert detect_language("Der Bundeskanzler hat am Montag in Berlin eine neue Regierung "
+                           "vorgestellt. Die Opposition kritisierte die Pläne scharf.") == "de"

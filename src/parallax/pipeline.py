@@ -107,7 +107,7 @@ def store_article(store: Store, article: Article) -> tuple[Article, AddResult]:
 
 def recall_known_names(store: Store, article: Article) -> Article:
     """The article with mentions of stored names the tagger missed (``understand.known``)."""
-    from .understand.known import known_entities
+    from .understand.known import known_entities, with_known
     from .understand.names import key
     from .understand.records import Analysis
 
@@ -124,7 +124,7 @@ def recall_known_names(store: Store, article: Article) -> Article:
                            store.entity_cooccurrence)
     if not found:
         return article
-    analysis.entities = [*analysis.entities, *found]
+    analysis.entities = with_known(analysis.entities, found)
     return replace(article, analysis=analysis.as_dict())
 
 

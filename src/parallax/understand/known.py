@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from wordfreq import zipf_frequency
 
@@ -50,7 +51,8 @@ def candidate_runs(text: str, sentences: Sequence[Sentence],
     for m in _RUN.finditer(text):
         s0, s1 = m.start(), m.end()
         run = m.group(0)
-        if run.startswith("The "):
+        after_the = run.startswith("The ")
+        if after_the:  # 'The Colts': the name's capital is its own, not the sentence's
             run, s0 = run[4:], s0 + 4
         run = re.sub(r"['’]s?$", "", run)
         s1 = s0 + len(run)
@@ -62,7 +64,7 @@ def candidate_runs(text: str, sentences: Sequence[Sentence],
             continue
         if len(words) == 1:
             lower = run.lower()
-            opens = _opens_sentence(text, m.start(), starts)
+            opens = not after_the and _opens_sentence(text, m.start(), starts)
             if zipf_frequency(lower, "en") >= (COMMON_AT_START if opens else COMMON_ANYWHERE):
                 continue
         out.append((run, s0, s1))
@@ -112,4 +114,19 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
         aliases = tuple(dict.fromkeys(r for r, _s, _e in found))
         out.append(Entity(key=k, name=max(aliases, key=len), label=c.label, aliases=aliases,
                           mentions=mentions, found_by="known_name"))
+    return out
+
+
+def with_known(entities: Sequence[Entity], found: Sequence[Entity]) -> list[Entity]:
+    """The article's entities with the found ones added: a found name the article already
+    has as an alias (a repeat the in-article pass left alone) adds its mentions there."""
+    out = list(entities)
+    for new in found:
+        at = next((i for i, e in enumerate(out) if e.found_by == "tagger"
+                   and new.key in {key(a) for a in e.aliases}), None)
+        if at is None:
+            out.append(new)
+        else:
+            old = out[at]
+            out[at] = replace(old, mentions=tuple(sorted(set(old.mentions) | set(new.mentions))))
     return out
