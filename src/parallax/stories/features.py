@@ -52,6 +52,8 @@ def _term(word: str) -> str | None:
     if got != "":
         return got
     clean = word.replace("’", "'").strip("'-")
+    if clean.endswith("'s"):
+        clean = clean[:-2]  # 'Russia’s' is 'russia', not "russia'"
     term = None if len(clean) < 2 or clean in STOPWORDS else stem(clean)
     if len(_TERM_CACHE) < 500_000:
         _TERM_CACHE[word] = term
