@@ -139,3 +139,9 @@ def test_cluster_rebuild_command(cli):
     assert code == 0 and "stories" in err
     code, out, _ = cli("stories", "--json")
     assert sum(s["size"] for s in json.loads(out)) == 18
+
+
+def test_possessives_share_the_term_of_their_noun():
+    from parallax.stories.features import terms
+
+    assert terms("Russia’s involvement") == terms("Russia's involvements") == terms("Russia involvement")
