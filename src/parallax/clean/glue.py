@@ -177,8 +177,9 @@ def _follower_fits(right: str, next_word: str | None) -> bool:
         return _article_fits(right, nxt) and nxt not in SMALL
     if right in ROMANCE:
         return next_word[0].isupper()
-    if right in VERBS:
-        return nxt not in CONJUNCTIONS and (next_word[0].islower() or right in ("said", "says"))
+    if right in VERBS:  # 'as' also before a title or a name: 'confirmed as Surgeon General'
+        return nxt not in CONJUNCTIONS and (next_word[0].islower()
+                                            or right in ("said", "says", "as"))
     if right in CONJUNCTIONS:
         return nxt not in CONJUNCTIONS
     if right == "to" and (nxt.endswith("ed") or nxt in PAST_TENSE):
@@ -186,6 +187,13 @@ def _follower_fits(right: str, next_word: str | None) -> bool:
     if right in PREPOSITIONS or right in DETERMINERS:
         return nxt in DETERMINERS or nxt not in FOLLOWERS | LEADERS
     return nxt not in CONJUNCTIONS and nxt not in PREPOSITIONS
+
+
+def _english_reading(token: str) -> bool:
+    """Some split of the token gives two common English words ('confirmed' + 'as')."""
+    low = token.lower()
+    return any(zipf(low[:i]) >= CONTENT and zipf(low[i:]) >= CONTENT and len(low[i:]) >= 2
+               for i in range(2, len(low) - 1) if low[i:] not in ROMANCE)
 
 
 def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, tz: float) -> float:
@@ -206,6 +214,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
             # Rahimin Kacong': a name ending in -on or -in before a surname.
             return 0.0
         if right in ROMANCE:
+            if _english_reading(token):
+                return 0.0  # 'confirmedas' is English glue, never 'confirme das'
             lz = max(zipf(ll, lang) for lang in ROMANCE_LANGS)
         else:
             lz = evidence(left, names)
