@@ -43,7 +43,10 @@ def main() -> None:
     damaged = [damage(r, rng, rows) for r in rows]
     titles = [r.get("title") for r in rows]
 
-    clean_text("warm up the caches: Whelanan", title=None)
+    # one-time loading outside the timing, as the model load is for the understanding bench:
+    # the English word list, and the Spanish, Portuguese, French and Italian ones that a
+    # Romance particle ('Vozde') consults
+    clean_text("warm up the caches: Whelanan, La Vozde Galicia", title=None)
     scorer = Scorer()
     # The corpus lexicon, as the store gives it in production: words of the articles cleaned
     # before this one (incremental, in file order).
