@@ -195,6 +195,8 @@ def test_first_name_and_other_label_settle_by_context():
     bare = ent("Lindsay", "PERSON")
     assert absorbable(lohan, [bare], ["eMorningside"], beside) == [bare]
     assert absorbable(lohan, [bare, other], ["eMorningside"], beside) == []
+    country = ent("Jordan", "GPE")  # a first name is taken in only from a person
+    assert absorbable(ent("Jordan Spieth", "PERSON"), [country], ["eMasters"], beside) == []
 
 
 def test_names_the_store_knows_are_found_where_the_tagger_missed_them():

@@ -27,6 +27,7 @@ from dataclasses import replace
 
 from wordfreq import zipf_frequency
 
+from .linking import clear_leader
 from .names import NOISY_LABELS, key, tokens
 from .records import Entity, Sentence
 
@@ -92,16 +93,12 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
     context = sorted({c.id for k in mine for c in stored.get(k, [])})
     if not context:
         return []
-    chosen: dict[str, object] = {}
+    chosen = {}
     for k in wanted:
         found = [c for c in stored.get(k, []) if c.label in NOISY_LABELS and tokens(c.name)]
-        if not found:
-            continue
-        counts = cooccurrence(sorted(c.id for c in found), context)
-        ranked = sorted(found, key=lambda c: (-counts.get(c.id, 0), c.id))
-        best = counts.get(ranked[0].id, 0)
-        if best and (len(ranked) == 1 or best >= 2 * counts.get(ranked[1].id, 0)):
-            chosen[k] = ranked[0]
+        leader = clear_leader(found, context, cooccurrence)
+        if leader is not None:
+            chosen[k] = leader
     starts = [s.start for s in sentences]
     by_key: dict[str, list[tuple[str, int, int]]] = {}
     for run, s0, s1 in runs:

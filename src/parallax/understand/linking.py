@@ -111,25 +111,28 @@ def _one_word_elsewhere(entity: Entity, keys: set[str], candidates: list[Canonic
     firsts = [c for c in candidates if c.label == "PERSON" and entity.label == "PERSON" and any(
         len(tokens(b)) > 1 and tokens(b)[:1] == word for b in c.aliases)]
     for fits in (relabelled, firsts):
-        if fits:
-            counts = cooccurrence(sorted(c.id for c in fits), sorted(context_ids)) if cooccurrence else {}
-            ranked = sorted(fits, key=lambda c: (-counts.get(c.id, 0), c.id))
-            best = counts.get(ranked[0].id, 0)
-            if best and (len(ranked) == 1 or best >= 2 * counts.get(ranked[1].id, 0)):
-                return ranked[0]
+        found = clear_leader(fits, context_ids, cooccurrence)
+        if found is not None:
+            return found
     return None
 
 
 def _leader(candidates: list[Canonical], context_ids: set[str], cooccurrence) -> Canonical | None:
     """Of several stored entities a name fits, the one the stored articles put beside this
     article's other entities, when it clearly leads (2+ articles, twice the runner-up)."""
-    if not context_ids or cooccurrence is None:
+    return clear_leader(candidates, context_ids, cooccurrence, least=2)
+
+
+def clear_leader(candidates, context_ids, cooccurrence, *, least: int = 1):
+    """The candidate that ``least`` or more stored articles put beside ``context_ids``, with at
+    least twice the articles of the runner-up; None when none clearly leads."""
+    if not candidates or not context_ids or cooccurrence is None:
         return None
     counts = cooccurrence(sorted(c.id for c in candidates), sorted(context_ids))
-    ranked = sorted((counts.get(c.id, 0) for c in candidates), reverse=True)
-    if ranked[0] >= 2 and ranked[0] >= 2 * ranked[1]:
-        return next(c for c in candidates if counts.get(c.id, 0) == ranked[0])
-    return None
+    ranked = sorted(candidates, key=lambda c: (-counts.get(c.id, 0), c.id))
+    best = counts.get(ranked[0].id, 0)
+    runner_up = counts.get(ranked[1].id, 0) if len(ranked) > 1 else 0
+    return ranked[0] if best >= least and best >= 2 * runner_up else None
 
 
 def _by_acronym(entity: Entity, names: list[str], candidates: list[Canonical]) -> list[Canonical]:
@@ -227,9 +230,11 @@ def absorbable(new: Canonical, candidates: list[Canonical], context_ids: list[st
     others = [c for c in candidates if c.id != new.id]
     if new.label == "PERSON":
         out = []
-        for at in (-1, 0):  # the surname ('Obama'), then the first name ('Lindsay')
+        # the surname ('Obama', whatever the tagger called it), then the first name of a
+        # person ('Lindsay'; a place called Jordan is not Jordan Spieth)
+        for at, labels in ((-1, NOISY_LABELS), (0, {"PERSON"})):
             word = tokens(full[0])[at]
-            bare = [c for c in others if c.label in NOISY_LABELS and all(
+            bare = [c for c in others if c.label in labels and all(
                 tokens(a) == (word,) for a in c.aliases if "(" not in a)]
             rivals = [c for c in others if c.label == "PERSON" and any(
                 len(tokens(a)) > 1 and tokens(a)[at] == word for a in c.aliases)]
