@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from parallax.compare import compare_story
+from parallax.compare import compare_story, date_flag
 from parallax.compare.checks import compatible_numbers, number_conflict, quote_checks
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
@@ -59,6 +59,12 @@ def test_treaty_exit_is_flagged_for_a_reader(seeds_story):
     assert finding["type"] == "date"
     assert "last month" in finding["why"] and "two days" in finding["why"]
     assert {finding["a"]["source"], finding["b"]["source"]} == {"EFE", "La Voz de Galicia"}
+    # and on the timeline: EFE's 'last month' entry says the accounts differ (La Voz's 'two days'
+    # cannot be placed: its article is undated, so this is a difference, not a certain conflict)
+    entry = next(t for t in result["timeline"] if t["date"] == "2023-02")
+    assert entry["conflict"]["type"] == "date" and entry["conflict"]["certain"] is False
+    assert date_flag(entry).startswith("dates differ") and "two days" in date_flag(entry)
+    assert all(t["conflict"] is None for t in result["timeline"] if t["date"] != "2023-02")
 
 
 def test_brief_and_timeline_cite_every_line(seeds_story):

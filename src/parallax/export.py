@@ -6,6 +6,8 @@ import html as _html
 import json
 from typing import Any
 
+from .compare.report import date_flag
+
 
 def as_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -34,7 +36,7 @@ def markdown(d: dict[str, Any]) -> str:
             lines.append(f"    - {finding['b']['source']}: {finding['b']['text']}")
     lines += ["", "## Timeline", ""]
     for t in d["timeline"]:
-        flag = " (date conflict)" if t.get("conflict") else ""
+        flag = f" ({date_flag(t)})" if date_flag(t) else ""
         lines.append(f"- {t['date']} ({t['precision']}){flag}: {t['text']} [{_cites(t['citations'])}]")
     lines += ["", "## Sources", ""]
     for a in d["articles"]:
@@ -71,7 +73,7 @@ def html(d: dict[str, Any]) -> str:
         parts.append("</li>")
     parts.append("</ul><h2>Timeline</h2><ul>")
     for t in d["timeline"]:
-        flag = " <span class='b conflict'>date conflict</span>" if t.get("conflict") else ""
+        flag = f" <span class='b conflict'>{e(date_flag(t))}</span>" if date_flag(t) else ""
         parts.append(f"<li><b>{e(t['date'])}</b> ({e(t['precision'])}){flag}: {e(t['text'])} "
                      f"<span class='cite'>[{e(_cites(t['citations']))}]</span></li>")
     parts.append("</ul><h2>Sources</h2><ul>")

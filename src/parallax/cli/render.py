@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from ..compare.report import date_flag
 from ..records import Problem
 from ..store import AddResult, Outcome
 
@@ -211,7 +212,8 @@ def story_detail(console: Console, s: dict) -> None:
         console.print("\n[bold]Timeline[/]")
         for t in s["timeline"]:
             cites = ", ".join(sorted({c["source"] for c in t["citations"]}))
-            flag = " [red](date conflict)[/]" if t.get("conflict") else ""
+            label = date_flag(t)
+            flag = f" [{'red' if label == 'date conflict' else 'yellow'}]({escape(label)})[/]" if label else ""
             console.print(f"  {t['date']:<10} [dim]{t['precision']:<5}[/] {escape(_clip(t['text'], 90))} "
                           f"[dim]\\[{escape(cites)}][/]{flag}")
     console.print("\n[bold]Sources[/]")

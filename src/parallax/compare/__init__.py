@@ -10,10 +10,10 @@ from ..records import Article
 from ..settings import Settings
 from ..store import Store, StoryAssignment
 from .align import AlignParams, align
-from .report import brief, facts, timeline
+from .report import brief, date_flag, facts, timeline
 from .statements import Statement, statements_of
 
-__all__ = ["compare", "compare_story", "AlignParams", "Statement"]
+__all__ = ["compare", "compare_story", "date_flag", "AlignParams", "Statement"]
 
 
 def compare_story(store: Store, story_id: str, settings: Settings | None = None) -> dict[str, Any]:

@@ -70,13 +70,17 @@ def brief(fact_list: list[dict], statements: list[Statement], length: int) -> li
 def timeline(statements: list[Statement], fact_list: list[dict],
              published: list[tuple[str, str, str]]) -> list[dict]:
     """Dated events (resolved times in the statements, and publication dates), merged across
-    sources by date; a date conflict between aligned statements is marked on both entries."""
-    conflict_dates = {}
+    sources by date. An entry whose statement belongs to a fact the sources place differently
+    in time carries that finding: ``certain`` when both dates are resolved and differ (a
+    conflict), not when one side could not be placed ('two days after', in an undated
+    article) and the accounts only differ."""
+    flagged: dict[tuple[str, int], dict] = {}
     for f in fact_list:
-        c = f["conflict"]
-        if c and c["type"] == "date":
-            conflict_dates[c["a"]["value"]] = c
-            conflict_dates[c["b"]["value"]] = c
+        found = f["conflict"] or f.get("difference")
+        if found and found["type"] == "date":
+            mark = {"type": "date", "why": found["why"], "certain": found.get("certain", True)}
+            for e in f["evidence"]:
+                flagged.setdefault((e["article"], e["sentence"]), mark)
     entries: dict[tuple[str, str], dict] = {}
     for s in statements:
         for t in s.times:
@@ -94,6 +98,15 @@ def timeline(statements: list[Statement], fact_list: list[dict],
         e["citations"].append({"source": source, "article": article, "sentence": None})
     out = sorted(entries.values(), key=lambda e: (e["date"], e["precision"]))
     for e in out:
-        c = conflict_dates.get(e["date"])
-        e["conflict"] = {"type": "date", "why": c["why"]} if c else None
+        e["conflict"] = next((flagged[(c["article"], c["sentence"])] for c in e["citations"]
+                              if (c["article"], c["sentence"]) in flagged), None)
     return out
+
+
+def date_flag(entry: dict) -> str | None:
+    """How a timeline entry's date finding reads: 'date conflict', or 'dates differ: ...'
+    when one side could not be placed; None without one."""
+    c = entry.get("conflict")
+    if not c:
+        return None
+    return "date conflict" if c.get("certain", True) else f"dates differ: {c['why']}"
