@@ -33,6 +33,14 @@ def test_articles_and_stories_json(cli):
     assert all(ARTICLE_KEYS <= set(a) for a in shown["articles"])
 
 
+def test_relink_json(cli):
+    cli("ingest", str(SEEDS))
+    code, out, _ = cli("relink", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["articles"] == 2 and report["analyses_changed"] == 0
+    assert report["entities_before"] == report["entities_after"] > 10
+
+
 def test_article_detail_and_errors(cli):
     cli("ingest", str(SEEDS))
     code, out, _ = cli("articles", "--json")

@@ -107,7 +107,7 @@ def store_article(store: Store, article: Article) -> tuple[Article, AddResult]:
 
 def recall_known_names(store: Store, article: Article) -> Article:
     """The article with mentions of stored names the tagger missed (``understand.known``)."""
-    from .understand.known import known_entities, with_known
+    from .understand.known import known_entities, with_known, without_known
     from .understand.names import key
     from .understand.records import Analysis
 
@@ -120,12 +120,48 @@ def recall_known_names(store: Store, article: Article) -> Article:
         return out
 
     analysis = Analysis.from_dict(article.analysis)
-    found = known_entities(article.text, analysis.sentences, analysis.entities, lookup,
+    tagged = without_known(analysis.entities)  # a relink finds them again from scratch
+    found = known_entities(article.text, analysis.sentences, tagged, lookup,
                            store.entity_cooccurrence)
-    if not found:
+    entities = with_known(tagged, found)
+    if entities == analysis.entities:
         return article
-    analysis.entities = with_known(analysis.entities, found)
+    analysis.entities = entities
     return replace(article, analysis=analysis.as_dict())
+
+
+@dataclass
+class RelinkReport:
+    articles: int = 0
+    analyses_changed: int = 0
+    entities_before: int = 0
+    entities_after: int = 0
+
+
+def relink(store: Store, listener: Listener | None = None) -> RelinkReport:
+    """Recompute every canonical entity and link, articles in the order they were stored, as
+    ingesting them again would (after an upgrade that changed how names are linked). The
+    articles' texts and stories stay; known-name mentions are found again. One transaction:
+    an interruption leaves the store as it was."""
+    notify = listener or (lambda kind, payload: None)
+    report = RelinkReport(entities_before=store.count_entities())
+    ids = [a.id for a in store.iter_articles()]
+    with store.transaction():
+        store.clear_entity_links()
+        for n, article_id in enumerate(ids, start=1):
+            article = store.get_article(article_id)
+            if article.analysis:
+                again = article
+                if article.analysis.get("entity_tagged"):
+                    again = recall_known_names(store, article)
+                if again.analysis != article.analysis:
+                    store.update_analysis(article_id, again.analysis)
+                    report.analyses_changed += 1
+                link_entities(store, again)
+            report.articles += 1
+            notify("relinked", (n, len(ids)))
+    report.entities_after = store.count_entities()
+    return report
 
 
 def link_entities(store: Store, article: Article) -> None:

@@ -41,10 +41,13 @@ def analysis(data: dict[str, Any] | None, canonical: dict[str, Any]) -> dict[str
     entities = []
     for e in data["entities"]:
         c = canonical.get(e["key"])
+        known = e.get("known", [])  # mentions the known-name pass added (lists, from JSON)
         entities.append({
             "id": c.id if c else None, "name": c.name if c else e["name"], "label": e["label"],
             "aliases": list(c.aliases) if c else e["aliases"], "aliases_here": e["aliases"],
-            "mentions": [{"sentence": m[0], "start": m[1], "end": m[2]} for m in e["mentions"]],
+            "mentions": [{"sentence": m[0], "start": m[1], "end": m[2],
+                          "found_by": "known_name" if m in known else "tagger"}
+                         for m in e["mentions"]],
         })
     return {"analysed": True, "entity_tagged": data["entity_tagged"],
             "inferred_date": data.get("inferred_date"), "sentences": data["sentences"],

@@ -321,6 +321,28 @@ def serve(
 
 
 @app.command()
+def relink(json_out: JsonOpt = False) -> None:
+    """Recompute canonical entities and links over the whole store, in the order articles
+    were stored (after an upgrade that changed how names are linked). Texts and stories stay."""
+    from ..pipeline import relink as run_relink
+
+    try:
+        settings = state.settings()
+        with state.store(settings) as store:
+            with render.CountProgress(err, "relinking", quiet=state.quiet or json_out) as progress:
+                report = run_relink(store, listener=progress.event)
+    except ParallaxError as exc:
+        raise fail(exc)
+    if json_out:
+        print_json({"articles": report.articles, "analyses_changed": report.analyses_changed,
+                    "entities_before": report.entities_before,
+                    "entities_after": report.entities_after})
+    elif not state.quiet:
+        err.print(f"{report.articles} article(s) relinked ({report.analyses_changed} with names "
+                  f"found again); {report.entities_before} -> {report.entities_after} entities")
+
+
+@app.command()
 def cluster(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recluster every article from scratch.")] = False,
 ) -> None:

@@ -45,6 +45,29 @@ class IngestProgress:
             self.progress.update(self.task, counts=f"{self.stored} stored")
 
 
+class CountProgress:
+    """A progress bar for work over a known number of items ('relinked', (done, total))."""
+
+    def __init__(self, console: Console, description: str, *, quiet: bool):
+        self.description = description
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), console=console, transient=True,
+                                 disable=quiet or not console.is_terminal)
+        self.task = None
+
+    def __enter__(self) -> "CountProgress":
+        self.progress.__enter__()
+        self.task = self.progress.add_task(self.description, total=None)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def event(self, _kind: str, payload) -> None:
+        done, total = payload
+        self.progress.update(self.task, completed=done, total=total)
+
+
 def _short(name: str, width: int = 40) -> str:
     return escape(name if len(name) <= width else "…" + name[-width + 1:])
 

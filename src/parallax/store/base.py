@@ -105,6 +105,18 @@ class Store(ABC):
     def article_entity_ids(self, article_id: str) -> dict:
         """Local key -> canonical entity, for one article."""
 
+    @abstractmethod
+    def count_entities(self) -> int:
+        """How many canonical entities the store holds."""
+
+    @abstractmethod
+    def clear_entity_links(self) -> None:
+        """Forget every canonical entity and link (before relinking the whole store)."""
+
+    @abstractmethod
+    def update_analysis(self, article_id: str, analysis: dict) -> None:
+        """Replace one stored article's analysis (its text and everything else stay)."""
+
     # -- stories ------------------------------------------------------------------------------
     @abstractmethod
     def save_assignments(self, assignments: Sequence[StoryAssignment],

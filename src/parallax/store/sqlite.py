@@ -188,6 +188,19 @@ class SQLiteStore(Store):
             "JOIN entities e ON e.id = a.entity_id WHERE a.article_id=?", (article_id,))
         return {r[0]: Canonical(r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows}
 
+    def count_entities(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+
+    def clear_entity_links(self) -> None:
+        with self._writing("cannot clear entities"):
+            for table in ("article_entities", "entity_names", "entities"):
+                self.conn.execute(f"DELETE FROM {table}")
+
+    def update_analysis(self, article_id: str, analysis: dict) -> None:
+        with self._writing("cannot save the analysis"):
+            self.conn.execute("UPDATE articles SET analysis=? WHERE id=?",
+                              (json.dumps(analysis, ensure_ascii=False), article_id))
+
     def vocabulary(self) -> "_Vocabulary":
         return _Vocabulary(self.conn)
 

@@ -110,7 +110,7 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
         mentions = tuple((max(bisect_right(starts, s0) - 1, 0), s0, s1) for _r, s0, s1 in found)
         aliases = tuple(dict.fromkeys(r for r, _s, _e in found))
         out.append(Entity(key=k, name=max(aliases, key=len), label=c.label, aliases=aliases,
-                          mentions=mentions, found_by="known_name"))
+                          mentions=mentions, found_by="known_name", known=mentions))
     return out
 
 
@@ -125,5 +125,20 @@ def with_known(entities: Sequence[Entity], found: Sequence[Entity]) -> list[Enti
             out.append(new)
         else:
             old = out[at]
-            out[at] = replace(old, mentions=tuple(sorted(set(old.mentions) | set(new.mentions))))
+            added = set(new.mentions) - set(old.mentions)
+            out[at] = replace(old, mentions=tuple(sorted(set(old.mentions) | added)),
+                              known=tuple(sorted(set(old.known) | added)))
+    return out
+
+
+def without_known(entities: Sequence[Entity]) -> list[Entity]:
+    """The entities as the tagger found them: what the known-name pass added taken out."""
+    out = []
+    for e in entities:
+        if e.found_by == "known_name":
+            continue
+        if e.known:
+            gone = set(e.known)
+            e = replace(e, mentions=tuple(m for m in e.mentions if m not in gone), known=())
+        out.append(e)
     return out

@@ -29,6 +29,9 @@ class Entity:
     # 'tagger' (spaCy, with in-article propagation) or 'known_name': a name stored entities
     # carry, found again where the tagger missed it (see ``understand.known``)
     found_by: str = "tagger"
+    # the mentions the known-name pass added (all of them for a 'known_name' entity), so that
+    # relinking can take them back out and find them again against the store as it is then
+    known: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +88,8 @@ class Analysis:
             "lang": self.lang, "entity_tagged": self.entity_tagged,
             "inferred_date": self.inferred_date,
             "sentences": [_flat(s) for s in self.sentences],
-            "entities": [dict(_flat(e), aliases=list(e.aliases),
-                              mentions=[list(m) for m in e.mentions]) for e in self.entities],
+            "entities": [dict(_flat(e), aliases=list(e.aliases), mentions=[list(m) for m in e.mentions],
+                              known=[list(m) for m in e.known]) for e in self.entities],
             "quotes": [_flat(q) for q in self.quotes],
             "numbers": [_flat(n) for n in self.numbers],
             "times": [_flat(t) for t in self.times],
@@ -99,7 +102,8 @@ class Analysis:
             inferred_date=d.get("inferred_date"),
             sentences=[Sentence(**s) for s in d.get("sentences", [])],
             entities=[Entity(**dict(e, aliases=tuple(e["aliases"]),
-                                    mentions=tuple(tuple(m) for m in e["mentions"])))
+                                    mentions=tuple(tuple(m) for m in e["mentions"]),
+                                    known=tuple(tuple(m) for m in e.get("known", ()))))
                       for e in d.get("entities", [])],
             quotes=[Quote(**q) for q in d.get("quotes", [])],
             numbers=[Number(**n) for n in d.get("numbers", [])],
