@@ -30,7 +30,9 @@ def seeds_story(tmp_path_factory):
 
 
 def fact(result, words):
-    found = [f for f in result["facts"] if all(w in f["text"] for w in words)]
+    """The fact one of whose statements (the shown one or another source's) has the words."""
+    found = [f for f in result["facts"]
+             if any(all(w in t for w in words) for t in [f["text"]] + [e["text"] for e in f["evidence"]])]
     assert found, f"no fact with {words}"
     return found[0]
 

@@ -23,6 +23,12 @@ def citation(s: Statement) -> dict[str, Any]:
     return {"source": s.source, "article": s.article, "sentence": s.sentence}
 
 
+def _fragment(text: str) -> bool:
+    """A clause that does not open a sentence: starts in lower case ('which ...', 'that ...')."""
+    first = text.lstrip("“”\"'‘’([ ")[:1]
+    return not (first.isupper() or first.isdigit())
+
+
 def facts(statements: list[Statement], groups: list[list[int]], sim: np.ndarray) -> list[dict]:
     out = []
     for g in groups:
@@ -41,7 +47,10 @@ def facts(statements: list[Statement], groups: list[list[int]], sim: np.ndarray)
             status = "corroborated"
         else:
             status = "single_source"
-        lead = min(members, key=lambda s: (s.date or "9999", s.article, s.sentence))
+        # the statement that stands for the fact: a whole sentence before a clause cut from one
+        # ('which Vladimir Putin broke last month.' reads badly alone), then the earliest
+        lead = min(members, key=lambda s: (_fragment(s.text), s.date or "9999", s.article,
+                                           s.sentence))
         centrality = float(sum(sim[i, j] for i in g for j in range(len(statements)) if j != i)) / max(1, len(g))
         out.append({
             "text": lead.text, "status": status, "sources": sources,
