@@ -289,3 +289,17 @@ def test_relink_rebuilds_the_links_a_fresh_ingest_makes(tmp_path, settings):
         assert {a.id: a.analysis for a in store.iter_articles()} == analyses
         again = relink(store)  # relinking a current store changes nothing
         assert again.analyses_changed == 0 and links(store) == fresh
+
+
+def test_a_headline_tagged_as_one_span_gives_the_name_it_ends_with():
+    from parallax.understand.entities import _headline_spans
+
+    raw = [("Thoughts on Why the Academy Picked Ellen DeGeneres As", "WORK_OF_ART", 0, 54),
+           ("Ellen DeGeneres", "PERSON", 80, 95), ("Considering Lionsgate", "ORG", 120, 141),
+           ("Lionsgate", "ORG", 160, 169), ("Bank of America", "ORG", 200, 215),
+           ("America", "ORG", 230, 237), ("Summit Entertainment", "ORG", 250, 270)]
+    out = _headline_spans(raw)
+    assert out[0] == ("Ellen DeGeneres", "PERSON", 35, 50)
+    assert out[2] == ("Lionsgate", "ORG", 132, 141)
+    assert ("Bank of America", "ORG", 200, 215) in out  # a longer name, not a headline
+    assert ("Summit Entertainment", "ORG", 250, 270) in out

@@ -7,8 +7,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .names import (INSTITUTIONS, NOISY_LABELS, acronym, initials, key, proper, same_person,
-                    tokens)
+from wordfreq import zipf_frequency
+
+from .names import (INSTITUTIONS, NOISY_LABELS, acronym, fold, initials, key, proper,
+                    same_person, tokens)
 from .records import Entity
 
 KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "FAC", "PRODUCT", "WORK_OF_ART"}
@@ -66,6 +68,7 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
         if name.split()[0] not in ("The", "A", "An", "This", "That"):
             raw = [r for r in raw if not (r[2] >= m.start(g) and r[3] <= m.end(g))]
             raw.append((name, "LAW", m.start(g), m.end(g)))
+    raw = _headline_spans(raw)
     raw.sort(key=lambda r: (r[2], -r[3]))
     drafts: list[_Draft] = []
     for name, label, start, end in raw:
@@ -97,6 +100,50 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
 
     return [Entity(key=key(d.name), name=best_name(d.aliases), label=d.label, aliases=tuple(d.aliases),
                    mentions=tuple(sorted(d.mentions))) for d in drafts]
+
+
+def _headline_spans(raw: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """A title-case headline run into the text ('Thoughts on Why the Academy Picked Ellen
+    DeGeneres As', 'Choosing DeGeneres', 'Considering Lionsgate') gets tagged as one work of
+    art or organisation: when such a span ends with a name the article tags on its own
+    elsewhere, and everything before it is common words, the span is that name (with its
+    label)."""
+    own = {}
+    for name, label, _s, _e in raw:
+        if label in ("PERSON", "ORG"):
+            own.setdefault(name, label)
+    out = []
+    for name, label, start, end in raw:
+        words = name.split()
+        while len(words) > 2 and fold(words[-1]) in _FUNCTION_WORDS:
+            words = words[:-1]  # '... Ellen DeGeneres As'
+        cut = None
+        if label in ("WORK_OF_ART", "PRODUCT", "ORG", "EVENT") and len(words) > 1:
+            for k in range(1, len(words)):
+                tail = " ".join(words[k:])
+                head = words[:k]
+                if tail in own and tail != name and _reads_as_headline(head):
+                    cut = (tail, own[tail])
+                    break
+        if cut is None:
+            out.append((name, label, start, end))
+        else:
+            at = name.rfind(cut[0])
+            out.append((cut[0], cut[1], start + at, start + at + len(cut[0])))
+    return out
+
+
+def _reads_as_headline(head: list[str]) -> bool:
+    """Words before a name that make a headline, not a longer name: all common words, with a
+    verb form among them ('Choosing', 'Picked') or four and more of them; 'Bank of' before
+    'America' is neither."""
+    if not all(fold(w) in _FUNCTION_WORDS or zipf_frequency(fold(w), "en") >= 3.0 for w in head):
+        return False
+    verb = any(fold(w).endswith(("ing", "ed")) and len(w) > 4 for w in head)
+    return verb or len(head) >= 4
+
+
+_FUNCTION_WORDS = frozenset("as of the and on in at to for by with a an why how what who is are".split())
 
 
 def _find(drafts: list[_Draft], name: str, label: str, *, allow_label_change: bool = False):
