@@ -303,3 +303,16 @@ def test_a_headline_tagged_as_one_span_gives_the_name_it_ends_with():
     assert out[2] == ("Lionsgate", "ORG", 132, 141)
     assert ("Bank of America", "ORG", 200, 215) in out  # a longer name, not a headline
     assert ("Summit Entertainment", "ORG", 250, 270) in out
+
+
+def test_one_word_under_two_tagger_labels_is_one_entity_with_shared_context():
+    from parallax.records import CanonicalEntity
+    from parallax.understand.linking import absorbable
+
+    team = CanonicalEntity("eteam", "Evansville", "ORG", ("Evansville",))
+    product = CanonicalEntity("eprod", "Evansville 51 - 50", "PRODUCT", ("Evansville 51 - 50",))
+    city = CanonicalEntity("ecity", "Evansville", "GPE", ("Evansville",))
+    beside = lambda ids, ctx: {i: 1 for i in ids}  # noqa: E731
+    assert absorbable(team, [product, city], ["eHansbrough"], beside) == [product]
+    assert absorbable(team, [product], ["eHansbrough"], lambda ids, ctx: {}) == []
+    assert absorbable(team, [product], [], beside) == []  # no context in this article

@@ -221,13 +221,14 @@ def absorbable(new: Canonical, candidates: list[Canonical], context_ids: list[st
     'Hewlett-Packard' became entities of their own (one per label the tagger gave them).
     Taken in only when no other stored full name fits them, and (for a surname) when the
     articles that use it share an entity with this one."""
+    others = [c for c in candidates if c.id != new.id]
+    twins = _twins(new, others, context_ids, cooccurrence)
     if new.label == "PERSON":
         full = [a for a in new.aliases if len(tokens(a)) > 1 and proper(a)]
     else:
         full = [a for a in new.aliases if initials(a)]  # 'Hewlett-Packard' is one token
     if not full:
-        return []
-    others = [c for c in candidates if c.id != new.id]
+        return twins
     if new.label == "PERSON":
         out = []
         # the surname ('Obama', whatever the tagger called it), then the first name of a
@@ -249,6 +250,27 @@ def absorbable(new: Canonical, candidates: list[Canonical], context_ids: list[st
         acronym(a) in mine for a in c.aliases)]
     rivals = [c for c in others if c not in short and any(initials(a) in mine for a in c.aliases)]
     return [] if rivals else short
+
+
+# Labels the tagger swaps for one name ('Evansville' as a team and as a product, 'Colts' as a
+# person): one word under two of them is one entity when the stored articles agree. Places
+# and nationalities stay apart (the city of Evansville is not its team).
+SWAPPED = frozenset({"ORG", "PRODUCT", "WORK_OF_ART", "FAC", "PERSON"})
+
+
+def _twins(new: Canonical, others: list[Canonical], context_ids: list[str],
+           cooccurrence) -> list[Canonical]:
+    """Stored entities that are ``new``'s one-word name under another of the tagger's labels
+    and that stored articles put beside this article's other entities."""
+    mine = {tokens(a) for a in new.aliases if "(" not in a}
+    if new.label not in SWAPPED or len(mine) != 1 or len(next(iter(mine))) != 1 or not context_ids:
+        return []
+    twins = [c for c in others if c.label in SWAPPED and c.label != new.label
+             and {tokens(a) for a in c.aliases if "(" not in a} == mine]
+    if not twins:
+        return []
+    counts = cooccurrence(sorted(c.id for c in twins), context_ids)
+    return [c for c in twins if counts.get(c.id, 0)]
 
 
 def _union(new: Canonical, old: Canonical) -> Canonical:
