@@ -316,3 +316,21 @@ def test_one_word_under_two_tagger_labels_is_one_entity_with_shared_context():
     assert absorbable(team, [product, city], ["eHansbrough"], beside) == [product]
     assert absorbable(team, [product], ["eHansbrough"], lambda ids, ctx: {}) == []
     assert absorbable(team, [product], [], beside) == []  # no context in this article
+
+
+def test_known_name_candidates_from_runs():
+    from parallax.understand.known import candidate_runs
+    from parallax.understand.records import Sentence
+
+    text = ("Posted 11: 11 PM Chargers tackle Jamal Williams was arrested. HP signs a deal. "
+            "Police said the Bank of America branch closed. Colts Top Jags The Indianapolis Colts won.")
+    sentences = [Sentence(0, 0, 61, text[:61]), Sentence(1, 62, 79, text[62:79]),
+                 Sentence(2, 80, 127, text[80:127]), Sentence(3, 128, len(text), text[128:])]
+    runs = {options[0][0]: [o[0] for o in options] for options in candidate_runs(text, sentences, [])}
+    assert runs["PM Chargers"] == ["PM Chargers", "Chargers"]  # a clock's PM before the team
+    assert runs["HP"] == ["HP"]  # an acronym opening a sentence is still a name
+    assert "Police" not in runs  # a common word opening a sentence is not
+    assert runs["Bank of America"] == ["Bank of America"]  # never 'America' alone
+    # a headline run into the text: too long to be a name, its last words may be one
+    assert runs["Indianapolis Colts"] == ["Indianapolis Colts", "Colts"]
+    assert key("H-P") == key("HP") == "hp" and key("T-Mobile") == "t-mobile"

@@ -113,9 +113,13 @@ def recall_known_names(store: Store, article: Article) -> Article:
 
     def lookup(keys: list[str]) -> dict[str, list]:
         wanted = set(keys)
+        words = sorted(k for k in wanted if k and " " not in k)
         out: dict[str, list] = {}
-        for c in store.entity_candidates(sorted(wanted), []):
-            for k in {key(a) for a in c.aliases} & wanted:
+        for c in store.entity_candidates(sorted(wanted), words):
+            names = {key(a) for a in c.aliases}
+            if c.label == "PERSON":  # 'Manning' for Peyton Manning
+                names |= {key(a).rsplit(" ", 1)[-1] for a in c.aliases if " " in key(a)}
+            for k in names & wanted:
                 out.setdefault(k, []).append(c)
         return out
 

@@ -38,38 +38,63 @@ COMMON_AT_START = 3.0  # a sentence-initial one-word run this common (zipf) is a
 COMMON_ANYWHERE = 5.0  # a one-word run this common is a word wherever it stands
 MAX_RUN_WORDS = 4
 
-Lookup = Callable[[list[str]], dict[str, list]]  # name keys -> stored entities with that name
+# name keys -> stored entities with that name (for one word, also the people it is the surname of)
+Lookup = Callable[[list[str]], dict[str, list]]
 Cooccurrence = Callable[[list[str], list[str]], dict[str, int]]
 
 
 def candidate_runs(text: str, sentences: Sequence[Sentence],
-                   taken: Sequence[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    """Capitalised runs no entity mention overlaps, as (text, start, end), minus a leading
-    'The' and a possessive; a sentence-initial common word alone is not a name."""
+                   taken: Sequence[tuple[int, int]]) -> list[list[tuple[str, int, int]]]:
+    """For each capitalised run no entity mention overlaps: the names it may be, as (text,
+    start, end), the whole run first, then its last words ('PM Chargers' -> 'Chargers', a
+    headline run into the text ending '... Playoffs The Indianapolis Colts' -> 'Indianapolis
+    Colts'). A leading 'The' and a possessive are dropped; a common word alone is not a name
+    when it opens a sentence ('Police said') or is very common anywhere ('People'); an
+    acronym ('HP', 'TMZ') is judged as a name."""
     starts = sorted(s.start for s in sentences)
     spans = sorted(taken)
     out = []
     for m in _RUN.finditer(text):
-        s0, s1 = m.start(), m.end()
+        s0 = m.start()
         run = m.group(0)
         after_the = run.startswith("The ")
         if after_the:  # 'The Colts': the name's capital is its own, not the sentence's
             run, s0 = run[4:], s0 + 4
         run = re.sub(r"['’]s?$", "", run)
         s1 = s0 + len(run)
-        words = run.split()
-        if not words or len(words) > MAX_RUN_WORDS or len(run) < 2:
+        if len(run) < 2:
             continue
         i = bisect_right(spans, (s1, s1))
         if any(a < s1 and s0 < b for a, b in spans[max(0, i - 8):i]):
             continue
-        if len(words) == 1:
-            lower = run.lower()
-            opens = not after_the and _opens_sentence(text, m.start(), starts)
-            if zipf_frequency(lower, "en") >= (COMMON_AT_START if opens else COMMON_ANYWHERE):
+        words = list(re.finditer(r"\S+", run))
+        options = []
+        for k in range(len(words)):
+            piece = run[words[k].start():]
+            n = len(words) - k
+            if n > MAX_RUN_WORDS or words[k].group(0) in ("The", "A", "An"):
                 continue
-        out.append((run, s0, s1))
+            if k and (n > MAX_SUFFIX_WORDS or words[k - 1].group(0) in _JOINERS):
+                continue  # 'Bank of America' is not 'America'
+            if n == 1 and not _name_like(piece, opens=not after_the and not k
+                                         and _opens_sentence(text, m.start(), starts)):
+                continue
+            if piece[:1].islower():
+                continue
+            options.append((piece, s0 + words[k].start(), s1))
+        if options:
+            out.append(options)
     return out
+
+
+MAX_SUFFIX_WORDS = 3
+_JOINERS = frozenset("of the de and".split())
+
+
+def _name_like(word: str, *, opens: bool) -> bool:
+    if len(word) >= 2 and word.isupper() and word.isalpha():
+        return word not in ("AM", "PM")  # an acronym: 'HP', 'TMZ' (not a clock's 'PM')
+    return zipf_frequency(word.lower(), "en") < (COMMON_AT_START if opens else COMMON_ANYWHERE)
 
 
 def _opens_sentence(text: str, at: int, starts: Sequence[int]) -> bool:
@@ -84,11 +109,11 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
                    lookup: Lookup, cooccurrence: Cooccurrence) -> list[Entity]:
     """New local entities for stored names the tagger missed (see the module docstring)."""
     taken = [(s, e) for ent in entities for _i, s, e in ent.mentions]
-    runs = candidate_runs(text, sentences, taken)
-    if not runs:
+    groups = candidate_runs(text, sentences, taken)
+    if not groups:
         return []
     mine = sorted({key(a) for ent in entities for a in ent.aliases if "(" not in a} - {""})
-    wanted = sorted({key(r) for r, _s, _e in runs} - {""})
+    wanted = sorted({key(r) for options in groups for r, _s, _e in options} - {""})
     stored = lookup(wanted + mine)
     context = sorted({c.id for k in mine for c in stored.get(k, [])})
     if not context:
@@ -101,8 +126,9 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
             chosen[k] = leader
     starts = [s.start for s in sentences]
     by_key: dict[str, list[tuple[str, int, int]]] = {}
-    for run, s0, s1 in runs:
-        if key(run) in chosen:
+    for options in groups:  # the longest name a run can be
+        run, s0, s1 = next(((r, a, b) for r, a, b in options if key(r) in chosen), ("", 0, 0))
+        if run:
             by_key.setdefault(key(run), []).append((run, s0, s1))
     out = []
     for k, found in sorted(by_key.items()):

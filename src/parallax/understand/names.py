@@ -50,6 +50,7 @@ def tokens(name: str) -> tuple[str, ...]:
     # 'Hewlett - Packard' (tokenised copy) = 'Hewlett-Packard'; 'U.S.' = 'U. S.' = 'US'
     words = re.findall(r"[\w][\w'’.-]*", re.sub(r"\s+-\s+", "-", fold(name)))
     words = [w.rstrip(".").replace("’", "'").replace(".", "") for w in words]
+    words = [w.replace("-", "") if _SPELLED.fullmatch(w) else w for w in words]  # 'H-P' = 'HP'
     words = _join_letters([w for w in words if w])
     if words and words[-1] in ("'s", "s") and len(words) > 1:
         words = words[:-1]
@@ -65,6 +66,7 @@ def tokens(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+_SPELLED = re.compile(r"[a-z](?:-[a-z])+")  # letters joined by hyphens: an abbreviation
 _SCORE = re.compile(r"\d+-\d+")  # 'Evansville 51 - 50': a result the tagger took along
 
 
