@@ -10,9 +10,10 @@ the names of stored canonical entities. A run becomes a mention of a new local e
 from the stored one, ``found_by='known_name'``) only when:
 
 * it is written as a name: not a common word capitalised because it opens a sentence
-  ('Police said', 'Prosecutors showed'), nor a very common word anywhere ('People');
-* exactly one stored entity carries that name (or one clearly leads by the articles that put it
-  beside this article's other entities);
+  ('Police said', 'Prosecutors showed'), nor a very common word anywhere ('People'); a run that
+  is no stored name as a whole may end with one ('PM Chargers');
+* exactly one stored entity carries that name, or has it as its surname ('Manning'), or one
+  clearly leads by the articles that put it beside this article's other entities;
 * that entity appears in stored articles beside an entity this article names too (shared
   context): a name alone is not enough.
 
@@ -36,7 +37,9 @@ _RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w'’&-]*(?:\.(?=\w))?(?:\s(?:of\s|the
                   r"[A-Z][\w'’&-]*)*")
 COMMON_AT_START = 3.0  # a sentence-initial one-word run this common (zipf) is a word
 COMMON_ANYWHERE = 5.0  # a one-word run this common is a word wherever it stands
-MAX_RUN_WORDS = 4
+MAX_RUN_WORDS = 4  # a longer run is a headline or a list, not one name
+MAX_SUFFIX_WORDS = 3  # ... but its last words may be one ('... The Indianapolis Colts')
+_JOINERS = frozenset("of the de and".split())  # a suffix never starts after these
 
 # name keys -> stored entities with that name (for one word, also the people it is the surname of)
 Lookup = Callable[[list[str]], dict[str, list]]
@@ -86,9 +89,6 @@ def candidate_runs(text: str, sentences: Sequence[Sentence],
             out.append(options)
     return out
 
-
-MAX_SUFFIX_WORDS = 3
-_JOINERS = frozenset("of the de and".split())
 
 
 def _name_like(word: str, *, opens: bool) -> bool:
