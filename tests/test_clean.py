@@ -192,3 +192,17 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     assert isinstance(r.text, str)
     for e in r.edits:
         assert 0 <= e.start <= e.end <= len(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # between two readings, the name the article uses on its own ('Aceh', not 'Ace has')
+    ("The quake hit Banda Acehas the sea rose. Aceh was hit hard.",
+     "The quake hit Banda Aceh as the sea rose. Aceh was hit hard."),
+    # a function word is never a capitalised head ('An dyes' for 'Andyes')
+    ("It is an outrage. Andyes, it is late.", "It is an outrage. Andyes, it is late."),
+    # a site's name before '. com' stays whole
+    ("According to Earthquaketrack. com, the earthquake was the largest.",
+     "According to Earthquaketrack. com, the earthquake was the largest."),
+])
+def test_glue_picks_the_reading_the_article_supports(text, expected):
+    assert clean_text(text).text == expected

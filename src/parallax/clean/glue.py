@@ -75,7 +75,8 @@ FUNCTION_PAIR_MAX = 3.5  # 'ofthe' is in wordfreq at 3.3, as glue
 COMPOUND = 4.0  # two lower-case halves must both be this common (compounds are rarer)
 MARGIN = 2.0  # a half must be this much commoner than the glued form wordfreq knows
 
-_TOKEN = re.compile(r"(?<![\w@#/\\.&-])[^\W\d_]{4,}(?![\w@/&-])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})")
+_TOKEN = re.compile(r"(?<![\w@#/\\.&-])[^\W\d_]{4,}(?![\w@/&-])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})"
+                    r"(?!\.\s(?:com|org|net|gov|edu)\b)")  # 'Earthquaketrack. com': a site's name
 _NEXT = re.compile(r"\s*([^\W\d_]+|\S)?")
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+\Z")
 
@@ -129,7 +130,7 @@ def split_point(token: str, names: Names, next_word: str | None = None,
         if a.islower() and b.islower():
             score = _lower_boundary(token, left, right, names, next_word, tz)
             if in_name and right in FOLLOWERS and token[0].isupper():
-                score = 0.0
+                return None  # a name ('Roberton Williams'): no other split either ('Service sand')
         elif a.islower() and b.isupper():
             score = _camel_boundary(token, left, right, names, tz)
         elif a.isupper() and b.isupper() and token[i + 1:i + 2].islower():
@@ -138,6 +139,14 @@ def split_point(token: str, names: Names, next_word: str | None = None,
             score = _acronym_boundary(left, right, names, next_word, tz, capital=False)
         else:
             score = 0.0
+        if score > 0:
+            # Between two readings one letter apart ('Ace has' / 'Aceh as', 'Service sand' /
+            # 'Services and'), the one whose head is a name the article uses on its own, or
+            # whose tail is a small word that glue usually is, wins.
+            if left[:1].isupper() and names.standalone(left, token):
+                score += 0.5
+            if right.lower() in FOLLOWERS:
+                score += 0.25
         if score > best_score:
             best, best_score = i, score
     return best
@@ -238,6 +247,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         return min(lz, 5.0) + 2.0 if lz >= CONTENT and _follower_fits(right, next_word) else 0.0
     if right in NAME_ENDINGS or right[:-1] in NAME_ENDINGS or len(right) < 3 or ll in WORD_PREFIXES:
         return 0.0
+    if left[0].isupper() and ll in SMALL:
+        return 0.0  # 'An|dyes' for 'Andyes': a function word is judged above, not as a head
     if left[0].isupper():
         # 'Lavrovsaid' (a name used alone elsewhere), 'Octoberinterview', 'Policebomb' (police
         # mentioned elsewhere); never 'Oddfather' or 'Lawncrest': the head must be a word the
