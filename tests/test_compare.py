@@ -141,3 +141,22 @@ def test_quote_wording_and_attribution():
     assert quote_checks(a, b)["type"] == "wording"
     c = _st(article="c", quotes=[{"text": "for as long as it takes", "speaker": "Joe Biden"}])
     assert quote_checks(a, c)["type"] == "attribution"
+
+
+def test_html_report_escapes_every_source_value():
+    from parallax import export
+
+    evil = '<script>alert("x")</script>'
+    cite = {"source": evil, "article": "a1", "sentence": 0}
+    d = {"title": evil, "size": 1, "independent_sources": 1, "first_date": None, "last_date": None,
+         "brief": [{"text": evil, "citations": [cite]}],
+         "facts": [{"text": evil, "status": "conflict", "sources": [evil], "independent_sources": 2,
+                    "conflict": {"type": "number", "why": evil, "a": {"source": evil, "text": evil},
+                                 "b": {"source": evil, "text": evil}}, "difference": None}],
+         "timeline": [{"date": "2023-03-02", "precision": "day", "text": evil, "citations": [cite],
+                       "conflict": {"type": "date", "why": evil, "certain": False}}],
+         "articles": [{"outlet": evil, "credited_source": None, "origin": "x", "date": None,
+                       "title": evil}]}
+    page = export.html(d)
+    assert "<script" not in page and page.count("&lt;script&gt;") >= 10
+    assert page.startswith("<!doctype html>") and "dates differ" in page

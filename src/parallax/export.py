@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import html as _html
 import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .compare.report import date_flag
@@ -53,32 +54,15 @@ CSS = ("body{font:16px/1.5 system-ui,sans-serif;max-width:900px;margin:2em auto;
 
 
 def html(d: dict[str, Any]) -> str:
-    e = _html.escape
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(d['title'])}</title>"
-             f"<style>{CSS}</style></head><body><h1>{e(d['title'])}</h1>",
-             f"<p>{d['size']} articles · {d['independent_sources']} independent sources · "
-             f"{e(d['first_date'] or 'undated')} – {e(d['last_date'] or 'undated')}</p><h2>Brief</h2><ul>"]
-    for b in d["brief"]:
-        parts.append(f"<li>{e(b['text'])} <span class='cite'>[{e(_cites(b['citations']))}]</span></li>")
-    parts.append("</ul><h2>Facts</h2><ul>")
-    for f in d["facts"]:
-        parts.append(f"<li><span class='b {f['status']}'>{e(f['status'])}"
-                     f"{' ×' + str(f['independent_sources']) if f['status'] == 'corroborated' else ''}</span> "
-                     f"{e(f['text'])} <span class='cite'>{e(', '.join(f['sources']))}</span>")
-        finding = f["conflict"] or f.get("difference")
-        if finding:
-            parts.append(f"<table><tr><td colspan='2'><b>{e(finding['type'])}</b>: {e(finding['why'])}</td></tr>"
-                         f"<tr><td>{e(finding['a']['source'])}: {e(finding['a']['text'])}</td>"
-                         f"<td>{e(finding['b']['source'])}: {e(finding['b']['text'])}</td></tr></table>")
-        parts.append("</li>")
-    parts.append("</ul><h2>Timeline</h2><ul>")
-    for t in d["timeline"]:
-        flag = f" <span class='b conflict'>{e(date_flag(t))}</span>" if date_flag(t) else ""
-        parts.append(f"<li><b>{e(t['date'])}</b> ({e(t['precision'])}){flag}: {e(t['text'])} "
-                     f"<span class='cite'>[{e(_cites(t['citations']))}]</span></li>")
-    parts.append("</ul><h2>Sources</h2><ul>")
-    for a in d["articles"]:
-        parts.append(f"<li>{e(a['outlet'] or a['credited_source'] or a['origin'])}, "
-                     f"{e(a['date'] or 'undated')}: {e(a['title'] or '(untitled)')}</li>")
-    parts.append("</ul></body></html>\n")
-    return "".join(parts)
+    """A self-contained HTML report (inline CSS, no scripts) from ``templates/report.html``;
+    Jinja2 escapes every value, so a source's text can never become markup."""
+    return _template().render(d=d, css=CSS, cites=_cites, date_flag=date_flag) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _template():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                      autoescape=select_autoescape(default=True), keep_trailing_newline=False)
+    return env.get_template("report.html")
