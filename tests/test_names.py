@@ -142,6 +142,16 @@ def test_a_full_name_arriving_later_takes_in_the_stored_short_forms():
     assert absorbable(barack, [obama, michelle], ["eWhite House"], beside) == []
 
 
+def _one_file_each(tmp_path, texts: list[str]) -> list[str]:
+    """Each text in its own file, so each ingest adds one article in this order."""
+    paths = []
+    for i, text in enumerate(texts):
+        p = tmp_path / f"{i}.txt"
+        p.write_text(text + "\n")
+        paths.append(str(p))
+    return paths
+
+
 def test_an_ambiguous_acronym_follows_the_articles_context(tmp_path, settings):
     texts = [
         "The Huffington Post published a column by Arianna Huffington on Sunday.",
@@ -149,11 +159,7 @@ def test_an_ambiguous_acronym_follows_the_articles_context(tmp_path, settings):
         "Mark Hurd said Hewlett-Packard would keep the Electronic Data Systems brand in Texas.",
         "HP will cut jobs at Electronic Data Systems, Mark Hurd told analysts on Tuesday.",
     ]
-    paths = []
-    for i, text in enumerate(texts):
-        p = tmp_path / f"{i}.txt"
-        p.write_text(text + "\n")
-        paths.append(str(p))
+    paths = _one_file_each(tmp_path, texts)
     with SQLiteStore(str(tmp_path / "y.db")) as store:
         for p in paths:
             ingest([p], store, settings)
@@ -259,11 +265,7 @@ def test_relink_rebuilds_the_links_a_fresh_ingest_makes(tmp_path, settings):
         "The Colts were outplayed, but when it counted Andrew Luck and the Colts got it done.",
         "Andrew Luck threw for 300 yards. The Colts, trailing 14-0 at the half, scored 17 points.",
     ]
-    paths = []
-    for i, text in enumerate(texts):
-        p = tmp_path / f"{i}.txt"
-        p.write_text(text + "\n")
-        paths.append(str(p))
+    paths = _one_file_each(tmp_path, texts)
 
     def links(store):
         return sorted(tuple(r) for r in store.conn.execute(
