@@ -184,7 +184,7 @@ def basil(args) -> dict:
 
 
 def speed(args) -> dict:
-    from parallax.compare import compare_story
+    from parallax.reports import story_report
     from parallax.pipeline import update_stories
 
     rows = [r for r in load("ecbplus/articles.jsonl") if r["topic"] in ("1", "12", "13")]
@@ -195,11 +195,11 @@ def speed(args) -> dict:
         stories = store.list_stories()
         t = time.process_time()
         for s in stories:
-            compare_story(store, s.id, settings)
+            story_report(store, s.id, settings)
         per_story = (time.process_time() - t) / len(stories)
         big = sorted(stories, key=lambda s: -s.size)[0]
         t = time.process_time()
-        compare_story(store, big.id, settings)
+        story_report(store, big.id, settings)
         biggest = time.process_time() - t
     return {"stories": len(stories), "stories_per_second": 1 / per_story,
             "largest_story_articles": big.size, "largest_story_seconds": biggest}

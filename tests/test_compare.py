@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from parallax.compare import compare_story, date_flag
+from parallax.compare import date_flag
+from parallax.reports import story_report
 from parallax.compare.checks import compatible_numbers, number_conflict, quote_checks
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
@@ -26,7 +27,7 @@ def seeds_story(tmp_path_factory):
         ingest([str(SEEDS)], store, settings)
         update_stories(store, settings)
         (story,) = store.list_stories()
-        return compare_story(store, story.id, settings), db, story.id
+        return story_report(store, story.id, settings), db, story.id
 
 
 def fact(result, words):

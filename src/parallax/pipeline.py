@@ -97,19 +97,25 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
 def store_article(store: Store, article: Article) -> tuple[Article, AddResult]:
     """Store an understood article: names the store already knows found again where the
     tagger missed them, then the article, then its entities' canonical ids."""
-    if article.analysis and article.analysis.get("entity_tagged"):
-        article = recall_known_names(store, article)
+    article, entities = recall_known_names(store, article)
     result = store.add_article(article)
     if result.outcome != Outcome.DUPLICATE and article.analysis:
-        link_entities(store, article)
+        link_entities(store, article.id, entities)
     return article, result
 
 
-def recall_known_names(store: Store, article: Article) -> Article:
-    """The article with mentions of stored names the tagger missed (``understand.known``)."""
+def recall_known_names(store: Store, article: Article) -> tuple[Article, list]:
+    """The article with mentions of stored names the tagger missed (``understand.known``),
+    and its entities (the article itself, unchanged, when nothing was found)."""
     from .understand.known import known_entities, with_known, without_known
     from .understand.names import key
     from .understand.records import Analysis
+
+    if not article.analysis:
+        return article, []
+    analysis = Analysis.from_dict(article.analysis)
+    if not analysis.entity_tagged:
+        return article, analysis.entities
 
     def lookup(keys: list[str]) -> dict[str, list]:
         wanted = set(keys)
@@ -123,15 +129,14 @@ def recall_known_names(store: Store, article: Article) -> Article:
                 out.setdefault(k, []).append(c)
         return out
 
-    analysis = Analysis.from_dict(article.analysis)
     tagged = without_known(analysis.entities)  # a relink finds them again from scratch
     found = known_entities(article.text, analysis.sentences, tagged, lookup,
                            store.entity_cooccurrence)
     entities = with_known(tagged, found)
     if entities == analysis.entities:
-        return article
+        return article, entities
     analysis.entities = entities
-    return replace(article, analysis=analysis.as_dict())
+    return replace(article, analysis=analysis.as_dict()), entities
 
 
 @dataclass
@@ -154,26 +159,23 @@ def relink(store: Store, listener: Listener | None = None) -> RelinkReport:
         store.clear_entity_links()
         for n, article_id in enumerate(ids, start=1):
             article = store.get_article(article_id)
-            if article.analysis:
-                again = article
-                if article.analysis.get("entity_tagged"):
-                    again = recall_known_names(store, article)
-                if again.analysis != article.analysis:
-                    store.update_analysis(article_id, again.analysis)
-                    report.analyses_changed += 1
-                link_entities(store, again)
+            again, entities = recall_known_names(store, article)
+            if again is not article:
+                store.update_analysis(article_id, again.analysis)
+                report.analyses_changed += 1
+            if again.analysis:
+                link_entities(store, article_id, entities)
             report.articles += 1
             notify("relinked", (n, len(ids)))
     report.entities_after = store.count_entities()
     return report
 
 
-def link_entities(store: Store, article: Article) -> None:
-    """Give the article's entities their canonical ids across the store."""
+def link_entities(store: Store, article_id: str, entities: list) -> None:
+    """Give an article's entities their canonical ids across the store."""
     from .understand.linking import link_article
-    from .understand.records import Analysis
 
-    link_article(store, article.id, Analysis.from_dict(article.analysis).entities)
+    link_article(store, article_id, entities)
 
 
 def update_stories(store: Store, settings: Settings, *, rebuild: bool = False):

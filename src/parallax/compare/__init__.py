@@ -13,21 +13,15 @@ from .align import AlignParams, align
 from .report import brief, date_flag, facts, timeline
 from .statements import Statement, statements_of
 
-__all__ = ["compare", "compare_story", "date_flag", "AlignParams", "Statement"]
-
-
-def compare_story(store: Store, story_id: str, settings: Settings | None = None) -> dict[str, Any]:
-    """Load one story and compare its sources (see :func:`compare`)."""
-    story = store.get_story(story_id)
-    articles = [store.get_article(aid) for aid in story.article_ids]
-    return compare(store, articles, store.assignments(story.id), settings)
+__all__ = ["compare", "date_flag", "AlignParams", "Statement"]
 
 
 def compare(store: Store, articles: list[Article], assignments: list[StoryAssignment],
             settings: Settings | None = None) -> dict[str, Any]:
-    """Brief, facts and timeline of a story's already loaded articles. ``assignments`` gives
-    each article's lineage group (copies of one report never corroborate each other); the
-    store is asked only for canonical entity ids."""
+    """Brief, facts and timeline of a story's already loaded articles (``reports.story_report``
+    loads a stored story and adds its sources). ``assignments`` gives each article's lineage
+    group (copies of one report never corroborate each other); the store is asked only for
+    canonical entity ids."""
     settings = settings or Settings()
     group_of = {a.article_id: a.lineage_id for a in assignments if a.lineage_id}
     statements: list[Statement] = []

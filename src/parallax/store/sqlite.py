@@ -230,15 +230,8 @@ class SQLiteStore(Store):
         return [StoryAssignment(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
-        ids = list(dict.fromkeys(article_ids))
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
-            chunk = ids[i:i + 500]
-            rows = self.conn.execute(
-                "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
-                f"({','.join('?' * len(chunk))})", chunk)
-            out.update({r[0]: r[1] for r in rows})
-        return out
+        return _pairs_by_id(self.conn, "SELECT article_id, story_id FROM story_articles "
+                                       "WHERE article_id IN ({})", article_ids)
 
     def list_stories(self) -> list[Story]:
         return self._stories(None)
@@ -342,14 +335,8 @@ class SQLiteLineageIndex(LineageIndex):
                                   [(band, key, member.article_id) for band, key in enumerate(keys)])
 
     def groups_of(self, article_ids: Sequence[str]) -> dict[str, str]:
-        ids = list(dict.fromkeys(article_ids))
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            rows = self.conn.execute("SELECT article_id, group_id FROM lineage_members WHERE "
-                                     f"article_id IN ({','.join('?' * len(chunk))})", chunk)
-            out.update({r[0]: r[1] for r in rows})
-        return out
+        return _pairs_by_id(self.conn, "SELECT article_id, group_id FROM lineage_members "
+                                       "WHERE article_id IN ({})", article_ids)
 
     def members(self, group_id: str) -> list[LineageMember]:
         rows = self.conn.execute("SELECT article_id, arrival, date, outlet, credited_source, length "
@@ -388,6 +375,17 @@ class _Vocabulary:
             return False
         return self.conn.execute("SELECT 1 FROM articles_vocab WHERE term=? LIMIT 1",
                                  (word.lower(),)).fetchone() is not None
+
+
+def _pairs_by_id(conn: sqlite3.Connection, query: str, ids: Sequence[str]) -> dict[str, str]:
+    """``query`` (two columns, ``IN ({})`` for the ids) run over the ids in chunks that stay
+    under SQLite's bound-parameter limit, as one dict."""
+    unique = list(dict.fromkeys(ids))
+    out: dict[str, str] = {}
+    for i in range(0, len(unique), 500):
+        chunk = unique[i:i + 500]
+        out.update(conn.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall())
+    return out
 
 
 def _prefix(value: str) -> str:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from wordfreq import zipf_frequency
 
-from .names import (INSTITUTIONS, NOISY_LABELS, acronym, fold, initials, key, proper,
-                    same_person, tokens)
+from .names import (FUNCTION, INSTITUTIONS, NOISY_LABELS, acronym, fold, initials, key,
+                    proper, same_person, tokens)
 from .records import Entity
 
 KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "FAC", "PRODUCT", "WORK_OF_ART"}
@@ -143,7 +143,8 @@ def _reads_as_headline(head: list[str]) -> bool:
     return verb or len(head) >= 4
 
 
-_FUNCTION_WORDS = frozenset("as of the and on in at to for by with a an why how what who is are".split())
+# Small words a headline carries besides a name's own ('... Picked Ellen DeGeneres As').
+_FUNCTION_WORDS = FUNCTION | frozenset("as to by with why how what who is are".split())
 
 
 def _find(drafts: list[_Draft], name: str, label: str, *, allow_label_change: bool = False):

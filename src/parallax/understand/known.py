@@ -7,7 +7,7 @@ propagation (``entities._propagate``) cannot help when the article never tags th
 
 This pass reads the article's capitalised runs that no entity covers and looks them up among
 the names of stored canonical entities. A run becomes a mention of a new local entity (label
-from the stored one, ``found_by='known_name'``) only when:
+from the stored one, its mentions kept in ``Entity.known``) only when:
 
 * it is written as a name: not a common word capitalised because it opens a sentence
   ('Police said', 'Prosecutors showed'), nor a very common word anywhere ('People'); a run that
@@ -136,7 +136,7 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
         mentions = tuple((max(bisect_right(starts, s0) - 1, 0), s0, s1) for _r, s0, s1 in found)
         aliases = tuple(dict.fromkeys(r for r, _s, _e in found))
         out.append(Entity(key=k, name=max(aliases, key=len), label=c.label, aliases=aliases,
-                          mentions=mentions, found_by="known_name", known=mentions))
+                          mentions=mentions, known=mentions))
     return out
 
 

@@ -67,7 +67,7 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
         if len(people) > 1:
             # 'Obama' beside 'White House': the one of the stored Obamas the stored articles
             # put beside this article's other entities, when one clearly leads
-            found = _leader(people, context_ids, cooccurrence)
+            found = clear_leader(people, context_ids, cooccurrence, least=2)
             if found is not None:
                 return found
         same = [c for c in candidates if c.label == entity.label and keys & {key(a) for a in c.aliases}]
@@ -81,7 +81,7 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
         fits = _by_acronym(entity, names, candidates)
         if len(fits) == 1:
             return fits[0]
-        found = _leader(fits, context_ids, cooccurrence) if fits else None
+        found = clear_leader(fits, context_ids, cooccurrence, least=2)
         if found is not None:  # 'HP' beside 'EDS': Hewlett-Packard, not the Huffington Post
             return found
     if entity.label in INSTITUTIONS and context_ids:
@@ -115,12 +115,6 @@ def _one_word_elsewhere(entity: Entity, keys: set[str], candidates: list[Canonic
         if found is not None:
             return found
     return None
-
-
-def _leader(candidates: list[Canonical], context_ids: set[str], cooccurrence) -> Canonical | None:
-    """Of several stored entities a name fits, the one the stored articles put beside this
-    article's other entities, when it clearly leads (2+ articles, twice the runner-up)."""
-    return clear_leader(candidates, context_ids, cooccurrence, least=2)
 
 
 def clear_leader(candidates, context_ids, cooccurrence, *, least: int = 1):

