@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.corpora import news_articles  # noqa: E402
 from bench.damage import damage  # noqa: E402
 from bench.score_clean import Scorer, load_natural  # noqa: E402
-from parallax.clean import clean_text  # noqa: E402  (the public entry point only)
+from parallax.clean import Lexicon, clean_text  # noqa: E402  (the public entry points only)
 
 
 WORD = re.compile(r"[^\W\d_]+")
@@ -50,7 +50,7 @@ def main() -> None:
     scorer = Scorer()
     # The corpus lexicon, as the store gives it in production: words of the articles cleaned
     # before this one (incremental, in file order).
-    lexicon: set[str] = set()
+    lexicon = Lexicon()
     results, elapsed = [], 0.0
     for d, t in zip(damaged, titles):
         start = time.process_time()
@@ -58,7 +58,7 @@ def main() -> None:
         elapsed += time.process_time() - start
         results.append(res)
         if args.lexicon:
-            lexicon.update(w.lower() for w in WORD.findall(res.text))
+            lexicon.add(res.text)
     natural = load_natural(Path(__file__).with_name("natural_glue.tsv"))
     for row, d, res in zip(rows, damaged, results):
         edits = [e.as_dict() for e in res.edits]

@@ -198,11 +198,37 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     # between two readings, the name the article uses on its own ('Aceh', not 'Ace has')
     ("The quake hit Banda Acehas the sea rose. Aceh was hit hard.",
      "The quake hit Banda Aceh as the sea rose. Aceh was hit hard."),
-    # a function word is never a capitalised head ('An dyes' for 'Andyes')
-    ("It is an outrage. Andyes, it is late.", "It is an outrage. Andyes, it is late."),
+    # a function word is never a capitalised head ('An dyes' for 'Andyes'); opening a
+    # sentence, the token is read in lower case ('and' + 'yes')
+    ("It is an outrage. Andyes, it is late.", "It is an outrage. And yes, it is late."),
+    ("He was Andyes Moreau, a baker.", "He was Andyes Moreau, a baker."),
+    # opening a sentence: a function word or a verb's particle, never a brand or a name
+    ("The fire spread fast.\nAhuge crowd watched. Police sealed the area.",
+     "The fire spread fast.\nA huge crowd watched. Police sealed the area."),
+    ("It grew.\nOpenweb posted a loss. Cybersmart did too.",
+     "It grew.\nOpenweb posted a loss. Cybersmart did too."),
+    ("The hearing was short.\nRafaat Hindy, a lawyer, spoke.",
+     "The hearing was short.\nRafaat Hindy, a lawyer, spoke."),
+    ("She said the singer cameout of rehab and steppedup her work.",
+     "She said the singer came out of rehab and stepped up her work."),
+    ("He emerged from a walkup apartment after a handoff.",
+     "He emerged from a walkup apartment after a handoff."),
     # a site's name before '. com' stays whole
     ("According to Earthquaketrack. com, the earthquake was the largest.",
      "According to Earthquaketrack. com, the earthquake was the largest."),
 ])
 def test_glue_picks_the_reading_the_article_supports(text, expected):
     assert clean_text(text).text == expected
+
+
+def test_a_name_the_corpus_writes_capitalised_is_evidence_for_a_split():
+    from parallax.clean import Lexicon
+
+    corpus = Lexicon(["He flew to Washington on Monday.", "The governor of Washington spoke.",
+                      "Rain is expected in Washington today.", "The price of gold rose.",
+                      "They struck gold in the hills.", "He bought gold and silver from Gold Stock."])
+    assert corpus.cases("washington") == (3, 0)
+    text = "Rain fell across Washingtonstate on Friday. Goldstock shares rose."
+    assert clean_text(text).text == text  # without the corpus: no evidence
+    assert clean_text(text, lexicon=corpus).text == \
+        "Rain fell across Washington state on Friday. Goldstock shares rose."

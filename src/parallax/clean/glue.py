@@ -27,6 +27,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from .base import Change, Context
+from .lexicon import written_as_name
 
 # Closed-class words that follow a name or a noun (the right half of a glue).
 PREPOSITIONS = frozenset("with in on at to for from by of into over after before during than "
@@ -37,6 +38,11 @@ VERBS = frozenset("is as was were are has had have will would said says did does
                   "could should must".split())
 FOLLOWERS = PREPOSITIONS | CONJUNCTIONS | VERBS | frozenset(
     "who which whom whose that an the also not now out down back away".split())
+# Adverb particles after a verb ('came out of', 'stepped up in'): they read before anything,
+# but only after a verb ('walkup', 'handoff', 'putback' are nouns).
+ADVERB_PARTICLES = frozenset("out down back away up off".split())
+IRREGULAR_PAST = frozenset("came went took shook wound gave got set put ran sat stood broke "
+                           "threw held kept brought fought caught began spoke".split())
 # Closed-class words that precede a noun or a name (the left half of a glue).
 LEADERS = frozenset("the of and to in for with on at by from that his her their its our "
                     "was were has had have said into over after before as".split())
@@ -73,12 +79,14 @@ COMMON = 2.5  # a half this common (about 3 per 10 million words) counts as a wo
 CONTENT = 3.0  # a content word split off a name must be commoner still
 FUNCTION_PAIR_MAX = 3.5  # 'ofthe' is in wordfreq at 3.3, as glue
 COMPOUND = 4.0  # two lower-case halves must both be this common (compounds are rarer)
+SHORT_COMPOUND = 5.0  # ... and this common when one of them has three letters ('mustwin')
 MARGIN = 2.0  # a half must be this much commoner than the glued form wordfreq knows
 
 _TOKEN = re.compile(r"(?<![\w@#/\\.&-])[^\W\d_]{4,}(?![\w@/&-])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})"
                     r"(?!\.\s(?:com|org|net|gov|edu)\b)")  # 'Earthquaketrack. com': a site's name
 _NEXT = re.compile(r"\s*([^\W\d_]+|\S)?")
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+\Z")
+_OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*|\n[\s\"“'‘]*)\Z")  # a sentence starts here
 
 
 @lru_cache(maxsize=200_000)
@@ -90,8 +98,10 @@ class Names:
     """Capitalised words that stand alone in the article: a name spelled this way elsewhere in
     the article is evidence for the half of a glued token."""
 
-    def __init__(self, text: str = ""):
+    def __init__(self, text: str = "", lexicon: Container[str] = ()):
         words = re.findall(r"[^\W\d_]+", text)
+        self.lexicon = lexicon
+        self._named: dict[str, bool] = {}
         self.article = Counter(w for w in words
                                if w[0].isupper() and w.lower() not in FOLLOWERS | LEADERS)
         self.lower = Counter(w.lower() for w in words)
@@ -107,6 +117,12 @@ class Names:
         """Seen on its own elsewhere in the article (not only inside ``token``)."""
         return self.article.get(word, 0) > (1 if word == token else 0)
 
+    def corpus_name(self, word: str) -> bool:
+        """The corpus writes the word as a name ('Washington', 'Obama'; not 'Gold', 'Peace')."""
+        if word not in self._named:
+            self._named[word] = written_as_name(self.lexicon, word)
+        return self._named[word]
+
 
 def evidence(word: str, names: Names) -> float:
     """How sure we are that ``word`` is a word: its zipf, or 4 for a name seen elsewhere."""
@@ -115,11 +131,28 @@ def evidence(word: str, names: Names) -> float:
 
 
 def split_point(token: str, names: Names, next_word: str | None = None,
-                in_name: bool = False) -> int | None:
+                in_name: bool = False, opener: bool = False) -> int | None:
     """Where to put a space in ``token``, or None. ``next_word``: the word after the token
     (None at the end of the text; a punctuation mark before punctuation). ``in_name``: the
     token stands between two capitalised words ('chief Rahimin Kacong', 'said Roberton
-    Williams'), so it is more likely a middle name or surname than glue."""
+    Williams'), so it is more likely a middle name or surname than glue. ``opener``: the token
+    opens a sentence, so its capital may be the sentence's, not a name's ('Noone was hurt')."""
+    at = _split_point(token, names, next_word, in_name)
+    if at is None and opener and token[:1].isupper() and token[1:].islower() \
+            and not names.corpus_name(token):
+        at = _split_point(token.lower(), names, next_word, False)
+        if at is not None and not (token[:at].lower() in SMALL or token[at:] in FOLLOWERS):
+            return None  # 'Openweb', 'Goldstock': a brand opens a sentence too
+        # read in lower case, both halves must be plain words, not a name's pieces ('Efton',
+        # 'Rafaat Hindy': a name ending in -at before a surname)
+        if at is not None and (min(zipf(token[:at].lower()), zipf(token[at:])) < CONTENT or (
+                token[at:] in FOLLOWERS and token[:at].lower() not in SMALL
+                and (token[at:] in ("is", "as") or (next_word or "a")[0].isupper()))):
+            return None
+    return at
+
+
+def _split_point(token: str, names: Names, next_word: str | None, in_name: bool) -> int | None:
     tz = zipf(token.lower())
     if tz >= KNOWN and not _function_pair(token) and not _lower_head_camel(token):
         return None
@@ -129,7 +162,8 @@ def split_point(token: str, names: Names, next_word: str | None = None,
         a, b = token[i - 1], token[i]
         if a.islower() and b.islower():
             score = _lower_boundary(token, left, right, names, next_word, tz)
-            if in_name and right in FOLLOWERS and token[0].isupper():
+            if in_name and right in FOLLOWERS and token[0].isupper() and not (
+                    names.standalone(left, token) or names.corpus_name(left)):
                 return None  # a name ('Roberton Williams'): no other split either ('Service sand')
         elif a.islower() and b.isupper():
             score = _camel_boundary(token, left, right, names, tz)
@@ -214,11 +248,15 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         if len(token) <= 4 and right not in DETERMINERS:
             return 0.0  # 'Isis', 'Anas'
         return 8.0 if _follower_fits(right, next_word) else 0.0
+    if right in ADVERB_PARTICLES and token.islower() and tz == 0 and next_word and (
+            ll.endswith(("ed", "ing")) or ll in IRREGULAR_PAST) and zipf(ll) >= CONTENT:
+        return min(zipf(ll), zipf(right)) + 2.0  # 'cameout of', 'steppedup in', 'shookoff'
     if right in FOLLOWERS or right in ROMANCE:
         if len(left) < 3 or not _follower_fits(right, next_word):
             return 0.0
         if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token) and (
-                right in ("is", "as") or (next_word[0].isupper() and right in PREPOSITIONS)):
+                right in ("is", "as") or (next_word[0].isupper() and right in PREPOSITIONS
+                                          and not names.corpus_name(left))):
             # 'Hillis', 'Ramsis': names end in -is and -as; 'said Roberton Williams', 'chief
             # Rahimin Kacong': a name ending in -on or -in before a surname.
             return 0.0
@@ -254,14 +292,19 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         # mentioned elsewhere); never 'Oddfather' or 'Lawncrest': the head must be a word the
         # article uses on its own.
         lz, rz = evidence(left, names), zipf(right)
-        standalone = left in CALENDAR or names.standalone(left, token) or names.used(left)
-        if standalone and len(right) >= 4 and rz >= CONTENT and lz >= CONTENT:
+        if len(right) < 4 or rz < CONTENT:
+            return 0.0
+        if lz >= CONTENT and (left in CALENDAR or names.standalone(left, token)
+                              or names.used(left)):
             return min(lz, rz) + 2.0
+        if names.corpus_name(left):  # a name the corpus uses: 'Washingtonstate', 'Labolttweeted'
+            return min(max(lz, 4.0), rz) + 2.0
         return 0.0
-    if token.islower() and len(left) >= 4 and len(right) >= 4:
-        # Two common lower-case words that wordfreq never saw together: 'currentlocation'.
+    if token.islower() and len(left) >= 3 and len(right) >= 3:
+        # Two common lower-case words that wordfreq never saw together: 'currentlocation',
+        # 'mustwin'; a three-letter half must be very common ('favourtie', 'runbacks' stay).
         lz, rz = zipf(left), zipf(right)
-        if lz >= COMPOUND and rz >= COMPOUND:
+        if min(lz, rz) >= COMPOUND and min(len(left), len(right)) >= 4 or min(lz, rz) >= SHORT_COMPOUND:
             return min(lz, rz) + 1.0
     return 0.0
 
@@ -322,11 +365,12 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
         if counts[token] > 1:
             continue
         if names is None:
-            names = Names(text)
+            names = Names(text, ctx.lexicon)
         nxt = _NEXT.match(text, m.end()).group(1)
         prev = _PREV.search(text, max(0, m.start() - 40), m.start())
         in_name = bool(prev and prev.group(1)[0].isupper() and nxt and nxt[0].isupper())
-        at = split_point(token, names, nxt, in_name)
+        opener = _OPENS.search(text[max(0, m.start() - 6):m.start()]) is not None
+        at = split_point(token, names, nxt, in_name, opener)
         # Asked last: the corpus lexicon may be the store (a query), and few tokens get here.
         # The corpus vocabulary is lower-case: it cannot veto a 'aNew' (see _lower_head_camel).
         if at is not None and (_lower_head_camel(token) or token.lower() not in ctx.lexicon):
