@@ -211,6 +211,9 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
      "The hearing was short.\nRafaat Hindy, a lawyer, spoke."),
     ("She said the singer cameout of rehab and steppedup her work.",
      "She said the singer came out of rehab and stepped up her work."),
+    # a function word glued to a dotted abbreviation; glue beside a hyphen
+    ("Critics of theU.S. embassy said so.", "Critics of the U.S. embassy said so."),
+    ("The Ukrainian-bornfighter won again.", "The Ukrainian-born fighter won again."),
     ("He emerged from a walkup apartment after a handoff.",
      "He emerged from a walkup apartment after a handoff."),
     # a site's name before '. com' stays whole

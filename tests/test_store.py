@@ -114,3 +114,20 @@ def test_targeted_story_lookups(db):
         assert [x.article_id for x in s.assignments("s1")] == [a.id, c.id]
         assert len(s.assignments()) == 3
         assert s.stories_of([c.id, "missing"]) == {c.id: "s1"}
+
+
+def test_vocabulary_knows_words_and_how_the_corpus_writes_them(db):
+    from parallax.clean import clean_text
+
+    with SQLiteStore(db) as s:
+        s.add_article(make("Officials in Washington said the storm hit Washington hard. "
+                           "The price of gold rose."))
+        s.add_article(make("Crowds gathered in Washington on Sunday, and gold traders waited."))
+        vocab = s.vocabulary()
+        assert "washington" in vocab and "Gold" in vocab and "goldstock" not in vocab
+        assert vocab.cases("Washington") == (3, 0)
+        assert vocab.cases("gold") == (0, 2)
+        assert vocab.cases("absent") == (0, 0)
+        text = "Rain fell across Washingtonstate on Friday, and Goldstock shares rose."
+        assert clean_text(text, lexicon=vocab).text == \
+            "Rain fell across Washington state on Friday, and Goldstock shares rose."

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Container
 from datetime import date, datetime
 
 # Photo agencies and wires that sign photo captions ("... Olivier Douliery | Reuters").
@@ -80,3 +82,21 @@ def normalize_date(value: object) -> tuple[str, bool] | None:
     if not 1800 <= parsed.year <= 2200:
         return None
     return parsed.date().isoformat(), bool(parsed.hour or parsed.minute)
+
+
+# a word inside a sentence: after a lower-case word (or a comma) and one space
+_INSIDE = re.compile(r"(?<=[a-z,;] )([^\W\d_]+)")
+
+
+def count_cases(text: str, words: Container[str] | None = None) -> tuple[Counter, Counter]:
+    """How often each (lower-cased) word of ``text`` is written capitalised inside a sentence
+    and how often in lower case (only the ``words`` given, when given)."""
+    capital: Counter = Counter()
+    lower: Counter = Counter()
+    for m in _INSIDE.finditer(text):
+        w = m.group(1)
+        key = w.lower()
+        if words is not None and key not in words:
+            continue
+        (capital if w[0].isupper() else lower)[key] += 1
+    return capital, lower

@@ -82,10 +82,12 @@ COMPOUND = 4.0  # two lower-case halves must both be this common (compounds are 
 SHORT_COMPOUND = 5.0  # ... and this common when one of them has three letters ('mustwin')
 MARGIN = 2.0  # a half must be this much commoner than the glued form wordfreq knows
 
-_TOKEN = re.compile(r"(?<![\w@#/\\.&-])[^\W\d_]{4,}(?![\w@/&-])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})"
+_TOKEN = re.compile(r"(?<![\w@#/\\.&])[^\W\d_]{4,}(?![\w@/&])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})"
                     r"(?!\.\s(?:com|org|net|gov|edu)\b)")  # 'Earthquaketrack. com': a site's name
 _NEXT = re.compile(r"\s*([^\W\d_]+|\S)?")
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+\Z")
+_DOTTED = re.compile(r"(?<![\w.@/])(the|that|of|in|on|at|to|for|from|by|and|with|as|an?)"
+                     r"(?=[A-Z]\.(?:[A-Z]\.)+)")
 _OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*|\n[\s\"“'‘]*)\Z")  # a sentence starts here
 
 
@@ -355,11 +357,16 @@ def _acronym_boundary(left: str, right: str, names: Names, next_word, tz: float,
     return min(az, rz) + 2.0 if rz >= CONTENT and min(az, rz) - tz >= MARGIN else 0.0
 
 
+def _dotted_acronyms(text: str) -> list[Change]:
+    """A function word glued to a dotted abbreviation: 'theU.S.', 'thatF.B.I.', 'inL.A.'."""
+    return [Change(m.end(1), m.end(1), " ") for m in _DOTTED.finditer(text)]
+
+
 def repair_glue(text: str, ctx: Context) -> list[Change]:
+    changes = _dotted_acronyms(text)
     tokens = list(_TOKEN.finditer(text))
     counts = Counter(m.group() for m in tokens)
     names = None
-    changes = []
     for m in tokens:
         token = m.group()
         if counts[token] > 1:

@@ -15,26 +15,12 @@ import re
 from collections import Counter
 from collections.abc import Container
 
+from ..textutil import count_cases
+
 _WORD = re.compile(r"[^\W\d_]+")
-# a word inside a sentence: after a lower-case word (or a comma) and one space
-_INSIDE = re.compile(r"(?<=[a-z,;] )([^\W\d_]+)")
 
 NAME_SEEN = 3  # capitalised inside sentences at least this often ...
 NAME_RATIO = 3  # ... and this many times as often as in lower case: the corpus uses a name
-
-
-def count_cases(text: str, words: Container[str] | None = None) -> tuple[Counter, Counter]:
-    """Capitalised and lower-case uses inside sentences of each (lower-cased) word in ``text``
-    (only of ``words`` when given)."""
-    capital: Counter = Counter()
-    lower: Counter = Counter()
-    for m in _INSIDE.finditer(text):
-        w = m.group(1)
-        key = w.lower()
-        if words is not None and key not in words:
-            continue
-        (capital if w[0].isupper() else lower)[key] += 1
-    return capital, lower
 
 
 class Lexicon:

@@ -78,7 +78,10 @@ class Store(ABC):
 
     @abstractmethod
     def vocabulary(self) -> Container[str]:
-        """Lower-cased words of the stored texts, for ``word in store.vocabulary()``."""
+        """The stored corpus as the cleaner asks of it: ``word in store.vocabulary()`` (lower
+        case), and, where the backend can count them, ``cases(word)``: how often the stored
+        texts write the word capitalised inside a sentence and how often in lower case (see
+        :mod:`parallax.clean.lexicon`)."""
 
     # -- canonical entities ------------------------------------------------------------------
     @abstractmethod

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import NotFoundError, StoreError
 from ..records import Article, CanonicalEntity as Canonical, Edit, LineageMember, Story
+from ..textutil import count_cases
 from .base import AddResult, Outcome, Store, StoryAssignment
 from .lineage import LineageIndex
 from .migrations import LATEST, MIGRATIONS
@@ -365,10 +366,29 @@ class SQLiteLineageIndex(LineageIndex):
 
 
 class _Vocabulary:
-    """``word in vocabulary``: is the word in any stored text (FTS5 vocabulary, lower-cased)."""
+    """The corpus as the cleaner asks of it (see :mod:`parallax.clean.lexicon`): ``word in
+    vocabulary`` (the FTS5 vocabulary, lower-cased) and ``cases(word)``, counted in a sample of
+    the stored texts that hold the word."""
+
+    SAMPLE = 40  # texts read to count how the corpus writes a word
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+
+    def cases(self, word: str) -> tuple[int, int]:
+        if not word.isalpha():
+            return 0, 0
+        key = word.lower()
+        rows = self.conn.execute(
+            "SELECT a.text FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY a.seq LIMIT ?",
+            (f'text:"{key}"', self.SAMPLE)).fetchall()
+        capital = lower = 0
+        for (text,) in rows:
+            c, low = count_cases(text, {key})
+            capital += c[key]
+            lower += low[key]
+        return capital, lower
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
