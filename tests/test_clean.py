@@ -211,6 +211,10 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
      "The hearing was short.\nRafaat Hindy, a lawyer, spoke."),
     ("She said the singer cameout of rehab and steppedup her work.",
      "She said the singer came out of rehab and stepped up her work."),
+    # the same link glued twice: plain glue still splits, a repeated name does not
+    ("Ships in the Gulf ofAden. Pirates roam the Gulf ofAden, Sinha said.",
+     "Ships in the Gulf of Aden. Pirates roam the Gulf of Aden, Sinha said."),
+    ("Hillis ran. Hillis scored twice.", "Hillis ran. Hillis scored twice."),
     # a function word glued to a dotted abbreviation; glue beside a hyphen
     ("Critics of theU.S. embassy said so.", "Critics of the U.S. embassy said so."),
     ("The Ukrainian-bornfighter won again.", "The Ukrainian-born fighter won again."),

@@ -27,7 +27,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from .base import Change, Context
-from .lexicon import written_as_name
+from .lexicon import written_as
 
 # Closed-class words that follow a name or a noun (the right half of a glue).
 PREPOSITIONS = frozenset("with in on at to for from by of into over after before during than "
@@ -121,8 +121,16 @@ class Names:
 
     def corpus_name(self, word: str) -> bool:
         """The corpus writes the word as a name ('Washington', 'Obama'; not 'Gold', 'Peace')."""
+        return self._cases(word) == "name"
+
+    def corpus_word(self, word: str) -> bool:
+        """The corpus writes the word in lower case too: a common word even where it starts a
+        name ('Party', 'Center', 'Professor'), never a first name ('Robert')."""
+        return self._cases(word) == "word"
+
+    def _cases(self, word: str) -> str:
         if word not in self._named:
-            self._named[word] = written_as_name(self.lexicon, word)
+            self._named[word] = written_as(self.lexicon, word)
         return self._named[word]
 
 
@@ -165,7 +173,8 @@ def _split_point(token: str, names: Names, next_word: str | None, in_name: bool)
         if a.islower() and b.islower():
             score = _lower_boundary(token, left, right, names, next_word, tz)
             if in_name and right in FOLLOWERS and token[0].isupper() and not (
-                    names.standalone(left, token) or names.corpus_name(left)):
+                    names.standalone(left, token) or names.corpus_name(left)
+                    or names.corpus_word(left)):
                 return None  # a name ('Roberton Williams'): no other split either ('Service sand')
         elif a.islower() and b.isupper():
             score = _camel_boundary(token, left, right, names, tz)
@@ -258,7 +267,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
             return 0.0
         if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token) and (
                 right in ("is", "as") or (next_word[0].isupper() and right in PREPOSITIONS
-                                          and not names.corpus_name(left))):
+                                          and not names.corpus_name(left)
+                                          and not names.corpus_word(left))):
             # 'Hillis', 'Ramsis': names end in -is and -as; 'said Roberton Williams', 'chief
             # Rahimin Kacong': a name ending in -on or -in before a surname.
             return 0.0
@@ -357,6 +367,26 @@ def _acronym_boundary(left: str, right: str, names: Names, next_word, tz: float,
     return min(az, rz) + 2.0 if rz >= CONTENT and min(az, rz) - tz >= MARGIN else 0.0
 
 
+def _plain_glue(left: str, right: str, names: Names, token: str) -> bool:
+    """Glue that is plain even where the glued form repeats (the same link glued twice): a
+    function word before a capital ('ofAden', 'theUS'), two function words ('thatthe'), or a
+    name the article uses alone before a lower-case word ('Vancouverpolice')."""
+    if left.islower() and left in SMALL:
+        return right[:1].isupper() or right in SMALL
+    return (left[:1].isupper() and left[1:].islower() and names.standalone(left, token)
+            and right.islower() and len(right) >= 4)
+
+
+def _could_be_plain(token: str, names: Names) -> bool:
+    """A quick look for :func:`_plain_glue` at any boundary of a repeated token."""
+    if token[0].islower():
+        return any(token[:i] in SMALL and (token[i].isupper() or token[i:] in SMALL)
+                   for i in range(1, min(8, len(token) - 1)))
+    if token[1:].islower():
+        return any(token[:i] in names.article for i in range(3, len(token) - 3))
+    return False
+
+
 def _dotted_acronyms(text: str) -> list[Change]:
     """A function word glued to a dotted abbreviation: 'theU.S.', 'thatF.B.I.', 'inL.A.'."""
     return [Change(m.end(1), m.end(1), " ") for m in _DOTTED.finditer(text)]
@@ -366,18 +396,19 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
     changes = _dotted_acronyms(text)
     tokens = list(_TOKEN.finditer(text))
     counts = Counter(m.group() for m in tokens)
-    names = None
+    names = Names(text, ctx.lexicon) if tokens else None
     for m in tokens:
         token = m.group()
-        if counts[token] > 1:
+        repeated = counts[token] > 1  # a word or a name, unless the glue is plain to see
+        if repeated and not _could_be_plain(token, names):
             continue
-        if names is None:
-            names = Names(text, ctx.lexicon)
         nxt = _NEXT.match(text, m.end()).group(1)
         prev = _PREV.search(text, max(0, m.start() - 40), m.start())
         in_name = bool(prev and prev.group(1)[0].isupper() and nxt and nxt[0].isupper())
         opener = _OPENS.search(text[max(0, m.start() - 6):m.start()]) is not None
         at = split_point(token, names, nxt, in_name, opener)
+        if at is not None and repeated and not _plain_glue(token[:at], token[at:], names, token):
+            continue
         # Asked last: the corpus lexicon may be the store (a query), and few tokens get here.
         # The corpus vocabulary is lower-case: it cannot veto a 'aNew' (see _lower_head_camel).
         if at is not None and (_lower_head_camel(token) or token.lower() not in ctx.lexicon):

@@ -21,6 +21,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 NAME_SEEN = 3  # capitalised inside sentences at least this often ...
 NAME_RATIO = 3  # ... and this many times as often as in lower case: the corpus uses a name
+WORD_SEEN = 2  # in lower case at least this often (and a third as often as capitalised): a word
 
 
 class Lexicon:
@@ -47,10 +48,20 @@ class Lexicon:
         return self.capital.get(key, 0), self.lower.get(key, 0)
 
 
-def written_as_name(lexicon: Container[str], word: str) -> bool:
-    """The corpus writes ``word`` as a name: capitalised inside sentences, rarely in lower case."""
+def written_as(lexicon: Container[str], word: str) -> str:
+    """How the corpus writes ``word`` inside sentences: "name" (capitalised, rarely in lower
+    case: 'Washington'), "word" (in lower case too: 'party', 'center'), or "" (no evidence)."""
     cases = getattr(lexicon, "cases", None)
     if cases is None:
-        return False
+        return ""
     capital, lower = cases(word)
-    return capital >= NAME_SEEN and capital >= NAME_RATIO * lower
+    if capital >= NAME_SEEN and capital >= NAME_RATIO * lower:
+        return "name"
+    if lower >= WORD_SEEN and NAME_RATIO * lower >= capital:
+        return "word"
+    return ""
+
+
+def written_as_name(lexicon: Container[str], word: str) -> bool:
+    """The corpus writes ``word`` as a name: capitalised inside sentences, rarely in lower case."""
+    return written_as(lexicon, word) == "name"
