@@ -218,6 +218,8 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     # a function word glued to a dotted abbreviation; glue beside a hyphen
     ("Critics of theU.S. embassy said so.", "Critics of the U.S. embassy said so."),
     ("The Ukrainian-bornfighter won again.", "The Ukrainian-born fighter won again."),
+    ("The worm is not wormable, she said, after the guiltyplea.",
+     "The worm is not wormable, she said, after the guilty plea."),
     ("He emerged from a walkup apartment after a handoff.",
      "He emerged from a walkup apartment after a handoff."),
     # a site's name before '. com' stays whole

@@ -67,6 +67,10 @@ NAME_ENDINGS = frozenset("son sen man men berg burg stein ton town field wood la
                          "worth ley well more hill ham house smith wright dale stone shire "
                          "mouth bridge port gate sky ski ing er ers ed es eyed".split())
 
+# Words that are also suffixes: a word wordfreq does not know may be made with them.
+SUFFIX_WORDS = frozenset("able less ness ship hood ward wards like wise some fold proof worthy "
+                         "way ways wide free fest ish".split())
+
 TITLES = frozenset("President Senator Sen Rep Representative Speaker Leader Editor Minister "
                    "Secretary Governor Gov Mayor Judge Justice Chief Director General Officer "
                    "Coach Prime Minister Chairman Chairwoman Commissioner Sheriff Attorney Dr Mr "
@@ -78,7 +82,7 @@ KNOWN = 2.6  # a token this common in wordfreq is a word, never glue
 COMMON = 2.5  # a half this common (about 3 per 10 million words) counts as a word
 CONTENT = 3.0  # a content word split off a name must be commoner still
 FUNCTION_PAIR_MAX = 3.5  # 'ofthe' is in wordfreq at 3.3, as glue
-COMPOUND = 4.0  # two lower-case halves must both be this common (compounds are rarer)
+COMPOUND = 3.5  # two lower-case halves must both be this common (compounds are rarer)
 SHORT_COMPOUND = 5.0  # ... and this common when one of them has three letters ('mustwin')
 MARGIN = 2.0  # a half must be this much commoner than the glued form wordfreq knows
 
@@ -316,6 +320,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         # Two common lower-case words that wordfreq never saw together: 'currentlocation',
         # 'mustwin'; a three-letter half must be very common ('favourtie', 'runbacks' stay).
         lz, rz = zipf(left), zipf(right)
+        if right in SUFFIX_WORDS:
+            return 0.0  # 'wormable', 'clueless': a word wordfreq has not met, not glue
         if min(lz, rz) >= COMPOUND and min(len(left), len(right)) >= 4 or min(lz, rz) >= SHORT_COMPOUND:
             return min(lz, rz) + 1.0
     return 0.0
@@ -405,6 +411,8 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
         nxt = _NEXT.match(text, m.end()).group(1)
         prev = _PREV.search(text, max(0, m.start() - 40), m.start())
         in_name = bool(prev and prev.group(1)[0].isupper() and nxt and nxt[0].isupper())
+        if text.startswith("/ ", m.start() - 2) or text.startswith(" /", m.end()):
+            continue  # a web address's path, spaced out: '/ travelingexhibitions /'
         opener = _OPENS.search(text[max(0, m.start() - 6):m.start()]) is not None
         at = split_point(token, names, nxt, in_name, opener)
         if at is not None and repeated and not _plain_glue(token[:at], token[at:], names, token):
