@@ -205,6 +205,9 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     # opening a sentence: a function word or a verb's particle, never a brand or a name
     ("The fire spread fast.\nAhuge crowd watched. Police sealed the area.",
      "The fire spread fast.\nA huge crowd watched. Police sealed the area."),
+    ("The roads were shut.\nNoinjuries were reported. Theseguys are tough.",
+     "The roads were shut.\nNo injuries were reported. These guys are tough."),
+    ("Later in theday she went herway.", "Later in the day she went her way."),
     ("It grew.\nOpenweb posted a loss. Cybersmart did too.",
      "It grew.\nOpenweb posted a loss. Cybersmart did too."),
     ("The hearing was short.\nRafaat Hindy, a lawyer, spoke.",

@@ -48,12 +48,15 @@ LEADERS = frozenset("the of and to in for with on at by from that his her their 
                     "was were has had have said into over after before as".split())
 DETERMINERS = frozenset("the a an his her their its this these those our my your".split())
 # Short function words that glue to their neighbour: 'ofthe', 'todirect', 'aspike'.
-SMALL = frozenset("a an the of in on at to for with from by and or but is was are were be been "
+SMALL = frozenset("a an the of in on at to for with from by and or but is was are were be been if "
                   "has had have as so that his her their its this not how who what when into "
                   "over after before than said says it he she they we you our my all both two "
                   "last despite another just must does did can will would could should may "
                   "might very later also then still even only never always three four five "
                   "six other".split())
+# Words that open sentences: read in lower case at a sentence's start ('Theseguys are').
+OPENERS = SMALL | frozenset("no these those too while within half some many most once since when "
+                            "where like every each such yet here there".split())
 # Particles of Romance-language names ('La Voz de Galicia'): judge the left half in its language.
 ROMANCE = frozenset("de del da do dos das".split())
 WORD_PREFIXES = frozenset("ultra under over out super anti non multi mid post pre counter cross "
@@ -145,28 +148,46 @@ def evidence(word: str, names: Names) -> float:
 
 
 def split_point(token: str, names: Names, next_word: str | None = None,
-                in_name: bool = False, opener: bool = False) -> int | None:
+                after_name: bool = False, opener: bool = False) -> int | None:
     """Where to put a space in ``token``, or None. ``next_word``: the word after the token
-    (None at the end of the text; a punctuation mark before punctuation). ``in_name``: the
-    token stands between two capitalised words ('chief Rahimin Kacong', 'said Roberton
-    Williams'), so it is more likely a middle name or surname than glue. ``opener``: the token
-    opens a sentence, so its capital may be the sentence's, not a name's ('Noone was hurt')."""
-    at = _split_point(token, names, next_word, in_name)
+    (None at the end of the text; a punctuation mark before punctuation). ``after_name``: the
+    word before is capitalised; between two capitalised words ('chief Rahimin Kacong', 'said
+    Roberton Williams') a token is more likely a middle name or surname than glue.
+    ``opener``: the token opens a sentence, so its capital may be the sentence's, not a name's
+    ('Ahuge fire')."""
+    at = _split_point(token, names, next_word, after_name)
     if at is None and opener and token[:1].isupper() and token[1:].islower() \
             and not names.corpus_name(token):
-        at = _split_point(token.lower(), names, next_word, False)
-        if at is not None and not (token[:at].lower() in SMALL or token[at:] in FOLLOWERS):
+        at = _split_point(token.lower(), names, next_word, False) or _opening_words(token)
+        if at is not None and not (token[:at].lower() in OPENERS or token[at:] in FOLLOWERS):
             return None  # 'Openweb', 'Goldstock': a brand opens a sentence too
         # read in lower case, both halves must be plain words, not a name's pieces ('Efton',
         # 'Rafaat Hindy': a name ending in -at before a surname)
         if at is not None and (min(zipf(token[:at].lower()), zipf(token[at:])) < CONTENT or (
-                token[at:] in FOLLOWERS and token[:at].lower() not in SMALL
+                token[at:] in FOLLOWERS and token[:at].lower() not in OPENERS
                 and (token[at:] in ("is", "as") or (next_word or "a")[0].isupper()))):
             return None
     return at
 
 
-def _split_point(token: str, names: Names, next_word: str | None, in_name: bool) -> int | None:
+def _opening_words(token: str) -> int | None:
+    """A word that opens sentences glued to a common word: 'Noinjuries', 'Theseguys', 'Afew'."""
+    low = token.lower()
+    if zipf(low) > 2.2:
+        return None
+    best, best_z = None, 0.0
+    for i in range(1, min(7, len(low) - 2)):
+        left, right = low[:i], low[i:]
+        if left not in OPENERS or right in NAME_ENDINGS or not _article_fits(left, right):
+            continue
+        rz = zipf(right)
+        if rz >= (SHORT_COMPOUND if len(right) == 3 else COMPOUND) and rz > best_z:
+            best, best_z = i, rz
+    return best
+
+
+def _split_point(token: str, names: Names, next_word: str | None, after_name: bool) -> int | None:
+    in_name = after_name and bool(next_word) and next_word[0].isupper()
     tz = zipf(token.lower())
     if tz >= KNOWN and not _function_pair(token) and not _lower_head_camel(token):
         return None
@@ -294,6 +315,9 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         if tz <= 2.0 and ll in DETERMINERS | {"all", "both", "another"} and rz >= 4.5:
             return min(zipf(ll), rz) + 2.0
         return 0.0
+    if ll in SMALL and len(right) == 3 and token.islower() and right not in NAME_ENDINGS \
+            and tz <= 2.0 and zipf(right) >= SHORT_COMPOUND and _article_fits(ll, right):
+        return min(zipf(ll), zipf(right)) + 1.0  # 'theday', 'herway'; not 'aman' (Aman)
     if tz > 0:
         return 0.0  # wordfreq knows this compound: a word ('overstep', 'monthlong', 'Waitrose')
     if right in ("a", "an") and token.islower():  # 'issueda statement'
@@ -410,11 +434,11 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
             continue
         nxt = _NEXT.match(text, m.end()).group(1)
         prev = _PREV.search(text, max(0, m.start() - 40), m.start())
-        in_name = bool(prev and prev.group(1)[0].isupper() and nxt and nxt[0].isupper())
+        after_name = bool(prev and prev.group(1)[0].isupper() and prev.group(1).lower() not in SMALL)
         if text.startswith("/ ", m.start() - 2) or text.startswith(" /", m.end()):
             continue  # a web address's path, spaced out: '/ travelingexhibitions /'
         opener = _OPENS.search(text[max(0, m.start() - 6):m.start()]) is not None
-        at = split_point(token, names, nxt, in_name, opener)
+        at = split_point(token, names, nxt, after_name, opener)
         if at is not None and repeated and not _plain_glue(token[:at], token[at:], names, token):
             continue
         # Asked last: the corpus lexicon may be the store (a query), and few tokens get here.
