@@ -357,13 +357,17 @@ def _camel_boundary(token: str, left: str, right: str, names: Names, tz: float) 
     if left[0].isupper() and left[1:].isupper():
         return 0.0
     if any(ch.isupper() for ch in right[1:]) and not right.isupper() and not (
-            right[:-1].isupper() and right[-1] == "s"):
-        return 0.0  # 'WikiLeaksDuring': judge the last boundary on its own; 'DVDs' is fine
+            right[:-1].isupper() and right[-1] == "s") and not (
+            left in SMALL or left in PAST_TENSE or (left.islower() and left.endswith("ed"))):
+        # 'WikiLeaksDuring': judge the last boundary on its own; 'DVDs' is fine; after a
+        # function word or a verb a CamelCase name is glue: 'ofDevOps', 'saidLuAnn'
+        return 0.0
     rz = evidence(right, names) if not right.isupper() else max(
         zipf(right.lower()), 4.0 if names.standalone(right, token) else 0.0)
     if left.islower():  # 'theHouse', 'onMr', 'metBlinken', 'theGOP', 'aVietnam'
         lz = zipf(left)
-        if left in PARTICLES or lz < CONTENT or lz - tz < MARGIN:
+        rare_ok = len(left) >= 6 and lz >= 2.0 and not right.isupper()  # 'escapeeArcade'
+        if left in PARTICLES or (lz < CONTENT and not rare_ok) or lz - tz < MARGIN:
             return 0.0  # 'deGrom', 'vanGogh'
         if right.isupper() or len(right) < 3:  # an acronym needs evidence: 'watchOS' stays
             return min(lz, rz) + 2.0 if rz >= COMMON and len(right) >= 2 else 0.0
