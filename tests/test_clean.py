@@ -208,6 +208,8 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     ("The roads were shut.\nNoinjuries were reported. Theseguys are tough.",
      "The roads were shut.\nNo injuries were reported. These guys are tough."),
     ("Later in theday she went herway.", "Later in the day she went her way."),
+    ("A Bloomingtonman was held. Bloomington police said so.",
+     "A Bloomington man was held. Bloomington police said so."),
     ("He is director ofDevOps at a firm that hired the escapeeArcade Comeaux.",
      "He is director of DevOps at a firm that hired the escapee Arcade Comeaux."),
     ("Leaks came from WikiLeaksDuring the war and from iPhone users.",

@@ -323,6 +323,11 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
     if right in ("a", "an") and token.islower():  # 'issueda statement'
         lz = zipf(ll)
         return min(lz, 5.0) + 2.0 if lz >= CONTENT and _follower_fits(right, next_word) else 0.0
+    if left[0].isupper() and len(left) >= 5 and ll not in SMALL and names.standalone(left, token) \
+            and (right in ("man", "men") or (len(right) == 3 and zipf(right) >= SHORT_COMPOUND)):
+        # a name the article uses alone, then a very common short word: 'Bloomingtonman',
+        # 'Oscarhit' (a name ending in -man is known to wordfreq or used whole elsewhere)
+        return min(evidence(left, names), zipf(right)) + 2.0
     if right in NAME_ENDINGS or right[:-1] in NAME_ENDINGS or len(right) < 3 or ll in WORD_PREFIXES:
         return 0.0
     if left[0].isupper() and ll in SMALL:
