@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import random
 import sys
 import time
@@ -20,9 +19,6 @@ from bench.corpora import news_articles  # noqa: E402
 from bench.damage import damage  # noqa: E402
 from bench.score_clean import Scorer, load_natural  # noqa: E402
 from parallax.clean import Lexicon, clean_text  # noqa: E402  (the public entry points only)
-
-
-WORD = re.compile(r"[^\W\d_]+")
 
 
 def main() -> None:

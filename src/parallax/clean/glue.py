@@ -110,7 +110,7 @@ class Names:
     def __init__(self, text: str = "", lexicon: Container[str] = ()):
         words = re.findall(r"[^\W\d_]+", text)
         self.lexicon = lexicon
-        self._named: dict[str, bool] = {}
+        self._named: dict[str, str] = {}
         self.article = Counter(w for w in words
                                if w[0].isupper() and w.lower() not in FOLLOWERS | LEADERS)
         self.lower = Counter(w.lower() for w in words)
@@ -158,15 +158,25 @@ def split_point(token: str, names: Names, next_word: str | None = None,
     at = _split_point(token, names, next_word, after_name)
     if at is None and opener and token[:1].isupper() and token[1:].islower() \
             and not names.corpus_name(token):
-        at = _split_point(token.lower(), names, next_word, False) or _opening_words(token)
-        if at is not None and not (token[:at].lower() in OPENERS or token[at:] in FOLLOWERS):
-            return None  # 'Openweb', 'Goldstock': a brand opens a sentence too
-        # read in lower case, both halves must be plain words, not a name's pieces ('Efton',
-        # 'Rafaat Hindy': a name ending in -at before a surname)
-        if at is not None and (min(zipf(token[:at].lower()), zipf(token[at:])) < CONTENT or (
-                token[at:] in FOLLOWERS and token[:at].lower() not in OPENERS
-                and (token[at:] in ("is", "as") or (next_word or "a")[0].isupper()))):
-            return None
+        return _opener_split(token, names, next_word)
+    return at
+
+
+def _opener_split(token: str, names: Names, next_word: str | None) -> int | None:
+    """A sentence's first token read in lower case: only after a word that opens sentences or
+    before a function word ('Openweb', 'Goldstock': a brand opens a sentence too), and both
+    halves plain words, not a name's pieces ('Efton'; 'Rafaat Hindy', a name ending in -at
+    before a surname)."""
+    at = _split_point(token.lower(), names, next_word, False) or _opening_words(token)
+    if at is None:
+        return None
+    head, tail = token[:at].lower(), token[at:]
+    if head not in OPENERS and tail not in FOLLOWERS:
+        return None
+    if min(zipf(head), zipf(tail)) < CONTENT:
+        return None
+    if head not in OPENERS and (tail in ("is", "as") or (next_word or "a")[0].isupper()):
+        return None
     return at
 
 

@@ -61,7 +61,3 @@ def written_as(lexicon: Container[str], word: str) -> str:
         return "word"
     return ""
 
-
-def written_as_name(lexicon: Container[str], word: str) -> bool:
-    """The corpus writes ``word`` as a name: capitalised inside sentences, rarely in lower case."""
-    return written_as(lexicon, word) == "name"

@@ -381,7 +381,7 @@ class _Vocabulary:
         key = word.lower()
         rows = self.conn.execute(
             "SELECT a.text FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY a.seq LIMIT ?",
+            "WHERE articles_fts MATCH ? ORDER BY articles_fts.rowid LIMIT ?",
             (f'text:"{key}"', self.SAMPLE)).fetchall()
         capital = lower = 0
         for (text,) in rows:
