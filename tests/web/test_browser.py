@@ -32,6 +32,10 @@ def test_seeds_story_shows_both_outlets_and_links_to_sources(page, server):
     assert page.locator(".brief li .cite").count() >= 3
     assert page.locator(".status.corroborated").first.is_visible()
     assert page.locator(".timeline time", has_text="2010-04-08").is_visible()
+    # the treaty exit: the accounts place it differently in time (one side undated)
+    flag = page.locator(".timeline .status.conflict")
+    assert flag.count() == 1 and flag.inner_text().lower() == "dates differ"
+    assert "two days" in flag.get_attribute("title")
     shot(page, "story")
     page.locator(".brief li .cite").first.click()  # a citation jumps to the source sentence
     page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}#s\d+$"))

@@ -112,10 +112,13 @@ def timeline(statements: list[Statement], fact_list: list[dict],
     return out
 
 
-def date_flag(entry: dict) -> str | None:
+def date_flag(entry: dict, *, why: bool = True) -> str | None:
     """How a timeline entry's date finding reads: 'date conflict', or 'dates differ: ...'
-    when one side could not be placed; None without one."""
+    when one side could not be placed (without the reason where ``why`` is False: a badge
+    whose tooltip gives it); None without one."""
     c = entry.get("conflict")
     if not c:
         return None
-    return "date conflict" if c.get("certain", True) else f"dates differ: {c['why']}"
+    if c.get("certain", True):
+        return "date conflict"
+    return f"dates differ: {c['why']}" if why else "dates differ"

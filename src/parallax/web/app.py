@@ -53,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["safe_url"] = safe_url
+    from ..compare.report import date_flag
+
+    templates.env.globals["date_flag"] = date_flag  # one wording for CLI, exports and web
     app.state.settings = settings
 
     @contextmanager
