@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpora import load  # noqa: E402
+from bench.corpora import load, write_source  # noqa: E402
 from parallax.compare.align import AlignParams, align  # noqa: E402
 from parallax.compare.checks import CONFLICT_TYPES, check_pair  # noqa: E402
 from parallax.compare.report import facts  # noqa: E402
@@ -44,12 +44,10 @@ OUT = Path(__file__).parent / "results"
 def stored_corpus(rows: list[dict], name: str) -> str:
     """Ingest rows (outlet = the row id, so each article is its own source) into a store."""
     tmp = Path(tempfile.mkdtemp())
-    src = tmp / f"{name}.jsonl"
-    src.write_text("".join(json.dumps({"id": r["id"], "title": r.get("title"), "text": r["text"],
-                                       "date": r.get("date"), "source": r["id"]}) + "\n" for r in rows))
+    src = write_source(rows, tmp / f"{name}.jsonl")
     db = str(tmp / f"{name}.db")
     with SQLiteStore(db) as store:
-        ingest([str(src)], store, Settings(db=db))
+        ingest([src], store, Settings(db=db))
     return db
 
 

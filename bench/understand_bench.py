@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.corpora import load  # noqa: E402
+from bench.corpora import load, write_source  # noqa: E402
 from parallax.pipeline import build_article, ingest  # noqa: E402
 from parallax.records import RawArticle  # noqa: E402
 from parallax.settings import Settings  # noqa: E402
@@ -90,16 +90,14 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="timed runs of the stage (median kept)")
     ap.add_argument("--misses", default=None, help="write the chains losing most gold pairs here")
     args = ap.parse_args()
-    rows = load("ecbplus/articles.jsonl")
+    rows = every = load("ecbplus/articles.jsonl")
     chains = [c for c in load("ecbplus/event_chains.jsonl") if c["kind"] == "entity"]
     if args.limit:
         topics = sorted({r["topic"] for r in rows}, key=int)[: args.limit]
         rows = [r for r in rows if r["topic"] in topics]
     keep = {r["id"] for r in rows}
     tmp = Path(tempfile.mkdtemp())
-    src = tmp / "ecb.jsonl"
-    src.write_text("".join(json.dumps({"id": r["id"], "title": r["title"], "text": r["text"],
-                                       "date": r["date"], "source": r["id"]}) + "\n" for r in rows))
+    src = write_source(rows, tmp / "ecb.jsonl")
     settings = Settings(db=str(tmp / "u.db"))
     # The stage alone (clean + understand, what build_article does), then the whole ingest
     # (also storing, full-text indexing and cross-article linking).
@@ -117,7 +115,7 @@ def main() -> None:
     stage_elapsed = statistics.median(runs)
     with SQLiteStore(settings.db) as store:
         start = time.process_time()
-        report = ingest([str(src)], store, settings)
+        report = ingest([src], store, settings)
         elapsed = time.process_time() - start
         spans = {}  # doc id -> (text, [(start, end, canonical id)])
         for a in store.iter_articles():
@@ -130,7 +128,7 @@ def main() -> None:
                     ents.append((s0, s1, c.id if c else None))
             spans[doc_id] = (a.text, ents)
         labels = dict(store.conn.execute("SELECT id, label || ':' || name FROM entities"))
-    names = name_words(r["text"] for r in load("ecbplus/articles.jsonl"))
+    names = name_words(r["text"] for r in every)  # how all of ECB+ writes its words
     mentions, unaligned = gold_mentions(chains, keep, spans, names)
     by_chain, by_pred, gold_pairs, pred_pairs, correct = score(mentions)
     # the first definition of a named mention (capitalised, not a pronoun), for comparison

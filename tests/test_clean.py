@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from parallax.clean import clean_text, rule_names
-from parallax.clean.glue import repair_string, split_point
+from parallax.clean.glue import repair_string
 from parallax.errors import ConfigError
 from parallax.ingest.text import TextReader
 from parallax.pipeline import build_article

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from parallax.pipeline import ingest
 from parallax.store import SQLiteStore
 from parallax.understand import analyze
-from parallax.understand.names import acronym, initials, key, proper, tokens
+from parallax.understand.names import acronym, initials, key, proper
 
 
 @pytest.mark.parametrize("a,b", [
@@ -336,3 +336,30 @@ def test_known_name_candidates_from_runs():
     # a headline run into the text: too long to be a name, its last words may be one
     assert runs["Indianapolis Colts"] == ["Indianapolis Colts", "Colts"]
     assert key("H-P") == key("HP") == "hp" and key("T-Mobile") == "t-mobile"
+
+
+def test_lookup_in_finds_stored_names_and_a_persons_surname():
+    from parallax.records import CanonicalEntity
+    from parallax.understand.known import lookup_in
+
+    peyton = CanonicalEntity("epm", "Peyton Manning", "PERSON", ("Peyton Manning",))
+    colts = CanonicalEntity("ecolts", "Indianapolis Colts", "ORG", ("Indianapolis Colts", "Colts"))
+    asked = []
+
+    def candidates(keys, words):
+        asked.append((keys, words))
+        return [peyton, colts]
+
+    found = lookup_in(candidates)(["manning", "colts", "indianapolis", "peyton manning"])
+    assert found == {"manning": [peyton], "colts": [colts], "peyton manning": [peyton]}
+    assert asked == [(["colts", "indianapolis", "manning", "peyton manning"],
+                      ["colts", "indianapolis", "manning"])]
+
+
+def test_taken_spans_see_a_long_span_behind_many_short_ones():
+    from parallax.understand.entities import Taken
+
+    taken = Taken([(0, 1000)] + [(i * 10 + 1, i * 10 + 5) for i in range(1, 20)])
+    assert taken.overlaps(500, 505)  # inside the long span, after nineteen short ones
+    assert taken.overlaps(12, 13) and not Taken([(0, 5), (10, 20)]).overlaps(5, 10)
+    assert not Taken([]).overlaps(0, 3)

@@ -34,13 +34,11 @@ def test_lineage_groups_copies_and_picks_the_origin():
     b = art(WIRE.replace("on Wednesday", "on Wednesday morning"), outlet="AP", date="2013-07-03")
     c = art("Parliament passed the budget after a long night of debate, the speaker said.",
             outlet="Daily A", date="2013-07-03")
-    for x in (a, b, c):
-        lineage.add(x)
-    assert lineage.group_of(a.id).id == lineage.group_of(b.id).id == a.id
-    assert lineage.group_of(c.id).id != lineage.group_of(a.id).id
-    group = lineage.group_of(a.id)
-    assert group.origin == b.id  # same day: the outlet the copies credit is the origin
-    assert group.credit == "AP"
+    first, copy, other = (lineage.add(x) for x in (a, b, c))
+    assert first.group_id == copy.group_id == a.id and other.group_id == c.id
+    assert copy.origin == b.id  # same day: the outlet the copies credit is the origin
+    assert set(copy.changed) == {a.id, b.id}  # the origin moved: both rows change
+    assert lineage.index.origin(a.id) == b.id and other.changed == (c.id,)
 
 
 def test_origin_is_earliest_then_fullest():

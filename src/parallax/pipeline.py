@@ -107,8 +107,7 @@ def store_article(store: Store, article: Article) -> tuple[Article, AddResult]:
 def recall_known_names(store: Store, article: Article) -> tuple[Article, list]:
     """The article with mentions of stored names the tagger missed (``understand.known``),
     and its entities (the article itself, unchanged, when nothing was found)."""
-    from .understand.known import known_entities, with_known, without_known
-    from .understand.names import key
+    from .understand.known import known_entities, lookup_in, with_known, without_known
     from .understand.records import Analysis
 
     if not article.analysis:
@@ -116,22 +115,9 @@ def recall_known_names(store: Store, article: Article) -> tuple[Article, list]:
     analysis = Analysis.from_dict(article.analysis)
     if not analysis.entity_tagged:
         return article, analysis.entities
-
-    def lookup(keys: list[str]) -> dict[str, list]:
-        wanted = set(keys)
-        words = sorted(k for k in wanted if k and " " not in k)
-        out: dict[str, list] = {}
-        for c in store.entity_candidates(sorted(wanted), words):
-            names = {key(a) for a in c.aliases}
-            if c.label == "PERSON":  # 'Manning' for Peyton Manning
-                names |= {key(a).rsplit(" ", 1)[-1] for a in c.aliases if " " in key(a)}
-            for k in names & wanted:
-                out.setdefault(k, []).append(c)
-        return out
-
     tagged = without_known(analysis.entities)  # a relink finds them again from scratch
-    found = known_entities(article.text, analysis.sentences, tagged, lookup,
-                           store.entity_cooccurrence)
+    found = known_entities(article.text, analysis.sentences, tagged,
+                           lookup_in(store.entity_candidates), store.entity_cooccurrence)
     entities = with_known(tagged, found)
     if entities == analysis.entities:
         return article, entities

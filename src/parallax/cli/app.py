@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from .. import __version__, views
-from ..errors import ConfigError, InputError, NotFoundError, ParallaxError, StoreError
+from ..errors import ConfigError, InputError, ParallaxError, StoreError
 from ..settings import Settings
 from ..store import Store, open_store
 from . import render

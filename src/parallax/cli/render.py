@@ -8,8 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from ..compare.report import date_flag
-from ..records import Problem
-from ..store import AddResult, Outcome
+from ..store import Outcome
 
 
 class IngestProgress:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
 
@@ -21,19 +20,6 @@ from ..store.lineage import LineageIndex, MemoryLineageIndex
 SHINGLE = 5
 NUM_PERM = 64
 _WORDS = re.compile(r"\w+")
-
-
-@dataclass
-class Group:
-    id: str  # the id of the group's first article
-    members: list[LineageMember] = field(default_factory=list)  # in arrival order
-    origin: str = ""
-
-    @property
-    def credit(self) -> str | None:
-        """The source the members credit most often (a wire, a 'Source:' line)."""
-        credits = Counter(a.credited_source for a in self.members if a.credited_source)
-        return credits.most_common(1)[0][0] if credits else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +89,6 @@ class Lineage:
             self.index.set_origin(gid, origin)
             return LineageUpdate(gid, origin, tuple(m.article_id for m in members))
         return LineageUpdate(gid, origin, (article.id,))
-
-    def group_of(self, article_id: str) -> Group:
-        gid = self.index.groups_of([article_id])[article_id]
-        return Group(gid, self.index.members(gid), self.index.origin(gid) or "")
 
 
 def choose_origin(members: list[LineageMember]) -> str:

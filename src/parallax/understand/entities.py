@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from wordfreq import zipf_frequency
@@ -233,14 +234,13 @@ def _propagate(drafts: list[_Draft], text: str, sentence_of) -> None:
     unique = {alias: ds[0] for alias, ds in owners.items() if len(ds) == 1}
     if not unique:
         return
-    taken = sorted((s, e) for d in drafts for _, s, e in d.mentions)
+    taken = Taken((s, e) for d in drafts for _, s, e in d.mentions)
     pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(
         re.escape(a) for a in sorted(unique, key=len, reverse=True)) + r")(?![\w-])")
     found = []
     for m in pattern.finditer(text):
         s0, s1 = m.start(), m.end()
-        i = bisect_right(taken, (s1, s1))
-        if any(s < s1 and s0 < e for s, e in taken[max(0, i - 8):i]):
+        if taken.overlaps(s0, s1):
             continue  # already a mention (of this or another entity)
         before = text[max(0, s0 - 30):s0]
         prev = re.search(r"([A-Z][\w'’.-]*)\s$", before)
@@ -252,6 +252,19 @@ def _propagate(drafts: list[_Draft], text: str, sentence_of) -> None:
         found.append((unique[m.group(0)], s0, s1))
     for draft, s0, s1 in found:
         draft.mentions.append((sentence_of(s0), s0, s1))
+
+
+class Taken:
+    """Character spans already taken by mentions: does a new span overlap any of them?"""
+
+    def __init__(self, spans):
+        ordered = sorted(spans)
+        self.starts = [s for s, _e in ordered]
+        self.reach = list(accumulate((e for _s, e in ordered), max))  # furthest end so far
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)  # the spans that start before ``end``
+        return i > 0 and self.reach[i - 1] > start
 
 
 def _link_short_names(drafts: list[_Draft]) -> None:

@@ -28,6 +28,7 @@ from dataclasses import replace
 
 from wordfreq import zipf_frequency
 
+from .entities import Taken
 from .linking import clear_leader
 from .names import NOISY_LABELS, key, tokens
 from .records import Entity, Sentence
@@ -46,6 +47,24 @@ Lookup = Callable[[list[str]], dict[str, list]]
 Cooccurrence = Callable[[list[str], list[str]], dict[str, int]]
 
 
+def lookup_in(entity_candidates: Callable[[list[str], list[str]], list]) -> Lookup:
+    """A :data:`Lookup` over ``Store.entity_candidates`` (folded names, last words): each key
+    to the stored entities that carry it as a name, or, for a person, as the surname
+    ('Manning' for Peyton Manning)."""
+    def lookup(keys: list[str]) -> dict[str, list]:
+        wanted = set(keys)
+        words = sorted(k for k in wanted if k and " " not in k)
+        out: dict[str, list] = {}
+        for c in entity_candidates(sorted(wanted), words):
+            names = {key(a) for a in c.aliases}
+            if c.label == "PERSON":
+                names |= {k.rsplit(" ", 1)[-1] for k in names if " " in k}
+            for k in sorted(names & wanted):
+                out.setdefault(k, []).append(c)
+        return out
+    return lookup
+
+
 def candidate_runs(text: str, sentences: Sequence[Sentence],
                    taken: Sequence[tuple[int, int]]) -> list[list[tuple[str, int, int]]]:
     """For each capitalised run no entity mention overlaps: the names it may be, as (text,
@@ -55,7 +74,7 @@ def candidate_runs(text: str, sentences: Sequence[Sentence],
     when it opens a sentence ('Police said') or is very common anywhere ('People'); an
     acronym ('HP', 'TMZ') is judged as a name."""
     starts = sorted(s.start for s in sentences)
-    spans = sorted(taken)
+    spans = Taken(taken)
     out = []
     for m in _RUN.finditer(text):
         s0 = m.start()
@@ -67,8 +86,7 @@ def candidate_runs(text: str, sentences: Sequence[Sentence],
         s1 = s0 + len(run)
         if len(run) < 2:
             continue
-        i = bisect_right(spans, (s1, s1))
-        if any(a < s1 and s0 < b for a, b in spans[max(0, i - 8):i]):
+        if spans.overlaps(s0, s1):
             continue
         words = list(re.finditer(r"\S+", run))
         options = []
@@ -88,7 +106,6 @@ def candidate_runs(text: str, sentences: Sequence[Sentence],
         if options:
             out.append(options)
     return out
-
 
 
 def _name_like(word: str, *, opens: bool) -> bool:

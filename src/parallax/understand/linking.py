@@ -27,8 +27,6 @@ def compatible(a: str, b: str) -> bool:
     return a == b or b in COMPATIBLE.get(a, ())
 
 
-
-
 def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
          cooccurrence=None) -> Canonical | None:
     """The stored entity this one is, or None. ``context_ids``: canonical ids of the other
@@ -158,12 +156,10 @@ def lookup_keys(names, label: str | None = None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(rows))
 
 
-def merged(c: Canonical, entity: Entity) -> Canonical:
-    aliases = list(c.aliases)
-    for a in entity.aliases:
-        if a not in aliases:
-            aliases.append(a)
-    return replace(c, aliases=tuple(aliases), lookup=lookup_keys(aliases, c.label))
+def merged(c: Canonical, aliases) -> Canonical:
+    """``c`` with ``aliases`` added after its own (and the lookup keys they give)."""
+    joined = tuple(dict.fromkeys(tuple(c.aliases) + tuple(aliases)))
+    return replace(c, aliases=joined, lookup=lookup_keys(joined, c.label))
 
 
 def best_name(aliases) -> str:
@@ -194,7 +190,7 @@ def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Ca
         lk = lookup_keys(names, e.label)
         candidates = store.entity_candidates([k for k, _ in lk], [t for _, t in lk if t])
         found = link(e, candidates, {c.id for c in links.values()}, store.entity_cooccurrence)
-        links[e.key] = merged(found, e) if found else new_canonical(e)
+        links[e.key] = merged(found, e.aliases) if found else new_canonical(e)
         linked.append((e.key, candidates))
     store.save_entity_links(article_id, list(links.items()))
     # A full name (new here or already stored) takes in the short forms stored before it when
@@ -203,7 +199,7 @@ def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Ca
         new = links[local_key]
         context = sorted(c.id for k, c in links.items() if k != local_key)
         for old in absorbable(new, candidates, context, store.entity_cooccurrence):
-            links[local_key] = new = _union(new, old)
+            links[local_key] = new = merged(new, old.aliases)
             store.merge_entities(old.id, new)
     return links
 
@@ -265,8 +261,3 @@ def _twins(new: Canonical, others: list[Canonical], context_ids: list[str],
         return []
     counts = cooccurrence(sorted(c.id for c in twins), context_ids)
     return [c for c in twins if counts.get(c.id, 0)]
-
-
-def _union(new: Canonical, old: Canonical) -> Canonical:
-    aliases = tuple(dict.fromkeys(new.aliases + old.aliases))
-    return replace(new, aliases=aliases, lookup=lookup_keys(aliases, new.label))
