@@ -95,7 +95,7 @@ _NEXT = re.compile(r"\s*([^\W\d_]+|\S)?")
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+\Z")
 _DOTTED = re.compile(r"(?<![\w.@/])(the|that|of|in|on|at|to|for|from|by|and|with|as|an?)"
                      r"(?=[A-Z]\.(?:[A-Z]\.)+)")
-_OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*|\n[\s\"“'‘]*)\Z")  # a sentence starts here
+_OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*)\Z")  # a sentence starts here
 
 
 @lru_cache(maxsize=200_000)
