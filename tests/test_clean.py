@@ -231,6 +231,27 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
      "The worm is not wormable, she said, after the guilty plea."),
     ("He emerged from a walkup apartment after a handoff.",
      "He emerged from a walkup apartment after a handoff."),
+    # a follower no name ends with, whatever the head; a short one ('is') still needs evidence
+    ("He works for Swiss firm Chopardthat sells watches. Rossis here.",
+     "He works for Swiss firm Chopard that sells watches. Rossis here."),
+    ("He told Parliamentthat \"a demonstration\" was due.",
+     "He told Parliament that \"a demonstration\" was due."),
+    # two-letter function words: 'ata', 'isa', 'upwith', 'iton'; not 'Ina' (a name)
+    ("A bomb exploded ata West Coast bank. He says he isa Christian. Ina Garten cooked.",
+     "A bomb exploded at a West Coast bank. He says he is a Christian. Ina Garten cooked."),
+    ("Police caught upwith the driver. Say iton the radio.",
+     "Police caught up with the driver. Say it on the radio."),
+    ("A gold watchand $9,587 in cash; the Chargers wonan NFL award; nothing shortof that.",
+     "A gold watch and $9,587 in cash; the Chargers won an NFL award; nothing short of that."),
+    ("He drove over Johnson, hittingher, and seesits power wane.",
+     "He drove over Johnson, hitting her, and sees its power wane."),
+    # ordinals, decades, versions and acronyms after a function word
+    ("He hosted the 79thOscars. In the late 1950sPage rose. It hits all versions ofIE6 and theIRTC.",
+     "He hosted the 79th Oscars. In the late 1950s Page rose. It hits all versions of IE6 and the "
+     "IRTC."),
+    # a possessive spaced by a tokenizer and glued to the next word
+    ("The Superior Court ’ sDivision 3 met. She ’ sin rehab.",
+     "The Superior Court ’ s Division 3 met. She ’ s in rehab."),
     # a site's name before '. com' stays whole
     ("According to Earthquaketrack. com, the earthquake was the largest.",
      "According to Earthquaketrack. com, the earthquake was the largest."),
@@ -250,3 +271,9 @@ def test_a_name_the_corpus_writes_capitalised_is_evidence_for_a_split():
     assert clean_text(text).text == text  # without the corpus: no evidence
     assert clean_text(text, lexicon=corpus).text == \
         "Rain fell across Washington state on Friday. Goldstock shares rose."
+    # seen capitalised only, once: weak evidence, enough for a head the token does not explain
+    corpus.add("The governor of Maryland spoke.")
+    assert clean_text("He represents the Marylanddistrict.", lexicon=corpus).text == \
+        "He represents the Maryland district."
+    assert clean_text("He represents the Marylanddistrict.").text == \
+        "He represents the Marylanddistrict."

@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Container
 from functools import lru_cache
+from itertools import chain
 
 from wordfreq import zipf_frequency
 
@@ -38,6 +39,11 @@ VERBS = frozenset("is as was were are has had have will would said says did does
                   "could should must".split())
 FOLLOWERS = PREPOSITIONS | CONJUNCTIONS | VERBS | frozenset(
     "who which whom whose that an the also not now out down back away".split())
+# Followers that no name ends with: after any capitalised head they are glue ('Chopardthat',
+# 'Interoutewhich', 'Bodifordsaid'), where a short one ('is', 'on', 'and') may end a name.
+CLEAR_FOLLOWERS = frozenset("that which where when were from with said says also into after about "
+                            "this just last told before during against would could should since "
+                            "while whose".split())
 # Adverb particles after a verb ('came out of', 'stepped up in'): they read before anything,
 # but only after a verb ('walkup', 'handoff', 'putback' are nouns).
 ADVERB_PARTICLES = frozenset("out down back away up off".split())
@@ -54,6 +60,8 @@ SMALL = frozenset("a an the of in on at to for with from by and or but is was ar
                   "last despite another just must does did can will would could should may "
                   "might very later also then still even only never always three four five "
                   "six other".split())
+# Pronouns and determiners after a verb: 'hittingher', 'seesits', 'explainedhow'.
+OBJECTS = frozenset("his her its their him them how what who".split())
 # Words that open sentences: read in lower case at a sentence's start ('Theseguys are').
 OPENERS = SMALL | frozenset("no these those too while within half some many most once since when "
                             "where like every each such yet here there".split())
@@ -95,6 +103,16 @@ _NEXT = re.compile(r"\s*([^\W\d_]+|\S)?")
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+\Z")
 _DOTTED = re.compile(r"(?<![\w.@/])(the|that|of|in|on|at|to|for|from|by|and|with|as|an?)"
                      r"(?=[A-Z]\.(?:[A-Z]\.)+)")
+# A two-letter function word glued to 'a' (too short for _TOKEN): 'ata West Coast bank', 'isa
+# chance', 'bya motorist'.
+_SHORT_A = re.compile(r"(?<=[ \t])(of|at|by|in|is|as|on|to|be)a(?=[ \t]+([^\W\d_]+))")
+# An ordinal or a decade glued to a capitalised word: '79thOscars', '115thStreet', '1950sPage'.
+# A function word glued to a versioned acronym: 'ofIE6', 'andIE8', 'theA380'.
+_VERSIONED = re.compile(r"(?<![\w@#/\\.&])(?:the|of|and|or|as|in|on|at|to|for|with|from|by)"
+                        r"(?=[A-Z]{1,5}\d)")
+# A possessive split off by a tokenizer, glued to the next word: 'Court ’ sDivision', 'She ’ sin'.
+_CLITIC = re.compile(r"(?<=\w ’ )s(?=([^\W\d_]{2,})\b)")
+_ORDINAL = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th|s)(?=[A-Z][a-z]{2,})")
 _OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*)\Z")  # a sentence starts here
 
 
@@ -134,6 +152,11 @@ class Names:
         """The corpus writes the word in lower case too: a common word even where it starts a
         name ('Party', 'Center', 'Professor'), never a first name ('Robert')."""
         return self._cases(word) == "word"
+
+    def corpus_capitalised(self, word: str) -> bool:
+        """The corpus has written the word only capitalised, at least once (weaker than a
+        name: asked only where the rest of the token is plain, see _lower_boundary)."""
+        return self._cases(word) in ("name", "capitalised")
 
     def _cases(self, word: str) -> str:
         if word not in self._named:
@@ -207,7 +230,7 @@ def _split_point(token: str, names: Names, next_word: str | None, after_name: bo
         a, b = token[i - 1], token[i]
         if a.islower() and b.islower():
             score = _lower_boundary(token, left, right, names, next_word, tz)
-            if in_name and right in FOLLOWERS and token[0].isupper() and not (
+            if in_name and right in FOLLOWERS and right not in CLEAR_FOLLOWERS and token[0].isupper() and not (
                     names.standalone(left, token) or names.corpus_name(left)
                     or names.corpus_word(left)):
                 return None  # a name ('Roberton Williams'): no other split either ('Service sand')
@@ -243,6 +266,10 @@ def _function_pair(token: str) -> bool:
     return any(low[:i] in SMALL and low[i:] in DETERMINERS for i in range(1, len(low)))
 
 
+def _small_pair(token: str, at: int) -> bool:
+    return token.islower() and token[:at] in SMALL and token[at:] in SMALL
+
+
 def _article_fits(article: str, word: str) -> bool:
     """'a' before a consonant, 'an' before a vowel (by spelling: good enough for a veto)."""
     vowel = word[:1].lower() in "aeiou"
@@ -253,17 +280,19 @@ def _follower_fits(right: str, next_word: str | None) -> bool:
     """Would ``right`` (a function word) read naturally before ``next_word``?"""
     if not next_word:
         return False
+    if next_word in "$£€":  # 'watchand $9,587', 'Churchat $1 million'
+        return right in PREPOSITIONS or right in CONJUNCTIONS or right in VERBS
     if not next_word[0].isalnum():
         # A function word before punctuation reads wrong ('Rocket to,', 'Mal or.'), except
         # a verb of saying ('Ryan said.', 'said "...') or a verb before a quote ('was “betting').
         if right in ("said", "says"):
             return True
-        return right in VERBS and next_word in "\"“'‘"
+        return (right in VERBS or right == "that") and next_word in "\"“'‘"
     nxt = next_word.lower()
     if next_word[0].isdigit():
         return right in PREPOSITIONS or right in DETERMINERS or right in VERBS
-    if right in ("a", "an"):
-        return _article_fits(right, nxt) and nxt not in SMALL
+    if right in ("a", "an"):  # an acronym is read by its letters: 'an NFL award', 'a NATO'
+        return (_article_fits(right, nxt) or next_word.isupper()) and nxt not in SMALL
     if right in ROMANCE:
         return next_word[0].isupper()
     if right in VERBS:  # 'as' also before a title or a name: 'confirmed as Surgeon General'
@@ -274,7 +303,7 @@ def _follower_fits(right: str, next_word: str | None) -> bool:
     if right == "to" and (nxt.endswith("ed") or nxt in PAST_TENSE):
         return False  # 'Rian to told'
     if right in PREPOSITIONS or right in DETERMINERS:
-        return nxt in DETERMINERS or nxt not in FOLLOWERS | LEADERS
+        return nxt in DETERMINERS or nxt == "that" or nxt not in FOLLOWERS | LEADERS
     return nxt not in CONJUNCTIONS and nxt not in PREPOSITIONS
 
 
@@ -291,14 +320,19 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         # 'ofthe', 'atthe', 'witha', 'Andso': wordfreq has seen such glue; never words.
         if right in ("a", "an") and not token.islower():
             return 0.0  # 'Ina', 'Isa', 'Ona' are names
-        if len(token) <= 4 and right not in DETERMINERS:
-            return 0.0  # 'Isis', 'Anas'
+        if len(token) <= 4 and right not in DETERMINERS and not (token.islower() and tz < 2.0):
+            return 0.0  # 'Isis', 'Anas'; not 'iton', 'isat'
         return 8.0 if _follower_fits(right, next_word) else 0.0
     if right in ADVERB_PARTICLES and token.islower() and tz == 0 and next_word and (
             ll.endswith(("ed", "ing")) or ll in IRREGULAR_PAST) and zipf(ll) >= CONTENT:
         return min(zipf(ll), zipf(right)) + 2.0  # 'cameout of', 'steppedup in', 'shookoff'
+    if right in CLEAR_FOLLOWERS and left[0].isupper() and left[1:].islower() and len(left) >= 4 \
+            and tz == 0:
+        # 'Chopardthat', 'Streetwhere': whatever the head, no name ends so
+        return max(evidence(left, names), CONTENT) + 2.0 if _follower_fits(right, next_word) else 0.0
     if right in FOLLOWERS or right in ROMANCE:
-        if len(left) < 3 or not _follower_fits(right, next_word):
+        short_ok = len(left) == 2 and token.islower() and tz == 0 and zipf(ll) >= 5.5  # 'upwith'
+        if (len(left) < 3 and not short_ok) or not _follower_fits(right, next_word):
             return 0.0
         if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token) and (
                 right in ("is", "as") or (next_word[0].isupper() and right in PREPOSITIONS
@@ -354,6 +388,9 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
             return min(lz, rz) + 2.0
         if names.corpus_name(left):  # a name the corpus uses: 'Washingtonstate', 'Labolttweeted'
             return min(max(lz, 4.0), rz) + 2.0
+        if len(left) >= 4 and tz == 0 and names.corpus_capitalised(left):
+            # a common head the corpus has only met capitalised, however seldom: 'Marylanddistrict'
+            return min(lz, rz) + 1.0
         return 0.0
     if token.islower() and len(left) >= 3 and len(right) >= 3:
         # Two common lower-case words that wordfreq never saw together: 'currentlocation',
@@ -361,6 +398,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         lz, rz = zipf(left), zipf(right)
         if right in SUFFIX_WORDS:
             return 0.0  # 'wormable', 'clueless': a word wordfreq has not met, not glue
+        if right in OBJECTS and len(left) >= 4 and lz >= COMPOUND:
+            return min(lz, rz) + 1.0  # 'hittingher', 'seesits', 'explainedhow'
         if min(lz, rz) >= COMPOUND and min(len(left), len(right)) >= 4 or min(lz, rz) >= SHORT_COMPOUND:
             return min(lz, rz) + 1.0
     return 0.0
@@ -384,6 +423,8 @@ def _camel_boundary(token: str, left: str, right: str, names: Names, tz: float) 
         rare_ok = len(left) >= 6 and lz >= 2.0 and not right.isupper()  # 'escapeeArcade'
         if left in PARTICLES or (lz < CONTENT and not rare_ok) or lz - tz < MARGIN:
             return 0.0  # 'deGrom', 'vanGogh'
+        if right.isupper() and len(right) >= 3 and left in SMALL:
+            return CONTENT + 1.0  # a function word before an acronym: 'theIRTC', 'ofNATO'
         if right.isupper() or len(right) < 3:  # an acronym needs evidence: 'watchOS' stays
             return min(lz, rz) + 2.0 if rz >= COMMON and len(right) >= 2 else 0.0
         return min(lz, max(rz, CONTENT)) + 1.5  # any capitalised word after a common one
@@ -441,8 +482,24 @@ def _dotted_acronyms(text: str) -> list[Change]:
     return [Change(m.end(1), m.end(1), " ") for m in _DOTTED.finditer(text)]
 
 
+def _short_articles(text: str) -> list[Change]:
+    """'ata', 'isa', 'ofa': a two-letter function word glued to 'a' before a word that takes it
+    (wordfreq has seen these as glue, rarely as words: 'isa' 3.6, 'ina' 3.2)."""
+    return [Change(m.end(1), m.end(1), " ") for m in _SHORT_A.finditer(text)
+            if zipf(m.group(1) + "a") < 3.7 and _follower_fits("a", m.group(2))]
+
+
+def _clitics(text: str) -> list[Change]:
+    """Text tokenized with a spaced possessive ('the court ’ s ruling') where the 's' met the
+    next word: split before a capital or a common word ('’ sin rehab' is "’ s in rehab")."""
+    return [Change(m.end(), m.end(), " ") for m in _CLITIC.finditer(text)
+            if m.group(1)[0].isupper() or zipf(m.group(1).lower()) >= 4.5]
+
+
 def repair_glue(text: str, ctx: Context) -> list[Change]:
-    changes = _dotted_acronyms(text)
+    changes = _dotted_acronyms(text) + _short_articles(text) + _clitics(text) + [
+        Change(m.end(), m.end(), " ") for m in chain(_ORDINAL.finditer(text),
+                                                     _VERSIONED.finditer(text))]
     tokens = list(_TOKEN.finditer(text))
     counts = Counter(m.group() for m in tokens)
     names = Names(text, ctx.lexicon) if tokens else None
@@ -462,7 +519,9 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
             continue
         # Asked last: the corpus lexicon may be the store (a query), and few tokens get here.
         # The corpus vocabulary is lower-case: it cannot veto a 'aNew' (see _lower_head_camel).
-        if at is not None and (_lower_head_camel(token) or token.lower() not in ctx.lexicon):
+        # Two function words ('thatthe') are glue however often the corpus has met them.
+        if at is not None and (_lower_head_camel(token) or _small_pair(token, at)
+                               or token.lower() not in ctx.lexicon):
             changes.append(Change(m.start() + at, m.start() + at, " "))
     return changes
 

@@ -50,7 +50,8 @@ class Lexicon:
 
 def written_as(lexicon: Container[str], word: str) -> str:
     """How the corpus writes ``word`` inside sentences: "name" (capitalised, rarely in lower
-    case: 'Washington'), "word" (in lower case too: 'party', 'center'), or "" (no evidence)."""
+    case: 'Washington'), "word" (in lower case too: 'party', 'center'), "capitalised" (seen
+    capitalised only, too seldom to call it a name: weak evidence), or "" (no evidence)."""
     cases = getattr(lexicon, "cases", None)
     if cases is None:
         return ""
@@ -59,5 +60,7 @@ def written_as(lexicon: Container[str], word: str) -> str:
         return "name"
     if lower >= WORD_SEEN and NAME_RATIO * lower >= capital:
         return "word"
+    if capital and not lower:
+        return "capitalised"
     return ""
 
