@@ -252,6 +252,21 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     # a possessive spaced by a tokenizer and glued to the next word
     ("The Superior Court ’ sDivision 3 met. She ’ sin rehab.",
      "The Superior Court ’ s Division 3 met. She ’ s in rehab."),
+    # the pronoun 'I'; a clock's am/pm; glue wordfreq has met ('totake', 'founda')
+    ("\"WhenI see him, I cheer.\" Yesterday Iwas stopped. Iran and Isis stay.",
+     "\"When I see him, I cheer.\" Yesterday I was stopped. Iran and Isis stay."),
+    ("Posted 2: 00pmEDT. She declined totake sides; a judge founda former aide guilty.",
+     "Posted 2: 00pm EDT. She declined to take sides; a judge found a former aide guilty."),
+    ("It was ripped off fromher. I have never takenit seriously. He wenton to win.",
+     "It was ripped off from her. I have never taken it seriously. He went on to win."),
+    # a sentence's opening words; an auxiliary before "n't" (never a name before "’s")
+    ("It rained.\nButthis is odd. Theman left. Eightdays passed. Thiswasn’t fun.",
+     "It rained.\nBut this is odd. The man left. Eight days passed. This wasn’t fun."),
+    ("It rained.\nBrandon’s car and London’s mayor; Aman spoke.",
+     "It rained.\nBrandon’s car and London’s mayor; Aman spoke."),
+    # the same name glued twice to a short follower
+    ("Tara Reidhas left. Reid said so. Tara Reidhas gone.",
+     "Tara Reid has left. Reid said so. Tara Reid has gone."),
     # a site's name before '. com' stays whole
     ("According to Earthquaketrack. com, the earthquake was the largest.",
      "According to Earthquaketrack. com, the earthquake was the largest."),

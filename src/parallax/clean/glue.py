@@ -46,9 +46,9 @@ CLEAR_FOLLOWERS = frozenset("that which where when were from with said says also
                             "while whose".split())
 # Adverb particles after a verb ('came out of', 'stepped up in'): they read before anything,
 # but only after a verb ('walkup', 'handoff', 'putback' are nouns).
-ADVERB_PARTICLES = frozenset("out down back away up off".split())
+ADVERB_PARTICLES = frozenset("out down back away up off on".split())
 IRREGULAR_PAST = frozenset("came went took shook wound gave got set put ran sat stood broke "
-                           "threw held kept brought fought caught began spoke".split())
+                           "threw held kept brought fought caught began spoke drove rode wore".split())
 # Closed-class words that precede a noun or a name (the left half of a glue).
 LEADERS = frozenset("the of and to in for with on at by from that his her their its our "
                     "was were has had have said into over after before as".split())
@@ -62,9 +62,19 @@ SMALL = frozenset("a an the of in on at to for with from by and or but is was ar
                   "six other".split())
 # Pronouns and determiners after a verb: 'hittingher', 'seesits', 'explainedhow'.
 OBJECTS = frozenset("his her its their him them how what who".split())
+# Verbs after the pronoun 'I' ('Iwas', 'Ifelt'): no name is made so.
+I_VERBS = frozenset("was am have had think thought know knew felt feel said will would can could "
+                    "did do just also never want wanted believe hope mean love guess went saw got "
+                    "told remember".split())
+# Auxiliaries before "n't" ('wasn’t'): no word ends in them, so a head before them is glue.
+NEGATABLE = ("wasn", "weren", "isn", "aren", "couldn", "didn", "doesn", "don", "hasn", "haven",
+             "hadn", "wouldn", "shouldn")
+# Determiners and numbers before 'man' / 'men' at a sentence's start: 'Theman', 'Fourmen'.
+COUNTERS = frozenset("the this that one two three four five six seven eight nine ten".split())
 # Words that open sentences: read in lower case at a sentence's start ('Theseguys are').
 OPENERS = SMALL | frozenset("no these those too while within half some many most once since when "
-                            "where like every each such yet here there".split())
+                            "where like every each such yet here there upon beyond what seven "
+                            "eight nine ten".split())
 # Particles of Romance-language names ('La Voz de Galicia'): judge the left half in its language.
 ROMANCE = frozenset("de del da do dos das".split())
 WORD_PREFIXES = frozenset("ultra under over out super anti non multi mid post pre counter cross "
@@ -99,7 +109,7 @@ MARGIN = 2.0  # a half must be this much commoner than the glued form wordfreq k
 
 _TOKEN = re.compile(r"(?<![\w@#/\\.&])[^\W\d_]{4,}(?![\w@/&])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})"
                     r"(?!\.\s(?:com|org|net|gov|edu)\b)")  # 'Earthquaketrack. com': a site's name
-_NEXT = re.compile(r"\s*([^\W\d_]+|\S)?")
+_NEXT = re.compile(r"\s*(['’](?:t|s|m|re|ve|ll|d)\b|[^\W\d_]+|\S)?")  # a contraction: "’t"
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+\Z")
 _DOTTED = re.compile(r"(?<![\w.@/])(the|that|of|in|on|at|to|for|from|by|and|with|as|an?)"
                      r"(?=[A-Z]\.(?:[A-Z]\.)+)")
@@ -112,8 +122,10 @@ _VERSIONED = re.compile(r"(?<![\w@#/\\.&])(?:the|of|and|or|as|in|on|at|to|for|wi
                         r"(?=[A-Z]{1,5}\d)")
 # A possessive split off by a tokenizer, glued to the next word: 'Court ’ sDivision', 'She ’ sin'.
 _CLITIC = re.compile(r"(?<=\w ’ )s(?=([^\W\d_]{2,})\b)")
+# A clock time's am/pm glued to a time zone or a word: '2: 00pmEDT', '6. 30amthe fire'.
+_CLOCK = re.compile(r"(?<=\d)(?:am|pm|AM|PM)(?=[A-Z]{2,5}\b|the\b)")
 _ORDINAL = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th|s)(?=[A-Z][a-z]{2,})")
-_OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*)\Z")  # a sentence starts here
+_OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*|:\s*[\"“'‘]\s*)\Z")  # a sentence starts here
 
 
 @lru_cache(maxsize=200_000)
@@ -190,17 +202,18 @@ def _opener_split(token: str, names: Names, next_word: str | None) -> int | None
     before a function word ('Openweb', 'Goldstock': a brand opens a sentence too), and both
     halves plain words, not a name's pieces ('Efton'; 'Rafaat Hindy', a name ending in -at
     before a surname)."""
-    at = _split_point(token.lower(), names, next_word, False) or _opening_words(token)
-    if at is None:
-        return None
-    head, tail = token[:at].lower(), token[at:]
-    if head not in OPENERS and tail not in FOLLOWERS:
-        return None
+    for at in (_split_point(token.lower(), names, next_word, False), _opening_words(token)):
+        if at is not None and _opener_fits(token[:at].lower(), token[at:], next_word):
+            return at  # 'Butthis': not 'butt' + 'his', but 'but' + 'this'
+    return None
+
+
+def _opener_fits(head: str, tail: str, next_word: str | None) -> bool:
+    if head not in OPENERS and tail not in FOLLOWERS and tail not in ADVERB_PARTICLES:
+        return False
     if min(zipf(head), zipf(tail)) < CONTENT:
-        return None
-    if head not in OPENERS and (tail in ("is", "as") or (next_word or "a")[0].isupper()):
-        return None
-    return at
+        return False
+    return head in OPENERS or not (tail in ("is", "as") or (next_word or "a")[0].isupper())
 
 
 def _opening_words(token: str) -> int | None:
@@ -211,17 +224,47 @@ def _opening_words(token: str) -> int | None:
     best, best_z = None, 0.0
     for i in range(1, min(7, len(low) - 2)):
         left, right = low[:i], low[i:]
-        if left not in OPENERS or right in NAME_ENDINGS or not _article_fits(left, right):
+        if left not in OPENERS or not _article_fits(left, right):
             continue
+        if right in NAME_ENDINGS and not (right in ("man", "men") and left in COUNTERS):
+            continue  # 'Theman', 'Fourmen'; never 'Aman' (a name)
         rz = zipf(right)
         if rz >= (SHORT_COMPOUND if len(right) == 3 else COMPOUND) and rz > best_z:
             best, best_z = i, rz
     return best
 
 
+def _pronoun_i(token: str, next_word: str | None, tz: float) -> int | None:
+    """The pronoun 'I' glued to a word: 'WhenI see', 'andI'm', 'Iwas stopped', 'Ifelt'."""
+    if tz >= KNOWN:
+        return None
+    if token[0] == "I" and token[1:] in I_VERBS:
+        return 1
+    head = token[:-1]
+    if token[-1] == "I" and (head.islower() or head[1:].islower()) and zipf(head.lower()) >= 4.5 \
+            and next_word and (next_word[0] in "'’" or next_word.islower()):
+        return len(head)
+    return None
+
+
+def _negation(token: str, next_word: str | None, tz: float) -> int | None:
+    """A word glued to a negated auxiliary before its "n't": 'Thiswasn't', 'Policecouldn't'."""
+    if next_word not in ("'t", "’t") or tz >= KNOWN:
+        return None
+    low = token.lower()
+    for tail in NEGATABLE:
+        head = low[: -len(tail)]
+        if low.endswith(tail) and len(head) >= 2 and zipf(head) >= CONTENT:
+            return len(head)
+    return None
+
+
 def _split_point(token: str, names: Names, next_word: str | None, after_name: bool) -> int | None:
     in_name = after_name and bool(next_word) and next_word[0].isupper()
     tz = zipf(token.lower())
+    at = _pronoun_i(token, next_word, tz) or _negation(token, next_word, tz)
+    if at is not None:
+        return at
     if tz >= KNOWN and not _function_pair(token) and not _lower_head_camel(token):
         return None
     best, best_score = None, 0.0
@@ -267,7 +310,8 @@ def _function_pair(token: str) -> bool:
 
 
 def _small_pair(token: str, at: int) -> bool:
-    return token.islower() and token[:at] in SMALL and token[at:] in SMALL
+    low = token.lower()
+    return token[1:].islower() and low[:at] in SMALL and low[at:] in SMALL
 
 
 def _article_fits(article: str, word: str) -> bool:
@@ -282,6 +326,8 @@ def _follower_fits(right: str, next_word: str | None) -> bool:
         return False
     if next_word in "$£€":  # 'watchand $9,587', 'Churchat $1 million'
         return right in PREPOSITIONS or right in CONJUNCTIONS or right in VERBS
+    if right in ("her", "him", "them", "it") and next_word in ".,;:!?)\"”":
+        return True  # an object ends a clause: 'ripped off from her.'
     if not next_word[0].isalnum():
         # A function word before punctuation reads wrong ('Rocket to,', 'Mal or.'), except
         # a verb of saying ('Ryan said.', 'said "...') or a verb before a quote ('was “betting').
@@ -302,6 +348,8 @@ def _follower_fits(right: str, next_word: str | None) -> bool:
         return nxt not in CONJUNCTIONS
     if right == "to" and (nxt.endswith("ed") or nxt in PAST_TENSE):
         return False  # 'Rian to told'
+    if right in PREPOSITIONS and next_word in CALENDAR:
+        return True  # 'saying on May 2' ('may' is a verb too)
     if right in PREPOSITIONS or right in DETERMINERS:
         return nxt in DETERMINERS or nxt == "that" or nxt not in FOLLOWERS | LEADERS
     return nxt not in CONJUNCTIONS and nxt not in PREPOSITIONS
@@ -320,7 +368,7 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         # 'ofthe', 'atthe', 'witha', 'Andso': wordfreq has seen such glue; never words.
         if right in ("a", "an") and not token.islower():
             return 0.0  # 'Ina', 'Isa', 'Ona' are names
-        if len(token) <= 4 and right not in DETERMINERS and not (token.islower() and tz < 2.0):
+        if len(token) <= 4 and right not in DETERMINERS and not (token.islower() and tz < KNOWN):
             return 0.0  # 'Isis', 'Anas'; not 'iton', 'isat'
         return 8.0 if _follower_fits(right, next_word) else 0.0
     if right in ADVERB_PARTICLES and token.islower() and tz == 0 and next_word and (
@@ -358,10 +406,15 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
             return min(zipf(ll), rz) + 2.0
         if tz <= 2.0 and ll in DETERMINERS | {"all", "both", "another"} and rz >= 4.5:
             return min(zipf(ll), rz) + 2.0
+        if tz <= 2.0 and rz >= 5.5 and token.islower():  # 'totake', 'toknow': glue wordfreq met
+            return min(zipf(ll), rz) + 1.0
         return 0.0
     if ll in SMALL and len(right) == 3 and token.islower() and right not in NAME_ENDINGS \
             and tz <= 2.0 and zipf(right) >= SHORT_COMPOUND and _article_fits(ll, right):
         return min(zipf(ll), zipf(right)) + 1.0  # 'theday', 'herway'; not 'aman' (Aman)
+    if right in ("a", "an") and token.islower() and tz <= 2.0 and zipf(ll) >= 5.0 \
+            and _follower_fits(right, next_word):
+        return min(zipf(ll), 5.0) + 2.0  # 'founda', 'sucha': glue wordfreq has met
     if tz > 0:
         return 0.0  # wordfreq knows this compound: a word ('overstep', 'monthlong', 'Waitrose')
     if right in ("a", "an") and token.islower():  # 'issueda statement'
@@ -372,6 +425,9 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         # a name the article uses alone, then a very common short word: 'Bloomingtonman',
         # 'Oscarhit' (a name ending in -man is known to wordfreq or used whole elsewhere)
         return min(evidence(left, names), zipf(right)) + 2.0
+    if right == "it" and token.islower() and tz == 0 and len(left) >= 4 and zipf(ll) >= 4.0 \
+            and ll not in WORD_PREFIXES:
+        return min(zipf(ll), 5.0) + 1.0  # 'takenit', 'supportsit'
     if right in NAME_ENDINGS or right[:-1] in NAME_ENDINGS or len(right) < 3 or ll in WORD_PREFIXES:
         return 0.0
     if left[0].isupper() and ll in SMALL:
@@ -464,7 +520,7 @@ def _plain_glue(left: str, right: str, names: Names, token: str) -> bool:
     if left.islower() and left in SMALL:
         return right[:1].isupper() or right in SMALL
     return (left[:1].isupper() and left[1:].islower() and names.standalone(left, token)
-            and right.islower() and len(right) >= 4)
+            and right.islower() and (len(right) >= 4 or right in FOLLOWERS))
 
 
 def _could_be_plain(token: str, names: Names) -> bool:
@@ -473,7 +529,7 @@ def _could_be_plain(token: str, names: Names) -> bool:
         return any(token[:i] in SMALL and (token[i].isupper() or token[i:] in SMALL)
                    for i in range(1, min(8, len(token) - 1)))
     if token[1:].islower():
-        return any(token[:i] in names.article for i in range(3, len(token) - 3))
+        return any(token[:i] in names.article for i in range(3, len(token) - 1))
     return False
 
 
@@ -499,7 +555,8 @@ def _clitics(text: str) -> list[Change]:
 def repair_glue(text: str, ctx: Context) -> list[Change]:
     changes = _dotted_acronyms(text) + _short_articles(text) + _clitics(text) + [
         Change(m.end(), m.end(), " ") for m in chain(_ORDINAL.finditer(text),
-                                                     _VERSIONED.finditer(text))]
+                                                     _VERSIONED.finditer(text),
+                                                     _CLOCK.finditer(text))]
     tokens = list(_TOKEN.finditer(text))
     counts = Counter(m.group() for m in tokens)
     names = Names(text, ctx.lexicon) if tokens else None
