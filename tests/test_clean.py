@@ -267,12 +267,27 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     # the same name glued twice to a short follower
     ("Tara Reidhas left. Reid said so. Tara Reidhas gone.",
      "Tara Reid has left. Reid said so. Tara Reid has gone."),
+    # 'and' / 'of' between names; a name the article uses, then a short clause opener
+    ("The film starred James Francoand Anne Hathaway, and Dan Coatsof Indiana watched.",
+     "The film starred James Franco and Anne Hathaway, and Dan Coats of Indiana watched."),
+    ("Trump spoke. They voted against Trumpif the claim held. Rahman fell; Rahmanback on his heels.",
+     "Trump spoke. They voted against Trump if the claim held. Rahman fell; Rahman back on his "
+     "heels."),
+    # a title glued inside a name: the bad head 'Telecomspokesm' does not veto the good one
+    ("France Telecom cut lines, said France Telecomspokesman Louis Bon.",
+     "France Telecom cut lines, said France Telecom spokesman Louis Bon."),
+    # the headline spells the name
+    ("TITLE:Maryland votes|He represents the Marylanddistrict.",
+     "He represents the Maryland district."),
     # a site's name before '. com' stays whole
     ("According to Earthquaketrack. com, the earthquake was the largest.",
      "According to Earthquaketrack. com, the earthquake was the largest."),
 ])
 def test_glue_picks_the_reading_the_article_supports(text, expected):
-    assert clean_text(text).text == expected
+    title = None
+    if text.startswith("TITLE:"):
+        title, text = text[6:].split("|", 1)
+    assert clean_text(text, title=title).text == expected
 
 
 def test_a_name_the_corpus_writes_capitalised_is_evidence_for_a_split():

@@ -66,6 +66,8 @@ OBJECTS = frozenset("his her its their him them how what who".split())
 I_VERBS = frozenset("was am have had think thought know knew felt feel said will would can could "
                     "did do just also never want wanted believe hope mean love guess went saw got "
                     "told remember".split())
+# Short words that open a clause after a name: 'Trumpif the', 'Watergatehe was'.
+SHORT_AFTER_NAME = frozenset("if it he she we go do did got".split())
 # Auxiliaries before "n't" ('wasn’t'): no word ends in them, so a head before them is glue.
 NEGATABLE = ("wasn", "weren", "isn", "aren", "couldn", "didn", "doesn", "don", "hasn", "haven",
              "hadn", "wouldn", "shouldn")
@@ -247,6 +249,12 @@ def _pronoun_i(token: str, next_word: str | None, tz: float) -> int | None:
     return None
 
 
+def _joins_names(left: str, right: str, tz: float) -> bool:
+    """'and' or 'of' between two names ('James Francoand Anne', 'Dan Coatsof Indiana'): a name
+    ending in -and or -of is known to wordfreq ('Holland') or has a rare head ('Hoagland')."""
+    return right in ("and", "of") and tz == 0 and zipf(left.lower()) >= 3.5
+
+
 def _negation(token: str, next_word: str | None, tz: float) -> int | None:
     """A word glued to a negated auxiliary before its "n't": 'Thiswasn't', 'Policecouldn't'."""
     if next_word not in ("'t", "’t") or tz >= KNOWN:
@@ -273,10 +281,13 @@ def _split_point(token: str, names: Names, next_word: str | None, after_name: bo
         a, b = token[i - 1], token[i]
         if a.islower() and b.islower():
             score = _lower_boundary(token, left, right, names, next_word, tz)
-            if in_name and right in FOLLOWERS and right not in CLEAR_FOLLOWERS and token[0].isupper() and not (
-                    names.standalone(left, token) or names.corpus_name(left)
-                    or names.corpus_word(left)):
-                return None  # a name ('Roberton Williams'): no other split either ('Service sand')
+            if in_name and right in FOLLOWERS and right not in CLEAR_FOLLOWERS \
+                    and token[0].isupper() and not _joins_names(left, right, tz) and not (
+                        names.standalone(left, token) or names.corpus_name(left)
+                        or names.corpus_word(left)):
+                if zipf(left.lower()) >= COMMON:
+                    return None  # a name ('Roberton Williams'): no other split ('Service sand')
+                score = 0.0  # not a name's head ('Telecomspokesm|an'): other boundaries may do
         elif a.islower() and b.isupper():
             score = _camel_boundary(token, left, right, names, tz)
         elif a.isupper() and b.isupper() and token[i + 1:i + 2].islower():
@@ -348,6 +359,8 @@ def _follower_fits(right: str, next_word: str | None) -> bool:
         return nxt not in CONJUNCTIONS
     if right == "to" and (nxt.endswith("ed") or nxt in PAST_TENSE):
         return False  # 'Rian to told'
+    if right in PREPOSITIONS and nxt in ("which", "whom"):
+        return True  # 'on Tuesday in which'
     if right in PREPOSITIONS and next_word in CALENDAR:
         return True  # 'saying on May 2' ('may' is a verb too)
     if right in PREPOSITIONS or right in DETERMINERS:
@@ -380,10 +393,14 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         return max(evidence(left, names), CONTENT) + 2.0 if _follower_fits(right, next_word) else 0.0
     if right in FOLLOWERS or right in ROMANCE:
         short_ok = len(left) == 2 and token.islower() and tz == 0 and zipf(ll) >= 5.5  # 'upwith'
-        if (len(left) < 3 and not short_ok) or not _follower_fits(right, next_word):
+        # a name the article uses, then a particle before a preposition: 'Rahmanback on his heels'
+        particle = right in ADVERB_PARTICLES and right != "on" and left[0].isupper() \
+            and names.standalone(left, token) and (next_word or "").lower() in PREPOSITIONS
+        if (len(left) < 3 and not short_ok) or not (particle or _follower_fits(right, next_word)):
             return 0.0
         if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token) and (
                 right in ("is", "as") or (next_word[0].isupper() and right in PREPOSITIONS
+                                          and not _joins_names(left, right, tz)
                                           and not names.corpus_name(left)
                                           and not names.corpus_word(left))):
             # 'Hillis', 'Ramsis': names end in -is and -as; 'said Roberton Williams', 'chief
@@ -420,7 +437,12 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
     if right in ("a", "an") and token.islower():  # 'issueda statement'
         lz = zipf(ll)
         return min(lz, 5.0) + 2.0 if lz >= CONTENT and _follower_fits(right, next_word) else 0.0
-    if left[0].isupper() and len(left) >= 5 and ll not in SMALL and names.standalone(left, token) \
+    if left[0].isupper() and len(left) >= 4 and ll not in SMALL and names.standalone(left, token) \
+            and right in SHORT_AFTER_NAME and next_word and next_word.islower():
+        # a name the article uses alone, then a short word that opens a clause: 'Trumpif the',
+        # 'Watergatehe was', 'Saturdayit had'
+        return min(evidence(left, names), zipf(right)) + 2.0
+    if left[0].isupper() and len(left) >= 4 and ll not in SMALL and names.standalone(left, token) \
             and (right in ("man", "men") or (len(right) == 3 and zipf(right) >= SHORT_COMPOUND)):
         # a name the article uses alone, then a very common short word: 'Bloomingtonman',
         # 'Oscarhit' (a name ending in -man is known to wordfreq or used whole elsewhere)
@@ -559,7 +581,9 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
                                                      _CLOCK.finditer(text))]
     tokens = list(_TOKEN.finditer(text))
     counts = Counter(m.group() for m in tokens)
-    names = Names(text, ctx.lexicon) if tokens else None
+    # The headline spells the story's names too ('Maryland' in the title, 'Marylanddistrict'
+    # in the body).
+    names = Names(f"{ctx.title or ''}\n{text}", ctx.lexicon) if tokens else None
     for m in tokens:
         token = m.group()
         repeated = counts[token] > 1  # a word or a name, unless the glue is plain to see
