@@ -399,7 +399,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         if (len(left) < 3 and not short_ok) or not (particle or _follower_fits(right, next_word)):
             return 0.0
         if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token) and (
-                right in ("is", "as") or (next_word[0].isupper() and right in PREPOSITIONS
+                (right in ("is", "as") and not (tz == 0 and zipf(ll) >= 3.5
+                                                and names.corpus_name(left))) or (next_word[0].isupper() and right in PREPOSITIONS
                                           and not _joins_names(left, right, tz)
                                           and not names.corpus_name(left)
                                           and not names.corpus_word(left))):
