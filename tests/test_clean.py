@@ -279,6 +279,11 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     # the headline spells the name
     ("TITLE:Maryland votes|He represents the Marylanddistrict.",
      "He represents the Maryland district."),
+    # two long words; a function word before a long rarer word; never a prefix ('in', 'a')
+    ("It held overwhelmingly prejudicialmaterial, done withworkmanlike care, at a height "
+     "inapproachable to crews.",
+     "It held overwhelmingly prejudicial material, the work of an arsonist, at a height "
+     "inapproachable to crews."),
     # a site's name before '. com' stays whole
     ("According to Earthquaketrack. com, the earthquake was the largest.",
      "According to Earthquaketrack. com, the earthquake was the largest."),

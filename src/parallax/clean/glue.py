@@ -107,6 +107,7 @@ CONTENT = 3.0  # a content word split off a name must be commoner still
 FUNCTION_PAIR_MAX = 3.5  # 'ofthe' is in wordfreq at 3.3, as glue
 COMPOUND = 3.5  # two lower-case halves must both be this common (compounds are rarer)
 SHORT_COMPOUND = 5.0  # ... and this common when one of them has three letters ('mustwin')
+LONG, LONG_COMPOUND = 6, 2.5  # two halves this long may be rarer: compounds of two long words
 MARGIN = 2.0  # a half must be this much commoner than the glued form wordfreq knows
 
 _TOKEN = re.compile(r"(?<![\w@#/\\.&])[^\W\d_]{4,}(?![\w@/&])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})"
@@ -420,7 +421,9 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         # 'todirect', 'aspike', 'islucky'; wordfreq has seen some ('thenext'), so a known
         # token splits only after a determiner and before a very common word (not 'Atwater').
         rz = zipf(right)
-        if tz == 0 and rz >= CONTENT:
+        if tz == 0 and (rz >= CONTENT or (rz >= COMMON and len(right) >= LONG
+                                          and token.islower() and ll not in ("in", "a"))):
+            # 'withworkmanlike', 'anarsonist': a rarer tail if long; never a prefix ('in', 'a')
             return min(zipf(ll), rz) + 2.0
         if tz <= 2.0 and ll in DETERMINERS | {"all", "both", "another"} and rz >= 4.5:
             return min(zipf(ll), rz) + 2.0
@@ -481,6 +484,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
             return min(lz, rz) + 1.0  # 'hittingher', 'seesits', 'explainedhow'
         if min(lz, rz) >= COMPOUND and min(len(left), len(right)) >= 4 or min(lz, rz) >= SHORT_COMPOUND:
             return min(lz, rz) + 1.0
+        if min(len(left), len(right)) >= LONG and min(lz, rz) >= LONG_COMPOUND:
+            return min(lz, rz) + 1.0  # two long words: 'prejudicialmaterial', 'socialdrinker'
     return 0.0
 
 
