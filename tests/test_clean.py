@@ -280,7 +280,7 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
     ("TITLE:Maryland votes|He represents the Marylanddistrict.",
      "He represents the Maryland district."),
     # two long words; a function word before a long rarer word; never a prefix ('in', 'a')
-    ("It held overwhelmingly prejudicialmaterial, done withworkmanlike care, at a height "
+    ("It held overwhelmingly prejudicialmaterial, the work of anarsonist, at a height "
      "inapproachable to crews.",
      "It held overwhelmingly prejudicial material, the work of an arsonist, at a height "
      "inapproachable to crews."),
