@@ -459,33 +459,42 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
     if left[0].isupper() and ll in SMALL:
         return 0.0  # 'An|dyes' for 'Andyes': a function word is judged above, not as a head
     if left[0].isupper():
-        # 'Lavrovsaid' (a name used alone elsewhere), 'Octoberinterview', 'Policebomb' (police
-        # mentioned elsewhere); never 'Oddfather' or 'Lawncrest': the head must be a word the
-        # article uses on its own.
-        lz, rz = evidence(left, names), zipf(right)
-        if len(right) < 4 or rz < CONTENT:
-            return 0.0
-        if lz >= CONTENT and (left in CALENDAR or names.standalone(left, token)
-                              or names.used(left)):
-            return min(lz, rz) + 2.0
-        if names.corpus_name(left):  # a name the corpus uses: 'Washingtonstate', 'Labolttweeted'
-            return min(max(lz, 4.0), rz) + 2.0
-        if len(left) >= 4 and tz == 0 and names.corpus_capitalised(left):
-            # a common head the corpus has only met capitalised, however seldom: 'Marylanddistrict'
-            return min(lz, rz) + 1.0
-        return 0.0
+        return _capitalised_head(token, left, right, names, tz)
     if token.islower() and len(left) >= 3 and len(right) >= 3:
-        # Two common lower-case words that wordfreq never saw together: 'currentlocation',
-        # 'mustwin'; a three-letter half must be very common ('favourtie', 'runbacks' stay).
-        lz, rz = zipf(left), zipf(right)
-        if right in SUFFIX_WORDS:
-            return 0.0  # 'wormable', 'clueless': a word wordfreq has not met, not glue
-        if right in OBJECTS and len(left) >= 4 and lz >= COMPOUND:
-            return min(lz, rz) + 1.0  # 'hittingher', 'seesits', 'explainedhow'
-        if min(lz, rz) >= COMPOUND and min(len(left), len(right)) >= 4 or min(lz, rz) >= SHORT_COMPOUND:
-            return min(lz, rz) + 1.0
-        if min(len(left), len(right)) >= LONG and min(lz, rz) >= LONG_COMPOUND:
-            return min(lz, rz) + 1.0  # two long words: 'prejudicialmaterial', 'socialdrinker'
+        return _lower_compound(left, right)
+    return 0.0
+
+
+def _capitalised_head(token: str, left: str, right: str, names: Names, tz: float) -> float:
+    """A capitalised head before a lower-case word: 'Lavrovsaid' (a name used alone elsewhere),
+    'Octoberinterview', 'Policebomb' (police mentioned elsewhere); never 'Oddfather' or
+    'Lawncrest': the article, its headline or the corpus must vouch for the head."""
+    lz, rz = evidence(left, names), zipf(right)
+    if len(right) < 4 or rz < CONTENT:
+        return 0.0
+    if lz >= CONTENT and (left in CALENDAR or names.standalone(left, token)
+                          or names.used(left)):
+        return min(lz, rz) + 2.0
+    if names.corpus_name(left):  # a name the corpus uses: 'Washingtonstate', 'Labolttweeted'
+        return min(max(lz, 4.0), rz) + 2.0
+    if len(left) >= 4 and tz == 0 and names.corpus_capitalised(left):
+        # a common head the corpus has only met capitalised, however seldom: 'Marylanddistrict'
+        return min(lz, rz) + 1.0
+    return 0.0
+
+
+def _lower_compound(left: str, right: str) -> float:
+    """Two common lower-case words that wordfreq never saw together: 'currentlocation',
+    'mustwin'; a three-letter half must be very common ('favourtie', 'runbacks' stay)."""
+    lz, rz = zipf(left), zipf(right)
+    if right in SUFFIX_WORDS:
+        return 0.0  # 'wormable', 'clueless': a word wordfreq has not met, not glue
+    if right in OBJECTS and len(left) >= 4 and lz >= COMPOUND:
+        return min(lz, rz) + 1.0  # 'hittingher', 'seesits', 'explainedhow'
+    if min(lz, rz) >= COMPOUND and min(len(left), len(right)) >= 4 or min(lz, rz) >= SHORT_COMPOUND:
+        return min(lz, rz) + 1.0
+    if min(len(left), len(right)) >= LONG and min(lz, rz) >= LONG_COMPOUND:
+        return min(lz, rz) + 1.0  # two long words: 'prejudicialmaterial', 'socialdrinker'
     return 0.0
 
 
