@@ -23,7 +23,6 @@ import re
 from collections import Counter
 from collections.abc import Container
 from functools import lru_cache
-from itertools import chain
 
 from wordfreq import zipf_frequency
 
@@ -114,20 +113,22 @@ _TOKEN = re.compile(r"(?<![\w@#/\\.&])[^\W\d_]{4,}(?![\w@/&])(?!\.[^\W\d_])(?!['
                     r"(?!\.\s(?:com|org|net|gov|edu)\b)")  # 'Earthquaketrack. com': a site's name
 _NEXT = re.compile(r"\s*(['’](?:t|s|m|re|ve|ll|d)\b|[^\W\d_]+|\S)?")  # a contraction: "’t"
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+\Z")
-_DOTTED = re.compile(r"(?<![\w.@/])(the|that|of|in|on|at|to|for|from|by|and|with|as|an?)"
+# Glue a token pattern cannot see (dotted abbreviations, digits, tokens under four letters):
+# each pattern ends where the space goes.
+# A function word glued to a dotted abbreviation: 'theU.S.', 'thatF.B.I.', 'inL.A.'.
+_DOTTED = re.compile(r"(?<![\w.@/])(?:the|that|of|in|on|at|to|for|from|by|and|with|as|an?)"
                      r"(?=[A-Z]\.(?:[A-Z]\.)+)")
-# A two-letter function word glued to 'a' (too short for _TOKEN): 'ata West Coast bank', 'isa
-# chance', 'bya motorist'.
-_SHORT_A = re.compile(r"(?<=[ \t])(of|at|by|in|is|as|on|to|be)a(?=[ \t]+([^\W\d_]+))")
+# A two-letter function word glued to 'a' before a word: 'ata West Coast bank', 'isa chance'.
+_SHORT_A = re.compile(r"(?<=[ \t])(of|at|by|in|is|as|on|to|be)(?=a[ \t]+([^\W\d_]+))")
+# A possessive split off by a tokenizer, glued to the next word: 'Court ’ sDivision', 'She ’ sin'.
+_CLITIC = re.compile(r"(?<=\w ’ )s(?=([^\W\d_]{2,})\b)")
 # An ordinal or a decade glued to a capitalised word: '79thOscars', '115thStreet', '1950sPage'.
+_ORDINAL = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th|s)(?=[A-Z][a-z]{2,})")
 # A function word glued to a versioned acronym: 'ofIE6', 'andIE8', 'theA380'.
 _VERSIONED = re.compile(r"(?<![\w@#/\\.&])(?:the|of|and|or|as|in|on|at|to|for|with|from|by)"
                         r"(?=[A-Z]{1,5}\d)")
-# A possessive split off by a tokenizer, glued to the next word: 'Court ’ sDivision', 'She ’ sin'.
-_CLITIC = re.compile(r"(?<=\w ’ )s(?=([^\W\d_]{2,})\b)")
 # A clock time's am/pm glued to a time zone or a word: '2: 00pmEDT', '6. 30amthe fire'.
 _CLOCK = re.compile(r"(?<=\d)(?:am|pm|AM|PM)(?=[A-Z]{2,5}\b|the\b)")
-_ORDINAL = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th|s)(?=[A-Z][a-z]{2,})")
 _OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*|:\s*[\"“'‘]\s*)\Z")  # a sentence starts here
 
 
@@ -570,30 +571,29 @@ def _could_be_plain(token: str, names: Names) -> bool:
     return False
 
 
-def _dotted_acronyms(text: str) -> list[Change]:
-    """A function word glued to a dotted abbreviation: 'theU.S.', 'thatF.B.I.', 'inL.A.'."""
-    return [Change(m.end(1), m.end(1), " ") for m in _DOTTED.finditer(text)]
+def _article_fits_next(m: re.Match) -> bool:
+    """'ata', 'isa', 'ofa': glue wordfreq has met more than the words ('isa' 3.6, 'ina' 3.2),
+    before a word that takes 'a'."""
+    return zipf(m.group(1) + "a") < 3.7 and _follower_fits("a", m.group(2))
 
 
-def _short_articles(text: str) -> list[Change]:
-    """'ata', 'isa', 'ofa': a two-letter function word glued to 'a' before a word that takes it
-    (wordfreq has seen these as glue, rarely as words: 'isa' 3.6, 'ina' 3.2)."""
-    return [Change(m.end(1), m.end(1), " ") for m in _SHORT_A.finditer(text)
-            if zipf(m.group(1) + "a") < 3.7 and _follower_fits("a", m.group(2))]
+def _clitic_fits(m: re.Match) -> bool:
+    """'’ sDivision', '’ sin rehab': before a capital or a common word."""
+    return m.group(1)[0].isupper() or zipf(m.group(1).lower()) >= 4.5
 
 
-def _clitics(text: str) -> list[Change]:
-    """Text tokenized with a spaced possessive ('the court ’ s ruling') where the 's' met the
-    next word: split before a capital or a common word ('’ sin rehab' is "’ s in rehab")."""
-    return [Change(m.end(), m.end(), " ") for m in _CLITIC.finditer(text)
-            if m.group(1)[0].isupper() or zipf(m.group(1).lower()) >= 4.5]
+# (pattern, check of the match or None): glue found by pattern, split where the match ends
+_PATTERNS = ((_DOTTED, None), (_SHORT_A, _article_fits_next), (_CLITIC, _clitic_fits),
+             (_ORDINAL, None), (_VERSIONED, None), (_CLOCK, None))
+
+
+def _pattern_glue(text: str) -> list[Change]:
+    return [Change(m.end(), m.end(), " ") for pattern, fits in _PATTERNS
+            for m in pattern.finditer(text) if fits is None or fits(m)]
 
 
 def repair_glue(text: str, ctx: Context) -> list[Change]:
-    changes = _dotted_acronyms(text) + _short_articles(text) + _clitics(text) + [
-        Change(m.end(), m.end(), " ") for m in chain(_ORDINAL.finditer(text),
-                                                     _VERSIONED.finditer(text),
-                                                     _CLOCK.finditer(text))]
+    changes = _pattern_glue(text)
     tokens = list(_TOKEN.finditer(text))
     counts = Counter(m.group() for m in tokens)
     # The headline spells the story's names too ('Maryland' in the title, 'Marylanddistrict'
