@@ -251,10 +251,17 @@ def _pronoun_i(token: str, next_word: str | None, tz: float) -> int | None:
     return None
 
 
-def _joins_names(left: str, right: str, tz: float) -> bool:
-    """'and' or 'of' between two names ('James Francoand Anne', 'Dan Coatsof Indiana'): a name
-    ending in -and or -of is known to wordfreq ('Holland') or has a rare head ('Hoagland')."""
-    return right in ("and", "of") and tz == 0 and zipf(left.lower()) >= 3.5
+def _ends_a_name(left: str, right: str, names: Names, token: str, tz: float) -> bool:
+    """Could the token be a name that ends in the function word ``right`` ('Roberton',
+    'Rahimin', 'Hillis')? Not when no name ends so (CLEAR_FOLLOWERS); not for 'and' or 'of'
+    after a head wordfreq knows well ('James Francoand Anne', 'Dan Coatsof Indiana': a name
+    ending so is known to wordfreq, 'Holland', or has a rare head, 'Hoagland'); not when the
+    article or the corpus vouches for the head as a word of its own."""
+    if right in CLEAR_FOLLOWERS or (right in ("and", "of") and tz == 0
+                                    and zipf(left.lower()) >= 3.5):
+        return False
+    return not (names.standalone(left, token) or names.corpus_name(left)
+                or names.corpus_word(left))
 
 
 def _negation(token: str, next_word: str | None, tz: float) -> int | None:
@@ -283,10 +290,8 @@ def _split_point(token: str, names: Names, next_word: str | None, after_name: bo
         a, b = token[i - 1], token[i]
         if a.islower() and b.islower():
             score = _lower_boundary(token, left, right, names, next_word, tz)
-            if in_name and right in FOLLOWERS and right not in CLEAR_FOLLOWERS \
-                    and token[0].isupper() and not _joins_names(left, right, tz) and not (
-                        names.standalone(left, token) or names.corpus_name(left)
-                        or names.corpus_word(left)):
+            if in_name and right in FOLLOWERS and token[0].isupper() \
+                    and _ends_a_name(left, right, names, token, tz):
                 if zipf(left.lower()) >= COMMON:
                     return None  # a name ('Roberton Williams'): no other split ('Service sand')
                 score = 0.0  # not a name's head ('Telecomspokesm|an'): other boundaries may do
@@ -400,15 +405,13 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
             and names.standalone(left, token) and (next_word or "").lower() in PREPOSITIONS
         if (len(left) < 3 and not short_ok) or not (particle or _follower_fits(right, next_word)):
             return 0.0
-        if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token) and (
-                (right in ("is", "as") and not (tz == 0 and zipf(ll) >= 3.5
-                                                and names.corpus_name(left))) or (next_word[0].isupper() and right in PREPOSITIONS
-                                          and not _joins_names(left, right, tz)
-                                          and not names.corpus_name(left)
-                                          and not names.corpus_word(left))):
-            # 'Hillis', 'Ramsis': names end in -is and -as; 'said Roberton Williams', 'chief
-            # Rahimin Kacong': a name ending in -on or -in before a surname.
-            return 0.0
+        if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token):
+            if right in ("is", "as") and not (tz == 0 and zipf(ll) >= 3.5
+                                              and names.corpus_name(left)):
+                return 0.0  # 'Hillis', 'Ramsis': names end in -is and -as
+            if next_word[0].isupper() and right in PREPOSITIONS \
+                    and _ends_a_name(left, right, names, token, tz):
+                return 0.0  # 'said Roberton Williams', 'chief Rahimin Kacong'
         if right in ROMANCE:
             if _english_reading(token):
                 return 0.0  # 'confirmedas' is English glue, never 'confirme das'
