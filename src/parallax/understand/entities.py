@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from wordfreq import zipf_frequency
 
-from .names import (FUNCTION, INSTITUTIONS, NOISY_LABELS, acronym, fold, initials, key,
+from .names import (FUNCTION, INSTITUTIONS, NOISY_LABELS, acronym, fold, initials, key, plain,
                     proper, same_person, tokens)
 from .records import Entity
 
@@ -228,7 +228,7 @@ def _propagate(drafts: list[_Draft], text: str, sentence_of) -> None:
     the article share is left alone."""
     owners: dict[str, list[_Draft]] = {}
     for d in drafts:
-        for alias in {a for a in d.aliases if "(" not in a and "\n" not in a}:
+        for alias in {a for a in plain(d.aliases) if "\n" not in a}:
             if len(alias) >= 3 and alias[:1].isupper():
                 owners.setdefault(alias, []).append(d)
     unique = {alias: ds[0] for alias, ds in owners.items() if len(ds) == 1}

@@ -30,7 +30,7 @@ from wordfreq import zipf_frequency
 
 from .entities import Taken
 from .linking import clear_leader
-from .names import NOISY_LABELS, key, tokens
+from .names import NOISY_LABELS, key, plain, tokens
 from .records import Entity, Sentence
 
 # A run of capitalised words, with the small words names carry inside ('Bank of America').
@@ -129,7 +129,7 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
     groups = candidate_runs(text, sentences, taken)
     if not groups:
         return []
-    mine = sorted({key(a) for ent in entities for a in ent.aliases if "(" not in a} - {""})
+    mine = sorted({key(a) for ent in entities for a in plain(ent.aliases)} - {""})
     wanted = sorted({key(r) for options in groups for r, _s, _e in options} - {""})
     stored = lookup(wanted + mine)
     context = sorted({c.id for k in mine for c in stored.get(k, [])})

@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import replace
 
 from ..records import CanonicalEntity as Canonical
-from .names import (INSTITUTIONS, NOISY_LABELS, acronym, initials, key, proper, same_person,
-                    tokens)
+from .names import (INSTITUTIONS, NOISY_LABELS, acronym, initials, key, plain, proper,
+                    same_person, tokens)
 from .records import Entity
 
 COMPATIBLE = {"ORG": {"ORG", "LAW", "FAC"}, "LAW": {"LAW", "ORG"}, "GPE": {"GPE", "LOC"},
@@ -32,7 +32,7 @@ def link(entity: Entity, candidates: list[Canonical], context_ids: set[str],
     """The stored entity this one is, or None. ``context_ids``: canonical ids of the other
     entities of the same article (shared context). ``cooccurrence(ids, context_ids)``: in
     how many stored articles each of ``ids`` appears beside the context (from the store)."""
-    names = [a for a in entity.aliases if "(" not in a] or [entity.name]
+    names = plain(entity.aliases) or [entity.name]
     keys = {key(a) for a in names}
     multi = {k for k in keys if " " in k}
     same_name = []
@@ -165,10 +165,10 @@ def merged(c: Canonical, aliases) -> Canonical:
 def best_name(aliases) -> str:
     """The name to show: a full name whose last word is also used alone (a surname), else the
     longest name without a parenthesis."""
-    plain = [a for a in aliases if "(" not in a] or list(aliases)
-    singles = {tokens(a)[0] for a in plain if len(tokens(a)) == 1}
-    return max(plain, key=lambda a: (len(tokens(a)) > 1 and tokens(a)[-1] in singles,
-                                     min(len(tokens(a)), 3), -plain.index(a)))
+    names = plain(aliases) or list(aliases)
+    singles = {tokens(a)[0] for a in names if len(tokens(a)) == 1}
+    return max(names, key=lambda a: (len(tokens(a)) > 1 and tokens(a)[-1] in singles,
+                                     min(len(tokens(a)), 3), -names.index(a)))
 
 
 def new_canonical(entity: Entity) -> Canonical:
@@ -186,7 +186,7 @@ def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Ca
     links: dict[str, Canonical] = {}
     linked: list[tuple[str, list[Canonical]]] = []
     for e in order:
-        names = [a for a in e.aliases if "(" not in a] or [e.name]
+        names = plain(e.aliases) or [e.name]
         lk = lookup_keys(names, e.label)
         candidates = store.entity_candidates([k for k, _ in lk], [t for _, t in lk if t])
         found = link(e, candidates, {c.id for c in links.values()}, store.entity_cooccurrence)
@@ -226,7 +226,7 @@ def absorbable(new: Canonical, candidates: list[Canonical], context_ids: list[st
         for at, labels in ((-1, NOISY_LABELS), (0, {"PERSON"})):
             word = tokens(full[0])[at]
             bare = [c for c in others if c.label in labels and all(
-                tokens(a) == (word,) for a in c.aliases if "(" not in a)]
+                tokens(a) == (word,) for a in plain(c.aliases))]
             rivals = [c for c in others if c.label == "PERSON" and any(
                 len(tokens(a)) > 1 and tokens(a)[at] == word for a in c.aliases)]
             if not bare or rivals or not context_ids:
@@ -252,11 +252,11 @@ def _twins(new: Canonical, others: list[Canonical], context_ids: list[str],
            cooccurrence) -> list[Canonical]:
     """Stored entities that are ``new``'s one-word name under another of the tagger's labels
     and that stored articles put beside this article's other entities."""
-    mine = {tokens(a) for a in new.aliases if "(" not in a}
+    mine = {tokens(a) for a in plain(new.aliases)}
     if new.label not in SWAPPED or len(mine) != 1 or len(next(iter(mine))) != 1 or not context_ids:
         return []
     twins = [c for c in others if c.label in SWAPPED and c.label != new.label
-             and {tokens(a) for a in c.aliases if "(" not in a} == mine]
+             and {tokens(a) for a in plain(c.aliases)} == mine]
     if not twins:
         return []
     counts = cooccurrence(sorted(c.id for c in twins), context_ids)

@@ -70,6 +70,12 @@ _SPELLED = re.compile(r"[a-z](?:-[a-z])+")  # letters joined by hyphens: an abbr
 _SCORE = re.compile(r"\d+-\d+")  # 'Evansville 51 - 50': a result the tagger took along
 
 
+def plain(aliases) -> list[str]:
+    """The aliases written as names: not a form with a parenthesis, which explains a name
+    rather than being one ('Federal Bureau of Investigation (FBI)')."""
+    return [a for a in aliases if "(" not in a]
+
+
 def _join_letters(words: list[str]) -> list[str]:
     """Runs of single letters are one abbreviation: ['u', 's', 'army'] -> ['us', 'army']."""
     out: list[str] = []

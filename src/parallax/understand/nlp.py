@@ -144,7 +144,6 @@ def detect_language(text: str) -> str | None:
     return max(sorted(votes), key=lambda lang: votes[lang])
 
 
-
 def _detect_one(detect, text: str) -> str | None:
     try:
         result = detect(text, model="lite")
