@@ -33,7 +33,8 @@ from bench.corpora import load, write_source  # noqa: E402
 from parallax.compare.align import AlignParams, align  # noqa: E402
 from parallax.compare.checks import CONFLICT_TYPES, check_pair  # noqa: E402
 from parallax.compare.report import facts  # noqa: E402
-from parallax.compare.statements import Statement, statements_of  # noqa: E402
+from parallax.compare import story_statements  # noqa: E402
+from parallax.compare.statements import Statement  # noqa: E402
 from parallax.pipeline import ingest  # noqa: E402
 from parallax.settings import Settings  # noqa: E402
 from parallax.store import SQLiteStore  # noqa: E402
@@ -51,15 +52,10 @@ def stored_corpus(rows: list[dict], name: str) -> str:
     return db
 
 
-def story_statements(store, ids: list[str], by_doc: dict[str, str]) -> list[Statement]:
-    out = []
-    for doc in ids:
-        art = by_doc.get(doc)
-        if art is None:
-            continue
-        a = store.get_article(art)
-        out += statements_of(a, doc, doc, store.article_entity_ids(a.id))
-    return out
+def doc_statements(store, ids: list[str], by_doc: dict[str, str]) -> list[Statement]:
+    """A gold story's statements, each document its own source (and lineage group)."""
+    docs = [doc for doc in ids if doc in by_doc]
+    return story_statements(store, [store.get_article(by_doc[d]) for d in docs], docs, docs)
 
 
 def ecb(args) -> dict:
@@ -87,7 +83,7 @@ def ecb(args) -> dict:
         for r in rows:
             by_story[r["story"]].append(r["id"])
         for docs in by_story.values():
-            sts = story_statements(store, docs, by_doc)
+            sts = doc_statements(store, docs, by_doc)
             groups, _sim = align(sts, AlignParams(threshold=args.threshold))
             group_of = {}
             for gi, g in enumerate(groups):
@@ -165,7 +161,7 @@ def basil(args) -> dict:
             by_story[r["story"]].append(r["id"])
         single: dict[str, list[str]] = defaultdict(list)  # doc -> texts of single-source facts
         for docs in by_story.values():
-            sts = story_statements(store, docs, by_doc)
+            sts = doc_statements(store, docs, by_doc)
             groups, sim = align(sts, AlignParams(threshold=args.threshold))
             for f in facts(sts, groups, sim):
                 if f["status"] == "single_source":

@@ -9,6 +9,7 @@ import pytest
 
 from parallax.compare import date_flag
 from parallax.reports import story_report
+from parallax.compare.places import demonym_links, is_demonym_of
 from parallax.compare.checks import compatible_numbers, number_conflict, quote_checks
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
@@ -40,11 +41,33 @@ def fact(result, words):
 
 def test_corroborated_by_both(seeds_story):
     result, _, _ = seeds_story
+    # 'continue to support Ukraine' / 'reiterate US support for Ukraine': aligned because
+    # 'Russian' (NORP) counts as the story's 'Russia' (GPE), see compare.places
     for words in (["Blinken who requested the meeting"], ["Paul Whelan"],
-                  ["G20 foreign ministers", "agreement"]):
+                  ["G20 foreign ministers", "agreement"], ["continue to support Ukraine"]):
         f = fact(result, words)
         assert f["status"] == "corroborated" and f["independent_sources"] == 2
         assert set(f["sources"]) == {"EFE", "La Voz de Galicia"}
+
+
+@pytest.mark.parametrize("demonym, place, fits", [
+    ("Russian", "Russia", True), ("Ukrainian", "Ukraine", True), ("Chinese", "China", True),
+    ("Turkish", "Turkey", True), ("Uzbek", "Uzbekistan", True), ("Pakistani", "Pakistan", True),
+    ("American", "United States", True), ("French", "France", True),
+    ("Australian", "Austria", False), ("Austrian", "Australia", False),
+    ("Indonesian", "India", False), ("Iranian", "Iraq", False), ("Nigerien", "Niger", False),
+])
+def test_demonym_of_a_place(demonym, place, fits):
+    assert is_demonym_of(demonym, place) is fits
+
+
+def test_demonym_links_only_an_unambiguous_place():
+    from parallax.records import CanonicalEntity as C
+
+    ents = [C("n1", "Russian", "NORP", ("Russian",)), C("g1", "Russia", "GPE", ("Russia",)),
+            C("n2", "Indian", "NORP", ("Indian",)), C("g2", "India", "GPE", ("India",)),
+            C("g3", "Indiana", "GPE", ("Indiana",)), C("n3", "Greek", "NORP", ("Greek",))]
+    assert demonym_links(ents) == {"n1": "g1"}  # 'Indian' fits two places, 'Greek' none
 
 
 def test_single_source_facts(seeds_story):

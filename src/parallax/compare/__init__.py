@@ -10,10 +10,24 @@ from ..records import Article
 from ..settings import Settings
 from ..store import Store, StoryAssignment
 from .align import AlignParams, align
+from .places import demonym_links
 from .report import brief, date_flag, facts, timeline
 from .statements import Statement, statements_of
 
-__all__ = ["compare", "date_flag", "AlignParams", "Statement"]
+__all__ = ["compare", "story_statements", "date_flag", "AlignParams", "Statement"]
+
+
+def story_statements(store: Store, articles: list[Article], sources: list[str],
+                     groups: list[str]) -> list[Statement]:
+    """The statements of a story's articles (each with its source and lineage group), with
+    canonical entity ids; a demonym counts as the place the story names ('Russian' as
+    'Russia')."""
+    canonicals = [store.article_entity_ids(art.id) for art in articles]
+    same_as = demonym_links({c.id: c for per in canonicals for c in per.values()}.values())
+    out: list[Statement] = []
+    for art, source, group, canonical in zip(articles, sources, groups, canonicals):
+        out += statements_of(art, source, group, canonical, same_as)
+    return out
 
 
 def compare(store: Store, articles: list[Article], assignments: list[StoryAssignment],
@@ -24,14 +38,9 @@ def compare(store: Store, articles: list[Article], assignments: list[StoryAssign
     canonical entity ids."""
     settings = settings or Settings()
     group_of = {a.article_id: a.lineage_id for a in assignments if a.lineage_id}
-    statements: list[Statement] = []
-    published = []
-    for art in articles:
-        source = art.source_name
-        statements += statements_of(art, source, group_of.get(art.id, art.id),
-                                    store.article_entity_ids(art.id))
-        if art.date:
-            published.append((art.date[:10], source, art.id))
+    statements = story_statements(store, articles, [art.source_name for art in articles],
+                                  [group_of.get(art.id, art.id) for art in articles])
+    published = [(art.date[:10], art.source_name, art.id) for art in articles if art.date]
     groups, sim = align(statements, AlignParams(threshold=settings.align_threshold))
     fact_list = facts(statements, groups, sim)
     return {

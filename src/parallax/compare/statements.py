@@ -52,7 +52,11 @@ def split_clauses(text: str, start: int) -> list[tuple[int, int]]:
     return spans
 
 
-def statements_of(article: Article, source: str, group: str, canonical: dict) -> list[Statement]:
+def statements_of(article: Article, source: str, group: str, canonical: dict,
+                  same_as: dict[str, str] | None = None) -> list[Statement]:
+    """The statements of one article. ``canonical``: the article's entity keys -> canonical
+    entities; ``same_as``: canonical ids to count as another (a demonym as its place)."""
+    same_as = same_as or {}
     if not article.analysis:
         return []
     an = Analysis.from_dict(article.analysis)
@@ -61,7 +65,8 @@ def statements_of(article: Article, source: str, group: str, canonical: dict) ->
     for e in an.entities:
         c = canonical.get(e.key)
         for _s, s0, s1 in e.mentions:
-            mentions.append((s0, s1, c.id if c else e.key))
+            cid = c.id if c else e.key
+            mentions.append((s0, s1, same_as.get(cid, cid)))
     out = []
     for sent in an.sentences:
         clauses = split_clauses(sent.text, sent.start)
