@@ -50,6 +50,16 @@ def test_corroborated_by_both(seeds_story):
         assert set(f["sources"]) == {"EFE", "La Voz de Galicia"}
 
 
+def test_support_for_ukraine_shows_the_wording_difference(seeds_story):
+    result, _, _ = seeds_story
+    f = fact(result, ["continue to support Ukraine"])
+    assert f["conflict"] is None  # a translation variant, not a conflict
+    diff = f["difference"]
+    assert diff["type"] == "wording"
+    assert {diff["a"]["value"], diff["b"]["value"]} == {"for as long as it takes",
+                                                        "whatever is necessary"}
+
+
 @pytest.mark.parametrize("demonym, place, fits", [
     ("Russian", "Russia", True), ("Ukrainian", "Ukraine", True), ("Chinese", "China", True),
     ("Turkish", "Turkey", True), ("Uzbek", "Uzbekistan", True), ("Pakistani", "Pakistan", True),
