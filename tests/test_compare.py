@@ -4,18 +4,22 @@ brief and a cited timeline; and the export formats."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
 from parallax.compare import date_flag
-from parallax.reports import story_report
-from parallax.compare.places import demonym_links, is_demonym_of
 from parallax.compare.checks import compatible_numbers, number_conflict, quote_checks
+from parallax.compare.places import demonym_links, is_demonym_of
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
+from parallax.reports import story_report
 from parallax.store import SQLiteStore
 
 from .conftest import SEEDS
+
+GOLDEN = Path(__file__).parent / "golden" / "seeds_story.json"
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +41,20 @@ def fact(result, words):
              if any(all(w in t for w in words) for t in [f["text"]] + [e["text"] for e in f["evidence"]])]
     assert found, f"no fact with {words}"
     return found[0]
+
+
+def test_seeds_story_matches_golden(seeds_story):
+    """The whole comparison of the seeds (brief, facts, timeline), so any change to what a
+    reader sees shows in review. After a deliberate change, regenerate with
+    PARALLAX_REGEN_GOLDEN=1 pytest tests/test_compare.py -k golden, and read the diff."""
+    result, _, _ = seeds_story
+    keys = ("id", "title", "outlets", "independent_sources", "first_date", "last_date",
+            "brief", "facts", "timeline")
+    got = json.loads(json.dumps({k: result[k] for k in keys}, ensure_ascii=False))
+    if os.environ.get("PARALLAX_REGEN_GOLDEN"):
+        GOLDEN.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert got == json.loads(GOLDEN.read_text(encoding="utf-8")), (
+        "the seeds' story changed; if deliberately, regenerate (see this test's docstring)")
 
 
 def test_corroborated_by_both(seeds_story):
