@@ -159,6 +159,8 @@ def test_show_json_and_exports(seeds_story, tmp_path, monkeypatch):
         text = path.read_text()
         assert "Blinken who requested the meeting" in text
     assert "<script" not in (tmp_path / "r.html").read_text()
+    for fmt in ("md", "html"):  # the treaty's exit, flagged on the timeline
+        assert "dates differ" in (tmp_path / f"r.{fmt}").read_text()
     bad = runner.invoke(app, ["--db", db, "export", story_id, "--format", "pdf"])
     assert bad.exit_code == 2
 

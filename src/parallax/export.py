@@ -37,7 +37,8 @@ def markdown(d: dict[str, Any]) -> str:
             lines.append(f"    - {finding['b']['source']}: {finding['b']['text']}")
     lines += ["", "## Timeline", ""]
     for t in d["timeline"]:
-        flag = f" ({date_flag(t)})" if date_flag(t) else ""
+        label = date_flag(t)
+        flag = f" ({label})" if label else ""
         lines.append(f"- {t['date']} ({t['precision']}){flag}: {t['text']} [{_cites(t['citations'])}]")
     lines += ["", "## Sources", ""]
     for a in d["articles"]:
