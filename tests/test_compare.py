@@ -81,7 +81,8 @@ def test_support_for_ukraine_shows_the_wording_difference(seeds_story):
 @pytest.mark.parametrize("demonym, place, fits", [
     ("Russian", "Russia", True), ("Ukrainian", "Ukraine", True), ("Chinese", "China", True),
     ("Turkish", "Turkey", True), ("Uzbek", "Uzbekistan", True), ("Pakistani", "Pakistan", True),
-    ("American", "United States", True), ("French", "France", True),
+    ("American", "United States", True), ("French", "France", True), ("Swiss", "Switzerland", True),
+    ("Russians", "Russia", True), ("Israelis", "Israel", True), ("Americans", "US", True),
     ("Australian", "Austria", False), ("Austrian", "Australia", False),
     ("Indonesian", "India", False), ("Iranian", "Iraq", False), ("Nigerien", "Niger", False),
 ])

@@ -39,9 +39,12 @@ def stems(place: str) -> set[str]:
 
 
 def is_demonym_of(demonym: str, place: str) -> bool:
+    """Whether ``demonym`` ('Russian', 'Russians', 'American') names the people of ``place``."""
     d, p = demonym.lower().strip(), place.lower().strip()
     if " " in d or len(d) < 4:
         return False
+    if d.endswith("s") and not d.endswith("ss"):
+        d = d[:-1]  # 'Russians', 'Israelis', 'Americans'
     if p in IRREGULAR.get(d, ()):
         return True
     return any(d.startswith(stem) and d[len(stem):] in SUFFIXES and len(stem) >= 4
