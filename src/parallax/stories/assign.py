@@ -18,6 +18,7 @@ from typing import Any
 from ..records import Article
 from ..settings import Settings
 from ..store import Store, StoryAssignment
+from .embeddings import embed_docs, get_embedder
 from .features import Doc
 from .lineage import Lineage
 from .online import ClusterParams, OnlineClusterer
@@ -28,15 +29,19 @@ STATE_FORMAT = 1
 
 def params_from(settings: Settings | None) -> ClusterParams:
     s = settings or Settings()
-    return ClusterParams(threshold=s.story_threshold, entity_weight=s.story_entity_weight,
+    threshold = s.story_embedding_threshold if s.story_embedder else s.story_threshold
+    return ClusterParams(threshold=threshold, entity_weight=s.story_entity_weight,
                          window_days=s.story_time_window_days,
                          time_scale_days=s.story_time_scale_days,
                          time_bonus=s.story_time_bonus,
-                         merge_threshold=s.story_merge_threshold)
+                         merge_threshold=s.story_merge_threshold,
+                         embedder=s.story_embedder,
+                         embedding_weight=s.story_embedding_weight)
 
 
-def article_doc(article: Article) -> Doc:
-    return Doc(article.id, f"{article.title or ''}\n{article.text}", article.date)
+def article_doc(article: Article, embedding=None) -> Doc:
+    return Doc(article.id, f"{article.title or ''}\n{article.text}", article.date,
+               embedding=embedding)
 
 
 def first_sentence(article: Article) -> str:
@@ -72,9 +77,9 @@ class StoryRun:
         self.touched: set[str] = set()  # stories whose title must be saved
         self.first_seen: dict[str, tuple[int, str | None, str]] = {}  # full runs: per article
 
-    def add(self, seq: int, article: Article) -> None:
+    def add(self, seq: int, article: Article, embedding=None) -> None:
         update = self.lineage.add(article, arrival=seq)
-        self.clusterer.add(article_doc(article))
+        self.clusterer.add(article_doc(article, embedding))
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]
@@ -147,6 +152,17 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
     return StoryRun(store, settings, clusterer, state["titles"], full=False), state["seq"]
 
 
+def _batches(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False) -> int:
     """Assign the articles stored since the last run (all of them with ``rebuild``, which
     also runs the batch refinement) and save story membership, titles and the stage state.
@@ -161,8 +177,12 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False) -
             run, since = StoryRun(store, settings, clusterer, {}, full=True), 0
         else:
             run, since = resumed
-        for seq, article in store.iter_articles_since(since, upto=upto):
-            run.add(seq, article)
+        embedder = get_embedder(settings.story_embedder)
+        for chunk in _batches(store.iter_articles_since(since, upto=upto), 64):
+            dense = embed_docs(embedder, [article_doc(a).text for _s, a in chunk]) \
+                if embedder else [None] * len(chunk)
+            for (seq, article), vector in zip(chunk, dense):
+                run.add(seq, article, vector)
         if rebuild:
             run.refine()
         if run.full:  # rewrite every row: a replaced version leaves its story here

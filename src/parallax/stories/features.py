@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 # A capitalised word, or a run of them ('New Bedford', 'Wladimir Klitschko').
@@ -93,6 +94,7 @@ class Doc:
     text: str
     date: str | None = None
     entities: tuple[str, ...] | None = None  # canonical entities when the article was analysed
+    embedding: Any = None  # a unit vector (numpy) when an embedder is configured
 
     @property
     def day(self) -> date | None:

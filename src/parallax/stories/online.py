@@ -14,6 +14,9 @@ import math
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
+
+import numpy as np
 
 from .features import Doc, Vocabulary, add_into, cosine, names, terms
 
@@ -35,6 +38,10 @@ class ClusterParams:
     # dropped (an article that far away cannot reach the threshold: the time factor is below
     # 0.02), which keeps memory and time per article flat on an endless stream.
     close_after_days: float = 150.0
+    # Dense embeddings, optional (stories.embeddings): the registry name of the embedder
+    # ('' = none), and the weight of embedding cosine against the words-and-names similarity.
+    embedder: str = ""
+    embedding_weight: float = 0.3
 
 
 def doc_counts(doc: Doc) -> tuple[Counter[str], Counter[str]]:
@@ -60,6 +67,7 @@ class Story:
     members: list[str] = field(default_factory=list)
     first: date | None = None
     last: date | None = None
+    dense: Any = None  # sum of the members' embeddings (numpy), when an embedder is used
     _norms: tuple[float, float] | None = None
 
     def norms(self) -> tuple[float, float]:
@@ -69,9 +77,11 @@ class Story:
         return self._norms
 
     def add(self, content: dict[str, float], entities: dict[str, float], day: date | None,
-            keep: int, sign: float = 1.0) -> None:
+            keep: int, sign: float = 1.0, dense: Any = None) -> None:
         add_into(self.content, content, sign)
         add_into(self.entities, entities, sign)
+        if dense is not None:
+            self.dense = sign * dense if self.dense is None else self.dense + sign * dense
         if len(self.content) > 2 * keep:
             self.content = _top(self.content, keep)
         if len(self.entities) > 2 * keep:
@@ -82,7 +92,7 @@ class Story:
 
     def absorb(self, other: "Story", keep: int) -> None:
         """Take in another story: its vector sums, members and date range."""
-        self.add(other.content, other.entities, None, keep)
+        self.add(other.content, other.entities, None, keep, dense=other.dense)
         self._widen(other.first)
         self._widen(other.last)
         self.members.extend(other.members)
@@ -91,6 +101,10 @@ class Story:
         if day:
             self.first = day if self.first is None or day < self.first else self.first
             self.last = day if self.last is None or day > self.last else self.last
+
+
+def _array(values: list[float]) -> Any:
+    return np.asarray(values, dtype=np.float32)
 
 
 def _top(vec: dict[str, float], keep: int) -> dict[str, float]:
@@ -102,6 +116,7 @@ class _Vectors:
     content: dict[str, float]
     entities: dict[str, float]
     day: date | None
+    dense: Any = None  # the article's unit embedding, or a story's mean direction
 
 
 class OnlineClusterer:
@@ -136,7 +151,9 @@ class OnlineClusterer:
             "entity_vocab": self.entity_vocab.state(),
             "stories": [[st.id, st.seq, st.content, st.entities, st.members,
                          st.first.isoformat() if st.first else None,
-                         st.last.isoformat() if st.last else None] for st in self.stories.values()],
+                         st.last.isoformat() if st.last else None,
+                         None if st.dense is None else [round(float(x), 6) for x in st.dense]]
+                        for st in self.stories.values()],
             "index": {key: list(postings) for key, postings in self.index.items()},
             "seq": self._seq,
             "newest": self.newest.isoformat() if self.newest else None,
@@ -148,10 +165,11 @@ class OnlineClusterer:
         self = cls(params, keep_vectors=False, track_changes=True)
         self.content_vocab = Vocabulary.from_state(state["content_vocab"])
         self.entity_vocab = Vocabulary.from_state(state["entity_vocab"])
-        for sid, seq, content, entities, members, first, last in state["stories"]:
+        for sid, seq, content, entities, members, first, last, *dense in state["stories"]:
             story = Story(sid, seq, content, entities, members,
                           date.fromisoformat(first) if first else None,
-                          date.fromisoformat(last) if last else None)
+                          date.fromisoformat(last) if last else None,
+                          _array(dense[0]) if dense and dense[0] is not None else None)
             self.stories[sid] = story
             for aid in members:
                 self.story_of[aid] = sid
@@ -201,6 +219,10 @@ class OnlineClusterer:
         sim = (1 - w) * cosine(vec.content, story.content) / cn
         if vec.entities:
             sim += w * cosine(vec.entities, story.entities) / en
+        if vec.dense is not None and story.dense is not None:
+            dn = float(np.linalg.norm(story.dense)) or 1.0
+            d = self.p.embedding_weight
+            sim = (1 - d) * sim + d * float(vec.dense @ story.dense) / dn
         return sim * factor
 
     def time_factor(self, day: date | None, first: date | None, last: date | None) -> float:
@@ -223,7 +245,8 @@ class OnlineClusterer:
                 own = self.stories[self.story_of[aid]]
                 if len(own.members) == 1:
                     continue
-                own.add(vec.content, vec.entities, None, self.p.keep_centroid, -1.0)  # leave one out
+                own.add(vec.content, vec.entities, None, self.p.keep_centroid, -1.0,
+                        vec.dense)  # leave one out
                 own_sim = self.similarity(vec, own)
                 best, best_sim = own, own_sim
                 for story in self._candidates(vec):
@@ -232,7 +255,7 @@ class OnlineClusterer:
                     sim = self.similarity(vec, story)
                     if sim > best_sim + 1e-9 and sim >= self.p.threshold:
                         best, best_sim = story, sim
-                own.add(vec.content, vec.entities, None, self.p.keep_centroid, 1.0)
+                own.add(vec.content, vec.entities, None, self.p.keep_centroid, 1.0, vec.dense)
                 if best is not own:
                     self._move(aid, own, best)
                     changed += 1
@@ -255,7 +278,7 @@ class OnlineClusterer:
         for story in self.stories.values():
             if story.last and (self.newest - story.last).days > self.p.close_after_days \
                     and story.content:
-                story.content, story.entities, story._norms = {}, {}, None
+                story.content, story.entities, story._norms, story.dense = {}, {}, None, None
 
     # -- internals ------------------------------------------------------------------------------
     def _vectorize(self, doc: Doc, counts=None) -> _Vectors:
@@ -263,7 +286,8 @@ class OnlineClusterer:
         self.content_vocab.add(content)
         self.entity_vocab.add(ents)
         vec = _Vectors(self.content_vocab.weigh(content, self.p.keep_terms),
-                       self.entity_vocab.weigh(ents, self.p.keep_terms), doc.day)
+                       self.entity_vocab.weigh(ents, self.p.keep_terms), doc.day,
+                       doc.embedding)
         if self.keep_vectors:
             self.vectors[doc.id] = vec
         return vec
@@ -297,7 +321,7 @@ class OnlineClusterer:
         return story
 
     def _join(self, aid: str, vec: _Vectors, story: Story) -> None:
-        story.add(vec.content, vec.entities, vec.day, self.p.keep_centroid)
+        story.add(vec.content, vec.entities, vec.day, self.p.keep_centroid, dense=vec.dense)
         story.members.append(aid)
         self.story_of[aid] = story.id
         if self.track_changes:
@@ -309,7 +333,7 @@ class OnlineClusterer:
 
     def _move(self, aid: str, src: Story, dst: Story) -> None:
         vec = self.vectors[aid]
-        src.add(vec.content, vec.entities, None, self.p.keep_centroid, -1.0)
+        src.add(vec.content, vec.entities, None, self.p.keep_centroid, -1.0, vec.dense)
         src.members.remove(aid)
         self._recompute_dates(src)
         self._join(aid, vec, dst)
@@ -321,8 +345,11 @@ class OnlineClusterer:
 
     def _centroid(self, story: Story) -> _Vectors:
         cn, en = story.norms()
+        dense = None
+        if story.dense is not None:
+            dense = story.dense / (float(np.linalg.norm(story.dense)) or 1.0)
         return _Vectors({t: v / cn for t, v in story.content.items()},
-                        {t: v / en for t, v in story.entities.items()}, None)
+                        {t: v / en for t, v in story.entities.items()}, None, dense)
 
     def _maybe_merge(self, story: Story, candidates: list[Story]) -> None:
         """Merge ``story`` with any candidate it has grown close to (the older id survives)."""
