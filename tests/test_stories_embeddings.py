@@ -118,3 +118,14 @@ def test_the_default_path_never_imports_torch():
             "print('torch' in sys.modules or 'sentence_transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_packaged_minilm_embeds_when_installed(monkeypatch):
+    """Runs where `make embeddings` was run (skipped elsewhere): the real model, offline."""
+    pytest.importorskip("sentence_transformers")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    embedder = get_embedder("sentence-transformers:all-MiniLM-L6-v2")
+    vectors = embedder.embed([d.text for d in DOCS])
+    assert vectors.shape == (3, 384)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert unit[0] @ unit[1] > unit[0] @ unit[2]  # the quake reports are closer
