@@ -1,7 +1,8 @@
 """Dense embeddings: an optional, pluggable signal for story clustering.
 
-The default path uses none (content words, names and time carry clustering, and nothing here
-is imported). A setting names an embedder from the registry, ``NAME`` or ``NAME:MODEL``:
+The default path uses none: content words, names and time carry clustering, and neither torch
+nor sentence-transformers is imported. A setting names an embedder from the registry, ``NAME``
+or ``NAME:MODEL``:
 
     story_embedder = "sentence-transformers:all-MiniLM-L6-v2"   # a model name or a path
     story_embedding_weight = 0.3
@@ -30,10 +31,11 @@ class Embedder:
         raise NotImplementedError
 
 
-EMBEDDERS: dict[str, Callable[[str | None], Embedder]] = {}
+Factory = Callable[[str | None], Embedder]  # factory(model) -> Embedder; a class will do
+EMBEDDERS: dict[str, Factory] = {}
 
 
-def register(name: str) -> Callable[[Callable[[str | None], Embedder]], Callable[[str | None], Embedder]]:
+def register(name: str) -> Callable[[Factory], Factory]:
     """Register a factory ``factory(model: str | None) -> Embedder`` under ``name``."""
     def deco(factory):
         EMBEDDERS[name] = factory
