@@ -12,6 +12,7 @@ import pytest
 from parallax.compare import date_flag
 from parallax.compare.checks import compatible_numbers, number_conflict, quote_checks
 from parallax.compare.places import demonym_links, is_demonym_of
+from parallax.compare.report import finding_label
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
 from parallax.reports import story_report
@@ -131,6 +132,25 @@ def test_brief_and_timeline_cite_every_line(seeds_story):
     for d in ("2010-04-08", "2022-08", "2023-02-21", "2023-03-02"):
         assert d in dates and dates[d]["citations"], d
     assert dates["2022-08"]["precision"] == "month"
+
+
+def test_the_brief_says_where_its_sources_disagree(seeds_story):
+    result, _, _ = seeds_story
+    flags = {b["text"]: b["flag"] for b in result["brief"]}
+    treaty = [t for t in flags if "two days after Vladimir Putin" in t]
+    assert treaty and flags[treaty[0]] == "dates differ"
+    # the other lines: no disagreement (the support line's wording variant is no reason)
+    assert all(f is None for t, f in flags.items() if t not in treaty)
+
+
+@pytest.mark.parametrize("finding, label", [
+    ({"type": "date", "certain": False}, "dates differ"),
+    ({"type": "number"}, "number conflict"),
+    ({"type": "polarity", "certain": False}, "accounts differ"),
+    ({"type": "wording"}, None), (None, None),
+])
+def test_finding_label(finding, label):
+    assert finding_label(finding) == label
 
 
 def test_every_fact_quotes_a_source(seeds_story):

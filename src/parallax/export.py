@@ -25,7 +25,8 @@ def markdown(d: dict[str, Any]) -> str:
              f"{d['size']} articles, {d['independent_sources']} independent sources, "
              f"{d['first_date'] or 'undated'} – {d['last_date'] or 'undated'}.", "", "## Brief", ""]
     for b in d["brief"]:
-        lines.append(f"- {b['text']} [{_cites(b['citations'])}]")
+        flag = f" (**{b['flag']}**)" if b.get("flag") else ""
+        lines.append(f"- {b['text']} [{_cites(b['citations'])}]{flag}")
     lines += ["", "## Facts", ""]
     for f in d["facts"]:
         badge = f["status"] + (f" ({f['independent_sources']} sources)" if f["status"] == "corroborated" else "")

@@ -36,6 +36,8 @@ def test_seeds_story_shows_both_outlets_and_links_to_sources(page, server):
     flag = page.locator(".timeline .status.conflict")
     assert flag.count() == 1 and flag.inner_text().lower() == "dates differ"
     assert "two days" in flag.get_attribute("title")
+    brief_flag = page.locator(".brief .status.conflict")  # the same fact, in the brief
+    assert brief_flag.count() == 1 and brief_flag.inner_text().lower() == "dates differ"
     shot(page, "story")
     page.locator(".brief li .cite").first.click()  # a citation jumps to the source sentence
     page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}#s\d+$"))

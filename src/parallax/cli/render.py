@@ -216,7 +216,8 @@ def story_detail(console: Console, s: dict) -> None:
         console.print("\n[bold]Brief[/]")
         for b in s["brief"]:
             cites = ", ".join(sorted({c["source"] for c in b["citations"]}))
-            console.print(f"  {escape(b['text'])} [dim]\\[{escape(cites)}][/]")
+            flag = f" [bold yellow]({b['flag']})[/]" if b.get("flag") else ""
+            console.print(f"  {escape(b['text'])} [dim]\\[{escape(cites)}][/]{flag}")
     if s.get("facts"):
         console.print("\n[bold]Facts[/]")
         for f in s["facts"]:

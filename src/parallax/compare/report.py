@@ -65,13 +65,30 @@ def facts(statements: list[Statement], groups: list[list[int]], sim: np.ndarray)
     return out
 
 
+PLURAL = {"date": "dates", "number": "numbers", "attribution": "attributions",
+          "quote": "quotes", "polarity": "accounts"}
+
+
+def finding_label(finding: dict | None) -> str | None:
+    """How a fact's finding reads beside it: 'date conflict' when certain, 'dates differ'
+    when one side could not be placed; None for none, or for a wording difference (a
+    translation variant is no reason to doubt the fact)."""
+    if not finding or finding["type"] not in PLURAL:
+        return None
+    if finding.get("certain", True):
+        return f"{finding['type']} conflict"
+    return f"{PLURAL[finding['type']]} differ"
+
+
 def brief(fact_list: list[dict], statements: list[Statement], length: int) -> list[dict]:
     """The most corroborated and central facts, each sentence verbatim from a source and
-    followed by every source that reports it."""
+    followed by every source that reports it; ``flag`` says when the sources disagree on it
+    (the fact's conflict or difference, see :func:`finding_label`)."""
     chosen = [f for f in fact_list if f["status"] != "single_source"][:length]
     if len(chosen) < length:
         chosen += [f for f in fact_list if f["status"] == "single_source"][: length - len(chosen)]
     return [{"text": f["text"], "status": f["status"],
+             "flag": finding_label(f["conflict"] or f["difference"]),
              "citations": [citation(statements[i]) for i in f["_members"]]} for f in chosen]
 
 
