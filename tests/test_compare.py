@@ -12,7 +12,7 @@ import pytest
 from parallax.compare import date_flag
 from parallax.compare.checks import compatible_numbers, number_conflict, quote_checks
 from parallax.compare.places import demonym_links, is_demonym_of
-from parallax.compare.report import finding_label
+from parallax.compare.report import finding_label, shown_finding
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
 from parallax.reports import story_report
@@ -182,8 +182,23 @@ def test_show_json_and_exports(seeds_story, tmp_path, monkeypatch):
     assert "<script" not in (tmp_path / "r.html").read_text()
     for fmt in ("md", "html"):  # the treaty's exit, flagged on the timeline
         assert "dates differ" in (tmp_path / f"r.{fmt}").read_text()
+    shown = runner.invoke(app, ["--db", db, "show", story_id]).stdout
+    for text in (shown, (tmp_path / "r.md").read_text(), (tmp_path / "r.html").read_text()):
+        # a reader sees the quotes' wording difference, not the term-by-term ones
+        assert "for as long as it takes" in text and "whatever is necessary" in text
+        assert "the accounts differ:" not in text
     bad = runner.invoke(app, ["--db", db, "export", story_id, "--format", "pdf"])
     assert bad.exit_code == 2
+
+
+def test_shown_finding_keeps_quote_wording_only():
+    quote = {"type": "wording", "why": "X: “a” vs “b”", "a": {"value": "a"}, "b": {"value": "b"}}
+    terms = {"type": "wording", "why": "the accounts differ: ...", "a": {"value": None},
+             "b": {"value": None}}
+    date = {"type": "date", "why": "...", "a": {"value": None}, "b": {"value": None}}
+    assert shown_finding({"conflict": None, "difference": quote}) is quote
+    assert shown_finding({"conflict": None, "difference": terms}) is None
+    assert shown_finding({"conflict": date, "difference": None}) is date
 
 
 def test_clause_split_keeps_offsets():

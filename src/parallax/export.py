@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .compare.report import date_flag
+from .compare.report import date_flag, shown_finding
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -31,7 +31,7 @@ def markdown(d: dict[str, Any]) -> str:
     for f in d["facts"]:
         badge = f["status"] + (f" ({f['independent_sources']} sources)" if f["status"] == "corroborated" else "")
         lines.append(f"- **{badge}**: {f['text']} — {', '.join(f['sources'])}")
-        finding = f["conflict"] or f.get("difference")
+        finding = shown_finding(f)
         if finding:
             lines.append(f"  - {finding['type']}: {finding['why']}")
             lines.append(f"    - {finding['a']['source']}: {finding['a']['text']}")
@@ -58,7 +58,8 @@ CSS = ("body{font:16px/1.5 system-ui,sans-serif;max-width:900px;margin:2em auto;
 def html(d: dict[str, Any]) -> str:
     """A self-contained HTML report (inline CSS, no scripts) from ``templates/report.html``;
     Jinja2 escapes every value, so a source's text can never become markup."""
-    return _template().render(d=d, css=CSS, cites=_cites, date_flag=date_flag) + "\n"
+    return _template().render(d=d, css=CSS, cites=_cites, date_flag=date_flag,
+                              shown_finding=shown_finding) + "\n"
 
 
 @lru_cache(maxsize=1)

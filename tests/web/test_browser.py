@@ -36,6 +36,8 @@ def test_seeds_story_shows_both_outlets_and_links_to_sources(page, server):
     flag = page.locator(".timeline .status.conflict")
     assert flag.count() == 1 and flag.inner_text().lower() == "dates differ"
     assert "two days" in flag.get_attribute("title")
+    wording = page.locator('.sidebyside[aria-label="wording"]')  # the quotes' translation variants
+    assert wording.count() == 1 and "whatever is necessary" in wording.inner_text()
     brief_flag = page.locator(".brief .status.conflict")  # the same fact, in the brief
     assert brief_flag.count() == 1 and brief_flag.inner_text().lower() == "dates differ"
     shot(page, "story")

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ..compare.report import date_flag
+from ..compare.report import date_flag, shown_finding
 from ..store import Outcome
 
 
@@ -226,8 +226,8 @@ def story_detail(console: Console, s: dict) -> None:
             badge = f["status"] + (f" ×{f['independent_sources']}" if f["status"] == "corroborated" else "")
             console.print(f"  [{BADGES[f['status']]}]{badge:<16}[/] {escape(_clip(f['text'], 110))} "
                           f"[dim]{escape(', '.join(f['sources']))}[/]")
-            finding = f["conflict"] or f.get("difference")
-            if finding and finding["type"] != "wording":
+            finding = shown_finding(f)
+            if finding:
                 console.print(f"      [bold]{escape(finding['type'])}[/]: {escape(finding['why'])}")
                 console.print(f"        {escape(finding['a']['source'])}: {escape(_clip(finding['a']['text'], 100))}")
                 console.print(f"        {escape(finding['b']['source'])}: {escape(_clip(finding['b']['text'], 100))}")

@@ -128,6 +128,17 @@ def timeline(statements: list[Statement], fact_list: list[dict],
     return out
 
 
+def shown_finding(fact: dict) -> dict | None:
+    """The finding a reader is shown beside a fact: a conflict or difference, and a wording
+    difference only between quotes ('for as long as it takes' / 'whatever is necessary').
+    The term-by-term wording differences stay in the JSON for scripts: listed to a reader
+    they are noise."""
+    finding = fact.get("conflict") or fact.get("difference")
+    if finding and finding["type"] == "wording" and not finding["a"].get("value"):
+        return None
+    return finding
+
+
 def date_flag(entry: dict, *, why: bool = True) -> str | None:
     """How a timeline entry's date finding reads: 'date conflict', or 'dates differ: ...'
     when one side could not be placed (without the reason where ``why`` is False: a badge

@@ -53,9 +53,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["safe_url"] = safe_url
-    from ..compare.report import date_flag
+    from ..compare.report import date_flag, shown_finding
 
     templates.env.globals["date_flag"] = date_flag  # one wording for CLI, exports and web
+    templates.env.globals["shown_finding"] = shown_finding
     app.state.settings = settings
 
     @contextmanager
