@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpora import load, write_source  # noqa: E402
 from parallax.compare.align import AlignParams, align  # noqa: E402
-from parallax.compare.checks import CONFLICT_TYPES, check_pair  # noqa: E402
+from parallax.compare.checks import check_pair, is_conflict  # noqa: E402
 from parallax.compare.report import facts  # noqa: E402
 from parallax.compare import story_statements  # noqa: E402
 from parallax.compare.statements import Statement  # noqa: E402
@@ -129,7 +129,7 @@ def claimdiff(args) -> dict:
         groups, sim = align(sts, AlignParams(threshold=args.threshold))
         s = float(sim[0, 1])
         finding = check_pair(sts[0], sts[1], s) if len(groups) == 1 or s >= args.threshold * 0.5 else None
-        if finding and finding["type"] in CONFLICT_TYPES and finding.get("certain", True):
+        if is_conflict(finding):
             pred = "weaken"
         elif len(groups) == 1:
             pred = "strengthen"

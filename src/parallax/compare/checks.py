@@ -13,6 +13,12 @@ _WORD = re.compile(r"[a-z0-9']+")
 CONFLICT_TYPES = ("number", "date", "attribution", "quote", "polarity")
 
 
+def is_conflict(finding: dict | None) -> bool:
+    """A conflict: one of the conflict types, and certain (not a difference such as two dates
+    one side could not place)."""
+    return bool(finding) and finding["type"] in CONFLICT_TYPES and finding.get("certain", True)
+
+
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 

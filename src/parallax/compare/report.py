@@ -6,14 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from .checks import check_pair
+from .checks import CONFLICT_TYPES, check_pair, is_conflict
 from .statements import Statement
-
-CONFLICTS = ("number", "date", "attribution", "quote", "polarity")
 
 
 def _rank(finding: dict) -> int:
-    if finding["type"] in CONFLICTS and finding.get("certain", True):
+    if is_conflict(finding):
         return 2
     return 1 if finding["type"] != "wording" else 0
 
@@ -40,7 +38,7 @@ def facts(statements: list[Statement], groups: list[list[int]], sim: np.ndarray)
                 f = check_pair(statements[g[x]], statements[g[y]], float(sim[g[x], g[y]]))
                 if f and (finding is None or (_rank(f) > _rank(finding))):
                     finding = f
-        if finding and finding["type"] in CONFLICTS and finding.get("certain", True):
+        if is_conflict(finding):
             status = "conflict"
         elif independent >= 2:
             status = "corroborated"
@@ -65,8 +63,8 @@ def facts(statements: list[Statement], groups: list[list[int]], sim: np.ndarray)
     return out
 
 
-PLURAL = {"date": "dates", "number": "numbers", "attribution": "attributions",
-          "quote": "quotes", "polarity": "accounts"}
+# how 'they differ' reads for each conflict type
+PLURAL = dict(zip(CONFLICT_TYPES, ("numbers", "dates", "attributions", "quotes", "accounts")))
 
 
 def finding_label(finding: dict | None) -> str | None:
@@ -75,7 +73,7 @@ def finding_label(finding: dict | None) -> str | None:
     translation variant is no reason to doubt the fact)."""
     if not finding or finding["type"] not in PLURAL:
         return None
-    if finding.get("certain", True):
+    if is_conflict(finding):
         return f"{finding['type']} conflict"
     return f"{PLURAL[finding['type']]} differ"
 
@@ -88,7 +86,7 @@ def brief(fact_list: list[dict], statements: list[Statement], length: int) -> li
     if len(chosen) < length:
         chosen += [f for f in fact_list if f["status"] == "single_source"][: length - len(chosen)]
     return [{"text": f["text"], "status": f["status"],
-             "flag": finding_label(f["conflict"] or f["difference"]),
+             "flag": finding_label(shown_finding(f)),
              "citations": [citation(statements[i]) for i in f["_members"]]} for f in chosen]
 
 
@@ -101,9 +99,9 @@ def timeline(statements: list[Statement], fact_list: list[dict],
     article) and the accounts only differ."""
     flagged: dict[tuple[str, int], dict] = {}
     for f in fact_list:
-        found = f["conflict"] or f.get("difference")
+        found = shown_finding(f)
         if found and found["type"] == "date":
-            mark = {"type": "date", "why": found["why"], "certain": found.get("certain", True)}
+            mark = {"type": "date", "why": found["why"], "certain": is_conflict(found)}
             for e in f["evidence"]:
                 flagged.setdefault((e["article"], e["sentence"]), mark)
     entries: dict[tuple[str, str], dict] = {}
@@ -146,6 +144,6 @@ def date_flag(entry: dict, *, why: bool = True) -> str | None:
     c = entry.get("conflict")
     if not c:
         return None
-    if c.get("certain", True):
+    if c["certain"]:
         return "date conflict"
     return f"dates differ: {c['why']}" if why else "dates differ"
