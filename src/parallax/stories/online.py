@@ -68,12 +68,16 @@ class Story:
     first: date | None = None
     last: date | None = None
     dense: Any = None  # sum of the members' embeddings (numpy), when an embedder is used
-    _norms: tuple[float, float] | None = None
+    _norms: tuple[float, float, float] | None = None
 
-    def norms(self) -> tuple[float, float]:
+    def norms(self) -> tuple[float, float, float]:
+        """Lengths of the content, names and embedding sums (1 for an empty one), cached
+        until the story changes."""
         if self._norms is None:
             self._norms = (math.sqrt(sum(v * v for v in self.content.values())) or 1.0,
-                           math.sqrt(sum(v * v for v in self.entities.values())) or 1.0)
+                           math.sqrt(sum(v * v for v in self.entities.values())) or 1.0,
+                           float(np.linalg.norm(self.dense)) or 1.0
+                           if self.dense is not None else 1.0)
         return self._norms
 
     def add(self, content: dict[str, float], entities: dict[str, float], day: date | None,
@@ -214,13 +218,12 @@ class OnlineClusterer:
         factor = self.time_factor(vec.day, story.first, story.last)
         if factor < self.p.threshold or not story.content:
             return 0.0  # too far apart in time to reach the threshold whatever the words
-        cn, en = story.norms()
+        cn, en, dn = story.norms()
         w = self.p.entity_weight
         sim = (1 - w) * cosine(vec.content, story.content) / cn
         if vec.entities:
             sim += w * cosine(vec.entities, story.entities) / en
         if vec.dense is not None and story.dense is not None:
-            dn = float(np.linalg.norm(story.dense)) or 1.0
             d = self.p.embedding_weight
             sim = (1 - d) * sim + d * float(vec.dense @ story.dense) / dn
         return sim * factor
@@ -344,10 +347,8 @@ class OnlineClusterer:
         story.last = max(days) if days else None
 
     def _centroid(self, story: Story) -> _Vectors:
-        cn, en = story.norms()
-        dense = None
-        if story.dense is not None:
-            dense = story.dense / (float(np.linalg.norm(story.dense)) or 1.0)
+        cn, en, dn = story.norms()
+        dense = story.dense / dn if story.dense is not None else None
         return _Vectors({t: v / cn for t, v in story.content.items()},
                         {t: v / en for t, v in story.entities.items()}, None, dense)
 
