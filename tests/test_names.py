@@ -328,7 +328,7 @@ def test_known_name_candidates_from_runs():
             "Police said the Bank of America branch closed. Colts Top Jags The Indianapolis Colts won.")
     sentences = [Sentence(0, 0, 61, text[:61]), Sentence(1, 62, 79, text[62:79]),
                  Sentence(2, 80, 127, text[80:127]), Sentence(3, 128, len(text), text[128:])]
-    runs = {options[0][0]: [o[0] for o in options] for options in candidate_runs(text, sentences, [])}
+    runs = {options[0][0]: [o[0] for o in options] for options in candidate_runs(text, [s.start for s in sentences], [])}
     assert runs["PM Chargers"] == ["PM Chargers", "Chargers"]  # a clock's PM before the team
     assert runs["HP"] == ["HP"]  # an acronym opening a sentence is still a name
     assert "Police" not in runs  # a common word opening a sentence is not

@@ -3,7 +3,6 @@ with bounds, and time expressions on the calendar, each pointing at its sentence
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import date
 
 from . import entities as _entities
@@ -11,7 +10,7 @@ from . import numbers as _numbers
 from . import quotes as _quotes
 from . import times as _times
 from .nlp import detect_language, load_spacy, main_pass_disabled, tag_windows
-from .records import Analysis, Entity, Number, Quote, Sentence, TimeExpr
+from .records import Analysis, Entity, Number, Quote, Sentence, TimeExpr, sentence_index
 
 __all__ = ["analyze", "Analysis", "Entity", "Number", "Quote", "Sentence", "TimeExpr"]
 
@@ -30,7 +29,7 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
     starts = [s.start for s in sentences]
 
     def sentence_of(offset: int) -> int:
-        return max(0, bisect_right(starts, offset) - 1)
+        return sentence_index(starts, offset)
 
     analysis = Analysis(lang=lang, entity_tagged=english, sentences=sentences)
     if english:

@@ -31,7 +31,7 @@ from wordfreq import zipf_frequency
 from .entities import Taken
 from .linking import clear_leader
 from .names import NOISY_LABELS, key, plain, tokens
-from .records import Entity, Sentence
+from .records import Entity, Sentence, sentence_index
 
 # A run of capitalised words, with the small words names carry inside ('Bank of America').
 _RUN = re.compile(r"(?<![\w'’.-])[A-Z][\w'’&-]*(?:\.(?=\w))?(?:\s(?:of\s|the\s|de\s|and\s)?"
@@ -65,15 +65,14 @@ def lookup_in(entity_candidates: Callable[[list[str], list[str]], list]) -> Look
     return lookup
 
 
-def candidate_runs(text: str, sentences: Sequence[Sentence],
+def candidate_runs(text: str, starts: Sequence[int],
                    taken: Sequence[tuple[int, int]]) -> list[list[tuple[str, int, int]]]:
     """For each capitalised run no entity mention overlaps: the names it may be, as (text,
     start, end), the whole run first, then its last words ('PM Chargers' -> 'Chargers', a
     headline run into the text ending '... Playoffs The Indianapolis Colts' -> 'Indianapolis
     Colts'). A leading 'The' and a possessive are dropped; a common word alone is not a name
     when it opens a sentence ('Police said') or is very common anywhere ('People'); an
-    acronym ('HP', 'TMZ') is judged as a name."""
-    starts = sorted(s.start for s in sentences)
+    acronym ('HP', 'TMZ') is judged as a name. ``starts``: the sentences' starts, in order."""
     spans = Taken(taken)
     out = []
     for m in _RUN.finditer(text):
@@ -125,8 +124,9 @@ def _opens_sentence(text: str, at: int, starts: Sequence[int]) -> bool:
 def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[Entity],
                    lookup: Lookup, cooccurrence: Cooccurrence) -> list[Entity]:
     """New local entities for stored names the tagger missed (see the module docstring)."""
+    starts = [s.start for s in sentences]
     taken = [(s, e) for ent in entities for _i, s, e in ent.mentions]
-    groups = candidate_runs(text, sentences, taken)
+    groups = candidate_runs(text, starts, taken)
     if not groups:
         return []
     mine = sorted({key(a) for ent in entities for a in plain(ent.aliases)} - {""})
@@ -141,7 +141,6 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
         leader = clear_leader(found, context, cooccurrence)
         if leader is not None:
             chosen[k] = leader
-    starts = [s.start for s in sentences]
     by_key: dict[str, list[tuple[str, int, int]]] = {}
     for options in groups:  # the longest name a run can be
         run, s0, s1 = next(((r, a, b) for r, a, b in options if key(r) in chosen), ("", 0, 0))
@@ -150,7 +149,7 @@ def known_entities(text: str, sentences: Sequence[Sentence], entities: Sequence[
     out = []
     for k, found in sorted(by_key.items()):
         c = chosen[k]
-        mentions = tuple((max(bisect_right(starts, s0) - 1, 0), s0, s1) for _r, s0, s1 in found)
+        mentions = tuple((sentence_index(starts, s0), s0, s1) for _r, s0, s1 in found)
         aliases = tuple(dict.fromkeys(r for r, _s, _e in found))
         out.append(Entity(key=k, name=max(aliases, key=len), label=c.label, aliases=aliases,
                           mentions=mentions, known=mentions))

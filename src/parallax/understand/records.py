@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -112,6 +114,11 @@ class Analysis:
             numbers=[Number(**n) for n in d.get("numbers", [])],
             times=[TimeExpr(**t) for t in d.get("times", [])],
         )
+
+
+def sentence_index(starts: Sequence[int], offset: int) -> int:
+    """The index of the sentence holding ``offset``, given the sentences' sorted starts."""
+    return max(0, bisect_right(starts, offset) - 1)
 
 
 def _flat(record) -> dict[str, Any]:
