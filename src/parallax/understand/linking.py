@@ -229,10 +229,8 @@ def absorbable(new: Canonical, candidates: list[Canonical], context_ids: list[st
                 tokens(a) == (word,) for a in plain(c.aliases))]
             rivals = [c for c in others if c.label == "PERSON" and any(
                 len(tokens(a)) > 1 and tokens(a)[at] == word for a in c.aliases)]
-            if not bare or rivals or not context_ids:
-                continue
-            counts = cooccurrence(sorted(c.id for c in bare), context_ids)
-            out += [c for c in bare if counts.get(c.id, 0) and c not in out]
+            if not rivals:
+                out += [c for c in _beside(bare, context_ids, cooccurrence) if c not in out]
         return out
     mine = {i for i in map(initials, full) if i}
     short = [c for c in others if c.label != "PERSON" and (
@@ -257,7 +255,12 @@ def _twins(new: Canonical, others: list[Canonical], context_ids: list[str],
         return []
     twins = [c for c in others if c.label in SWAPPED and c.label != new.label
              and {tokens(a) for a in plain(c.aliases)} == mine]
-    if not twins:
+    return _beside(twins, context_ids, cooccurrence)
+
+
+def _beside(candidates: list[Canonical], context_ids: list[str], cooccurrence) -> list[Canonical]:
+    """The candidates some stored article puts beside one of ``context_ids`` (in order)."""
+    if not candidates or not context_ids:
         return []
-    counts = cooccurrence(sorted(c.id for c in twins), context_ids)
-    return [c for c in twins if counts.get(c.id, 0)]
+    counts = cooccurrence(sorted(c.id for c in candidates), context_ids)
+    return [c for c in candidates if counts.get(c.id, 0)]
