@@ -446,14 +446,7 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         lz = zipf(ll)
         return min(lz, 5.0) + 2.0 if lz >= CONTENT and _follower_fits(right, next_word) else 0.0
     if left[0].isupper() and len(left) >= 4 and ll not in SMALL and names.standalone(left, token) \
-            and right in SHORT_AFTER_NAME and next_word and next_word.islower():
-        # a name the article uses alone, then a short word that opens a clause: 'Trumpif the',
-        # 'Watergatehe was', 'Saturdayit had'
-        return min(evidence(left, names), zipf(right)) + 2.0
-    if left[0].isupper() and len(left) >= 4 and ll not in SMALL and names.standalone(left, token) \
-            and (right in ("man", "men") or (len(right) == 3 and zipf(right) >= SHORT_COMPOUND)):
-        # a name the article uses alone, then a very common short word: 'Bloomingtonman',
-        # 'Oscarhit' (a name ending in -man is known to wordfreq or used whole elsewhere)
+            and _short_after_name(right, next_word):
         return min(evidence(left, names), zipf(right)) + 2.0
     if right == "it" and token.islower() and tz == 0 and len(left) >= 4 and zipf(ll) >= 4.0 \
             and ll not in WORD_PREFIXES:
@@ -467,6 +460,16 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
     if token.islower() and len(left) >= 3 and len(right) >= 3:
         return _lower_compound(left, right)
     return 0.0
+
+
+def _short_after_name(right: str, next_word: str | None) -> bool:
+    """After a name the article uses alone, a short word that is glue: one that opens a clause
+    ('Trumpif the', 'Watergatehe was', 'Saturdayit had') or a very common short word
+    ('Bloomingtonman', 'Oscarhit'; a name ending in -man is known to wordfreq or used whole
+    elsewhere)."""
+    if right in SHORT_AFTER_NAME and next_word and next_word.islower():
+        return True
+    return right in ("man", "men") or (len(right) == 3 and zipf(right) >= SHORT_COMPOUND)
 
 
 def _capitalised_head(token: str, left: str, right: str, names: Names, tz: float) -> float:
