@@ -69,6 +69,27 @@ def test_corroborated_by_both(seeds_story):
         assert set(f["sources"]) == {"EFE", "La Voz de Galicia"}
 
 
+# What the issue asks of the seeds and Parallax does not yet do: the paraphrases share too few
+# words for the alignment (docs/benchmarks.md, 'Comparison'). Strict: a change that makes one
+# of them pass must turn it into a plain test.
+MISSING = pytest.mark.xfail(strict=True, reason="paraphrase beyond content-word alignment")
+
+
+@MISSING
+@pytest.mark.parametrize("words", [["asked his Russian counterpart to sign"],
+                                   ["did not plan to meet Lavrov"]])
+def test_paraphrased_facts_corroborated_by_both(seeds_story, words):
+    f = fact(seeds_story[0], words)
+    assert f["status"] == "corroborated" and f["independent_sources"] == 2
+
+
+@MISSING
+def test_sign_or_review_is_flagged_for_a_reader(seeds_story):
+    f = fact(seeds_story[0], ["asked his Russian counterpart to sign"])
+    assert shown_finding(f) is not None and any(
+        "review" in side["text"] for side in (shown_finding(f)["a"], shown_finding(f)["b"]))
+
+
 def test_support_for_ukraine_shows_the_wording_difference(seeds_story):
     result, _, _ = seeds_story
     f = fact(result, ["continue to support Ukraine"])
