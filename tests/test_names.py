@@ -252,8 +252,11 @@ def test_language_is_voted_by_sentences():
                            "vorgestellt. Die Opposition kritisierte die Pläne scharf.") == "de"
 
 
-def test_relink_rebuilds_the_links_a_fresh_ingest_makes(tmp_path, settings):
+def test_relink_rebuilds_the_links_a_fresh_ingest_makes(tmp_path, settings, monkeypatch):
+    from parallax import pipeline
     from parallax.pipeline import relink
+
+    monkeypatch.setattr(pipeline, "RELINK_PAGE", 4)  # six articles: two pages, written between
     from parallax.understand.known import without_known
     from parallax.understand.records import Analysis
 

@@ -7,8 +7,9 @@ reported, so an interruption loses nothing that was reported as stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from .clean import clean_text
 from .ingest import Ingestor
@@ -140,21 +141,38 @@ def relink(store: Store, listener: Listener | None = None) -> RelinkReport:
     an interruption leaves the store as it was."""
     notify = listener or (lambda kind, payload: None)
     report = RelinkReport(entities_before=store.count_entities())
-    ids = [a.id for a in store.iter_articles()]
+    upto = store.last_seq()
+    total = store.count_articles(upto=upto)
     with store.transaction():
         store.clear_entity_links()
-        for n, article_id in enumerate(ids, start=1):
-            article = store.get_article(article_id)
+        for article in _pages(store, upto, RELINK_PAGE):
             again, entities = recall_known_names(store, article)
             if again is not article:
-                store.update_analysis(article_id, again.analysis)
+                store.update_analysis(article.id, again.analysis)
                 report.analyses_changed += 1
             if again.analysis:
-                link_entities(store, article_id, entities)
+                link_entities(store, article.id, entities)
             report.articles += 1
-            notify("relinked", (n, len(ids)))
+            notify("relinked", (report.articles, total))
     report.entities_after = store.count_entities()
     return report
+
+
+RELINK_PAGE = 200  # articles read at a time by relink
+
+
+def _pages(store: Store, upto: int, size: int) -> Iterator[Article]:
+    """The stored articles up to ``upto`` in arrival order, each read once, a page at a time:
+    no read is open while the caller writes."""
+    seen = 0
+    while True:
+        rows = store.iter_articles_since(seen, upto=upto)
+        page = list(islice(rows, size))
+        getattr(rows, "close", lambda: None)()  # the query's cursor, before the caller writes
+        if not page:
+            return
+        seen = page[-1][0]
+        yield from (article for _seq, article in page)
 
 
 def link_entities(store: Store, article_id: str, entities: list) -> None:
