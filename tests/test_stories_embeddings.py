@@ -80,7 +80,10 @@ def test_dense_vectors_survive_the_saved_state():
     assert resumed.story_of["b"] == resumed.story_of["a"] != resumed.story_of["c"]
 
 
-def test_the_pipeline_embeds_in_batches_and_resumes(tmp_path):
+def test_the_pipeline_embeds_in_batches_and_resumes(tmp_path, monkeypatch):
+    from parallax.stories import assign
+
+    monkeypatch.setattr(assign, "EMBED_BATCH", 2)  # b and c together, a replay splits a|b, c
     settings = Settings(understand=0, per_host_delay=0.0, story_embedder="test-topics",
                         story_embedding_weight=0.6)
     rows = [{"id": d.id, "text": d.text, "date": d.date, "source": f"outlet-{d.id}"}

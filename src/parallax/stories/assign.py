@@ -153,6 +153,9 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
     return StoryRun(store, settings, clusterer, state["titles"], full=False), state["seq"]
 
 
+EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
+
+
 def _batches(items, size: int):
     chunk = []
     for item in items:
@@ -179,7 +182,7 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False) -
         else:
             run, since = resumed
         embedder = get_embedder(settings.story_embedder)
-        for chunk in _batches(store.iter_articles_since(since, upto=upto), 64):
+        for chunk in _batches(store.iter_articles_since(since, upto=upto), EMBED_BATCH):
             docs = with_embeddings([article_doc(a) for _s, a in chunk], embedder)
             for (seq, article), doc in zip(chunk, docs):
                 run.add(seq, article, doc)
