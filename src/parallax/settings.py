@@ -48,6 +48,9 @@ class Settings:
     story_time_scale_days: float = 30.0  # beyond the window the similarity decays this fast
     story_time_bonus: float = 1.6  # both dated within the window: similarity times this
     story_merge_threshold: float = 0.7  # two stories this similar are merged
+    # Batch mode (cluster --rebuild): runs in this many tie-breaking orders, whose majority
+    # decides (stories/consensus.py); 1 = one pass in arrival order, then refined.
+    story_rebuild_runs: int = 9
     # Optional dense embeddings (stories/embeddings.py, DEVELOPERS.md): '' for none, or a
     # registered embedder, 'NAME' or 'NAME:MODEL' ('sentence-transformers:all-MiniLM-L6-v2').
     story_embedder: str = ""

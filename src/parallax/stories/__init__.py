@@ -1,7 +1,8 @@
 """Stories: group articles that report one real-world event.
 
 ``lineage`` finds copies of one report (one source, however many outlets ran it); ``online``
-assigns each article to a story as it arrives; ``refine`` is the batch pass of a rebuild.
+assigns each article to a story as it arrives; ``consensus`` is the batch pass of a rebuild
+(the majority of several orders), which ``refine`` is when it runs once.
 """
 
 from __future__ import annotations
@@ -12,22 +13,29 @@ from ..settings import Settings
 from .assign import article_doc, assign_stories, params_from
 from .embeddings import Embedder, get_embedder, register, with_embeddings
 from .features import Doc
-from .online import ClusterParams, OnlineClusterer
+from .consensus import Member, batch
+from .online import ClusterParams, OnlineClusterer, doc_counts
 
-__all__ = ["assign_stories", "cluster_docs", "ClusterParams", "OnlineClusterer", "Doc",
-           "params_from", "article_doc", "Embedder", "register", "get_embedder"]
+__all__ = ["assign_stories", "cluster_docs", "batch", "Member", "ClusterParams",
+           "OnlineClusterer", "Doc", "params_from", "article_doc", "Embedder", "register",
+           "get_embedder"]
 
 
 def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
                  rebuild: bool = False) -> dict[str, str]:
     """Cluster documents given in arrival order: article id -> story id. The online pass is the
-    one ingest runs (old stories close as the stream moves on); ``rebuild`` keeps every
-    article's vectors for the batch refinement."""
+    one ingest runs (old stories close as the stream moves on); ``rebuild`` adds the batch pass
+    (``stories.consensus``: the same stories whatever the order given)."""
     params = params_from(settings)
     docs = with_embeddings(docs, get_embedder(params.embedder))
     clusterer = OnlineClusterer(params, keep_vectors=rebuild)
+    members = []
     for doc in docs:
-        clusterer.add(doc)
+        counts = doc_counts(doc)
+        clusterer.add(doc, counts)
+        if rebuild:
+            members.append(Member(doc.id, doc.date, counts, doc.embedding))
     if rebuild:
-        clusterer.refine([d.id for d in docs])
+        batch(clusterer, members, (settings or Settings()).story_rebuild_runs)
     return clusterer.assignments()
+

@@ -21,7 +21,8 @@ from ..store import Store, StoryAssignment
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .online import ClusterParams, OnlineClusterer
+from .consensus import Member, batch
+from .online import ClusterParams, OnlineClusterer, doc_counts
 
 STATE_NAME = "stories"
 STATE_FORMAT = 1
@@ -75,12 +76,17 @@ class StoryRun:
         self.dirty: set[str] = set()  # articles whose assignment must be saved
         self.touched: set[str] = set()  # stories whose title must be saved
         self.first_seen: dict[str, tuple[int, str | None, str]] = {}  # full runs: per article
+        self.members: list[Member] = []  # what the batch pass needs (a batch clusterer only)
 
     def add(self, seq: int, article: Article, doc: Doc | None = None) -> None:
         """One article in arrival order; ``doc``: what the clusterer sees of it, when made
         beforehand (with its embedding)."""
         update = self.lineage.add(article, arrival=seq)
-        self.clusterer.add(doc or article_doc(article))
+        doc = doc or article_doc(article)
+        counts = doc_counts(doc)
+        self.clusterer.add(doc, counts)
+        if self.clusterer.keep_vectors:
+            self.members.append(Member(doc.id, doc.date, counts, doc.embedding))
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]
@@ -100,7 +106,9 @@ class StoryRun:
             self.titles[sid] = [seq, title]
 
     def refine(self) -> None:
-        self.clusterer.refine(list(self.first_seen))
+        """The batch pass (``stories.consensus``) over every article seen."""
+        batch(self.clusterer, self.members, self.settings.story_rebuild_runs)
+        self.members = []
         self._collect()
         self.titles = {}  # articles moved between stories: titles from scratch
         for aid, (seq, title, sentence) in self.first_seen.items():  # in arrival order

@@ -271,6 +271,54 @@ class OnlineClusterer:
                 break
         return moves
 
+    def adopt(self, groups: list[list[str]]) -> int:
+        """Batch: make the stories exactly ``groups`` (article ids, each group in arrival
+        order, groups ordered by their first member), as ``stories.consensus`` decides them.
+        A group keeps the id of the story holding most of its members (the older on a tie)
+        unless an earlier group took it; else it is named after its first member. Story sums,
+        dates and the candidate index are rebuilt from the members' vectors. Returns the
+        number of articles that changed story."""
+        old = {sid: story.seq for sid, story in self.stories.items()}
+        taken: set[str] = set()
+        new_of: dict[str, str] = {}
+        stories: dict[str, Story] = {}
+        for group in groups:
+            held = Counter(self.story_of[aid] for aid in group)
+            free = [sid for sid in sorted(held, key=lambda s: (-held[s], old[s])) if sid not in taken]
+            sid = free[0] if free else self._fresh_id(group[0], taken)
+            taken.add(sid)
+            story = Story(sid, old.get(sid) or self._next_seq())
+            for aid in group:
+                new_of[aid] = sid
+                vec = self.vectors[aid]
+                story.add(vec.content, vec.entities, vec.day, self.p.keep_centroid, dense=vec.dense)
+                story.members.append(aid)
+            stories[sid] = story
+        moves = sum(self.story_of[aid] != sid for aid, sid in new_of.items())
+        if self.track_changes:
+            self.changed.update(aid for aid, sid in new_of.items() if self.story_of[aid] != sid)
+        self.stories = dict(sorted(stories.items(), key=lambda kv: kv[1].seq))
+        self.story_of.update(new_of)
+        self.index.clear()
+        for story in self.stories.values():
+            for aid in story.members:
+                for key in self._probe(self.vectors[aid]):
+                    postings = self.index[key]
+                    if not postings or postings[-1] != story.id:
+                        postings.append(story.id)
+        return moves
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _fresh_id(self, article_id: str, taken: set[str]) -> str:
+        sid, n = story_id_for(article_id), 0
+        while sid in taken or sid in self.stories:
+            n += 1
+            sid = story_id_for(f"{article_id}#{n}")
+        return sid
+
     def assignments(self) -> dict[str, str]:
         return dict(self.story_of)
 
