@@ -5,6 +5,7 @@ sizes it can handle.
 
     python bench/scale_bench.py [--sizes 10000,50000,200000] [--sklearn 2000,5000,10000]
     python bench/scale_bench.py --store 1000,10000,50000     # the stored, incremental path
+    python bench/scale_bench.py --batch 10000,50000          # the batch mode (cluster --rebuild)
 
 The stream: each real story gets several "incarnations" (the same kind of event recurring on
 another date, like the twin events of ECB+); each article is a real article of the story, dated
@@ -117,6 +118,23 @@ def run_sklearn(sizes: list[int]) -> list[dict]:
     return out
 
 
+def run_batch(sizes: list[int]) -> list[dict]:
+    """The batch mode (``cluster --rebuild``: an online pass, then the majority of
+    ``story_rebuild_runs`` refined runs), features counted in this process."""
+    from parallax.stories import cluster_docs
+
+    out = []
+    for n in sizes:
+        docs = list(stream(n))
+        t0 = time.perf_counter()
+        stories = len(set(cluster_docs(docs, rebuild=True).values()))
+        el = time.perf_counter() - t0
+        out.append({"articles": n, "ms_per_article": 1000 * el / n, "seconds": el,
+                    "articles_per_second": n / el, "stories": stories, "max_rss_mb": rss_mb()})
+        print(json.dumps({"batch": out[-1]}), flush=True)
+    return out
+
+
 def run_store(sizes: list[int], replay_upto: int) -> list[dict]:
     """The stored path, as ingest runs it: a SQLite store grows in batches of 1,000 articles
     (a day of a busy feed), and stories are updated after each batch, resumed from the saved
@@ -182,8 +200,15 @@ def main() -> None:
     ap.add_argument("--store", default="", help="sizes for the stored, incremental path "
                     "(e.g. 1000,10000,50000); skips the in-memory stream unless --sizes is given")
     ap.add_argument("--replay-upto", type=int, default=10000)
+    ap.add_argument("--batch", default="", help="sizes for the batch mode (e.g. 10000,50000); "
+                    "runs only that")
     args = ap.parse_args()
     report = {}
+    if args.batch:
+        report["batch"] = run_batch([int(x) for x in args.batch.split(",")])
+        if args.out:
+            Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+        return
     if args.store:
         report["store"] = run_store([int(x) for x in args.store.split(",")], args.replay_upto)
         if args.out:

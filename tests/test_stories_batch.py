@@ -97,7 +97,8 @@ def test_adopt_makes_the_given_stories_and_keeps_ids():
     assert set(clusterer.stories) == {before["q1"], before["q4"]}
     assert clusterer.stories[before["q1"]].members == ["q1", "q2", "q3"]
     # the candidate index was rebuilt: a new article finds the adopted stories
-    assert clusterer.add(Doc("q5", "Aceh earthquake in Indonesia: more dead found.")) == before["q1"]
+    found = clusterer.add(Doc("q5", "Aceh earthquake in Indonesia: more dead found."))
+    assert found == before["q1"]
 
 
 def test_stored_rebuild_gives_the_same_stories_whatever_the_ingest_order(tmp_path):

@@ -4,8 +4,8 @@ One online pass depends on arrival order: the two similar events of a topic sit 
 and merge thresholds, and which of them merge depends on what came first (a shuffled ECB+ moves
 B-cubed F1 by 0.03). The batch mode therefore clusters the archive several times, each in date
 order with ties broken (and undated articles dealt in) by a different fixed seed over a
-canonical order (date, then article id), refines each run, and keeps the pairs of articles that a majority of runs put together;
-the stories are the connected groups of those pairs. Nothing here reads the order the archive
+canonical order (date, then article id), refines each run, and keeps the pairs of articles
+that a majority of runs put together; the stories are the connected groups of those pairs. Nothing here reads the order the archive
 came in, so a rebuild gives the same stories however it was fed.
 """
 

@@ -284,7 +284,8 @@ class OnlineClusterer:
         stories: dict[str, Story] = {}
         for group in groups:
             held = Counter(self.story_of[aid] for aid in group)
-            free = [sid for sid in sorted(held, key=lambda s: (-held[s], old[s])) if sid not in taken]
+            ranked = sorted(held, key=lambda s: (-held[s], old[s]))
+            free = [sid for sid in ranked if sid not in taken]
             sid = free[0] if free else self._fresh_id(group[0], taken)
             taken.add(sid)
             story = Story(sid, old.get(sid) or self._next_seq())
