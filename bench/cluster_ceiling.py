@@ -14,7 +14,7 @@ run can know:
 - ``gold_topics_two_each``: the gold topics given and the oracle count of two stories per
   topic (k-means, k=2, inside each topic).
 
-The shipped online clusterer gets 0.869 and the rebuild 0.876 (docs/benchmarks.md).
+The shipped online clusterer gets 0.869 and the batch mode 0.873 (docs/benchmarks.md).
 """
 
 from __future__ import annotations
