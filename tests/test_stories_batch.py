@@ -114,3 +114,14 @@ def test_stored_rebuild_gives_the_same_stories_whatever_the_ingest_order(tmp_pat
             update_stories(store, settings, rebuild=True)
             got.append(sorted(sorted(s.article_ids) for s in store.list_stories()))
     assert got[0] == got[1] and len(got[0]) >= 4
+
+
+def test_a_rebuild_reports_progress(tmp_path):
+    db = str(tmp_path / "p.db")
+    settings = Settings(db=db, story_rebuild_runs=3)
+    heard = []
+    with SQLiteStore(db) as store:
+        ingest([str(EXAMPLES / "ecbplus" / "excerpt.jsonl")], store, settings)
+        update_stories(store, settings, rebuild=True, listener=lambda k, p: heard.append((k, p)))
+    assert heard[-1] == ("batch run", (3, 3))
+    assert ("clustered", (16, 16)) in heard and [k for k, _ in heard].count("batch run") == 3

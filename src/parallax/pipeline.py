@@ -182,8 +182,10 @@ def link_entities(store: Store, article_id: str, entities: list) -> None:
     link_article(store, article_id, entities)
 
 
-def update_stories(store: Store, settings: Settings, *, rebuild: bool = False):
-    """Assign every article not yet in a story (or all of them with ``rebuild``)."""
+def update_stories(store: Store, settings: Settings, *, rebuild: bool = False,
+                   listener: Listener | None = None):
+    """Assign every article not yet in a story (or all of them with ``rebuild``); ``listener``
+    hears ("clustered", (done, total)) and, in a rebuild, ("batch run", (done, runs))."""
     from .stories import assign_stories
 
-    return assign_stories(store, settings, rebuild=rebuild)
+    return assign_stories(store, settings, rebuild=rebuild, notify=listener)

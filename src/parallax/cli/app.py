@@ -352,7 +352,8 @@ def cluster(
     try:
         settings = state.settings()
         with state.store(settings) as store:
-            n = update_stories(store, settings, rebuild=rebuild)
+            with render.CountProgress(err, "clustering", quiet=state.quiet) as progress:
+                n = update_stories(store, settings, rebuild=rebuild, listener=progress.event)
             count = len(store.list_stories())
     except ParallaxError as exc:
         raise fail(exc)

@@ -62,9 +62,10 @@ class CountProgress:
     def __exit__(self, *exc) -> None:
         self.progress.__exit__(*exc)
 
-    def event(self, _kind: str, payload) -> None:
+    def event(self, kind: str, payload) -> None:
+        """(done, total) of the work named ``kind`` (the bar takes that name)."""
         done, total = payload
-        self.progress.update(self.task, completed=done, total=total)
+        self.progress.update(self.task, completed=done, total=total, description=kind)
 
 
 def _short(name: str, width: int = 40) -> str:

@@ -38,4 +38,3 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
     if rebuild:
         batch(clusterer, members, (settings or Settings()).story_rebuild_runs)
     return clusterer.assignments()
-

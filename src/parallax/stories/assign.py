@@ -21,7 +21,7 @@ from ..store import Store, StoryAssignment
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .consensus import Member, batch
+from .consensus import Member, Progress, batch
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 STATE_NAME = "stories"
@@ -105,9 +105,9 @@ class StoryRun:
         elif own[0] is None and title:
             self.titles[sid] = [seq, title]
 
-    def refine(self) -> None:
+    def refine(self, notify: Progress | None = None) -> None:
         """The batch pass (``stories.consensus``) over every article seen."""
-        batch(self.clusterer, self.members, self.settings.story_rebuild_runs)
+        batch(self.clusterer, self.members, self.settings.story_rebuild_runs, notify)
         self.members = []
         self._collect()
         self.titles = {}  # articles moved between stories: titles from scratch
@@ -175,10 +175,12 @@ def _batches(items, size: int):
         yield chunk
 
 
-def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False) -> int:
+def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
+                   notify: Progress | None = None) -> int:
     """Assign the articles stored since the last run (all of them with ``rebuild``, which
-    also runs the batch refinement) and save story membership, titles and the stage state.
-    Returns the number of articles whose story or lineage was saved anew."""
+    also runs the batch pass) and save story membership, titles and the stage state. Returns
+    the number of articles whose story or lineage was saved anew. ``notify`` hears
+    ("clustered", (done, total)) and, in a rebuild, ("batch run", (done, runs))."""
     with store.transaction():
         upto = store.last_seq()
         resumed = None if rebuild else _resume(store, settings)
@@ -190,12 +192,17 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False) -
         else:
             run, since = resumed
         embedder = get_embedder(settings.story_embedder)
+        total = store.count_articles(upto=upto) - (store.count_articles(upto=since) if since else 0)
+        done = 0
         for chunk in _batches(store.iter_articles_since(since, upto=upto), EMBED_BATCH):
             docs = with_embeddings([article_doc(a) for _s, a in chunk], embedder)
             for (seq, article), doc in zip(chunk, docs):
                 run.add(seq, article, doc)
+            done += len(chunk)
+            if notify:
+                notify("clustered", (done, total))
         if rebuild:
-            run.refine()
+            run.refine(notify)
         if run.full:  # rewrite every row: a replaced version leaves its story here
             fresh = run.assignments(set(run.first_seen))
             known = {x.article_id: x for x in store.assignments()}

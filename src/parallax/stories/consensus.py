@@ -5,15 +5,16 @@ and merge thresholds, and which of them merge depends on what came first (a shuf
 B-cubed F1 by 0.03). The batch mode therefore clusters the archive several times, each in date
 order with ties broken (and undated articles dealt in) by a different fixed seed over a
 canonical order (date, then article id), refines each run, and keeps the pairs of articles
-that a majority of runs put together; the stories are the connected groups of those pairs. Nothing here reads the order the archive
-came in, so a rebuild gives the same stories however it was fed.
+that a majority of runs put together; the stories are the connected groups of those pairs.
+Nothing here reads the order the archive came in, so a rebuild gives the same stories however
+it was fed.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,18 +109,26 @@ def majority_groups(labels: Sequence[Sequence[int]], n: int) -> list[list[int]]:
     return list(groups.values())
 
 
-def consensus_groups(members: Sequence[Member], params: ClusterParams,
-                     runs: int) -> list[list[str]]:
+Progress = Callable[[str, object], None]  # ("batch run", (done, runs))
+
+
+def consensus_groups(members: Sequence[Member], params: ClusterParams, runs: int,
+                     notify: Progress | None = None) -> list[list[str]]:
     """The batch stories: lists of article ids, each in the given (arrival) order, ordered by
     their first member."""
-    labels = [one_run(members, order, params) for order in run_orders(members, runs)]
+    labels = []
+    for order in run_orders(members, runs):
+        labels.append(one_run(members, order, params))
+        if notify:
+            notify("batch run", (len(labels), runs))
     return [[members[i].id for i in group] for group in majority_groups(labels, len(members))]
 
 
-def batch(clusterer: OnlineClusterer, members: list[Member], runs: int) -> int:
+def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
+          notify: Progress | None = None) -> int:
     """The batch pass over a clusterer that has seen ``members`` in arrival order: with one
     run, refine that order; with more, adopt the stories a majority of runs agree on. Returns
     the number of articles moved."""
     if runs <= 1:
         return clusterer.refine([m.id for m in members])
-    return clusterer.adopt(consensus_groups(members, clusterer.p, runs))
+    return clusterer.adopt(consensus_groups(members, clusterer.p, runs, notify))
