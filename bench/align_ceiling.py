@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
 
@@ -30,41 +29,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.compare_bench import doc_statements, stored_corpus  # noqa: E402
-from bench.corpora import load  # noqa: E402
+from bench.compare_bench import ecb_stories  # noqa: E402
 from parallax.compare.align import AlignParams, similarity_matrix  # noqa: E402
-from parallax.store import SQLiteStore  # noqa: E402
 
 OUT = Path(__file__).parent / "results"
 PRECISION = 0.85
-
-
-def judged_stories(split: str):
-    """Per gold story: its statements and the gold chains of each judged (doc, sentence)."""
-    rows = [r for r in load("ecbplus/articles.jsonl") if (r["split"] == "test") == (split == "test")]
-    chains = [c for c in load("ecbplus/event_chains.jsonl") if c["kind"] == "event"]
-    db = stored_corpus(rows, "ecb")
-    out = []
-    with SQLiteStore(db) as store:
-        by_doc = {a.outlet: a.id for a in store.iter_articles()}
-        texts = {a.outlet: (a.text, a.analysis["sentences"]) for a in store.iter_articles()}
-        gold: dict[tuple[str, int], set[str]] = defaultdict(set)
-        for c in chains:  # the same sentence lookup as compare_bench.ecb
-            for m in c["mentions"]:
-                if m["doc"] not in texts:
-                    continue
-                text, sents = texts[m["doc"]]
-                at = text.find(m["sentence_text"][:50])
-                if at >= 0:
-                    idx = max([s["index"] for s in sents if s["start"] <= at] or [0])
-                    gold[(m["doc"], idx)].add(c["chain_id"])
-        by_story = defaultdict(list)
-        for r in rows:
-            by_story[r["story"]].append(r["id"])
-        for docs in by_story.values():
-            sts = doc_statements(store, docs, by_doc)
-            out.append((sts, {k: v for k, v in gold.items() if k[0] in docs}))
-    return out
 
 
 def one_per_article_bound(stories) -> tuple[float, int]:
@@ -126,7 +95,7 @@ def main() -> None:
     ap.add_argument("--split", default="test", choices=["dev", "test"])
     ap.add_argument("--embedder", default="", help="e.g. sentence-transformers (needs `make embeddings`)")
     args = ap.parse_args()
-    stories = judged_stories(args.split)
+    stories = ecb_stories(args.split)
     embedder = None
     if args.embedder:
         from parallax.stories.embeddings import get_embedder

@@ -35,6 +35,7 @@ from parallax.compare.checks import check_pair, is_conflict  # noqa: E402
 from parallax.compare.report import facts  # noqa: E402
 from parallax.compare import story_statements  # noqa: E402
 from parallax.compare.statements import Statement  # noqa: E402
+from parallax.understand.records import sentence_index  # noqa: E402
 from parallax.pipeline import ingest  # noqa: E402
 from parallax.settings import Settings  # noqa: E402
 from parallax.store import SQLiteStore  # noqa: E402
@@ -58,47 +59,52 @@ def doc_statements(store, ids: list[str], by_doc: dict[str, str]) -> list[Statem
     return story_statements(store, [store.get_article(by_doc[d]) for d in docs], docs, docs)
 
 
-def ecb(args) -> dict:
+def ecb_stories(split: str) -> list[tuple[list[Statement], dict[tuple[str, int], set[str]]]]:
+    """Per gold ECB+ story of the split: its statements (each document its own source) and the
+    gold event chains of each judged (document, sentence index). A chain mention is placed in
+    the stored sentence where its sentence's text begins."""
     rows = [r for r in load("ecbplus/articles.jsonl")
-            if args.split == "all" or (r["split"] == "test") == (args.split == "test")]
+            if split == "all" or (r["split"] == "test") == (split == "test")]
     chains = [c for c in load("ecbplus/event_chains.jsonl") if c["kind"] == "event"]
     db = stored_corpus(rows, "ecb")
-    tp = fp = fn = 0
+    out = []
     with SQLiteStore(db) as store:
-        by_doc = {a.outlet: a.id for a in store.iter_articles()}
-        texts = {a.outlet: (a.text, a.analysis["sentences"]) for a in store.iter_articles()}
-        # gold: (doc, our sentence index) -> chains
+        stored = {a.outlet: a for a in store.iter_articles()}
         gold: dict[tuple[str, int], set[str]] = defaultdict(set)
         for c in chains:
             for m in c["mentions"]:
-                if m["doc"] not in texts:
-                    continue
-                text, sents = texts[m["doc"]]
-                at = text.find(m["sentence_text"][:50])
-                if at < 0:
-                    continue
-                idx = max([s["index"] for s in sents if s["start"] <= at] or [0])
-                gold[(m["doc"], idx)].add(c["chain_id"])
+                art = stored.get(m["doc"])
+                at = art.text.find(m["sentence_text"][:50]) if art else -1
+                if at >= 0:
+                    starts = [s["start"] for s in art.analysis["sentences"]]
+                    gold[(m["doc"], sentence_index(starts, at))].add(c["chain_id"])
         by_story = defaultdict(list)
         for r in rows:
             by_story[r["story"]].append(r["id"])
+        by_doc = {doc: art.id for doc, art in stored.items()}
         for docs in by_story.values():
-            sts = doc_statements(store, docs, by_doc)
-            groups, _sim = align(sts, AlignParams(threshold=args.threshold))
-            group_of = {}
-            for gi, g in enumerate(groups):
-                for i in g:
-                    group_of[(sts[i].source, sts[i].sentence)] = gi
-            keys = sorted({k for k in gold if k[0] in docs})
-            for a, b in combinations(keys, 2):
-                if a[0] == b[0]:
-                    continue
-                same_gold = bool(gold[a] & gold[b])
-                ga, gb = group_of.get(a), group_of.get(b)
-                same_pred = ga is not None and ga == gb
-                tp += same_gold and same_pred
-                fp += same_pred and not same_gold
-                fn += same_gold and not same_pred
+            out.append((doc_statements(store, docs, by_doc),
+                        {k: v for k, v in gold.items() if k[0] in docs}))
+    return out
+
+
+def ecb(args) -> dict:
+    tp = fp = fn = 0
+    for sts, gold in ecb_stories(args.split):
+        groups, _sim = align(sts, AlignParams(threshold=args.threshold))
+        group_of = {}
+        for gi, g in enumerate(groups):
+            for i in g:
+                group_of[(sts[i].source, sts[i].sentence)] = gi
+        for a, b in combinations(sorted(gold), 2):
+            if a[0] == b[0]:
+                continue
+            same_gold = bool(gold[a] & gold[b])
+            ga, gb = group_of.get(a), group_of.get(b)
+            same_pred = ga is not None and ga == gb
+            tp += same_gold and same_pred
+            fp += same_pred and not same_gold
+            fn += same_gold and not same_pred
     return {"split": args.split, "threshold": args.threshold, "pairs_predicted": tp + fp,
             "pairs_gold": tp + fn, "precision": tp / (tp + fp) if tp + fp else None,
             "recall": tp / (tp + fn) if tp + fn else None}
