@@ -303,10 +303,7 @@ class OnlineClusterer:
         self.index.clear()
         for story in self.stories.values():
             for aid in story.members:
-                for key in self._probe(self.vectors[aid]):
-                    postings = self.index[key]
-                    if not postings or postings[-1] != story.id:
-                        postings.append(story.id)
+                self._post(self.vectors[aid], story.id)
         return moves
 
     def _next_seq(self) -> int:
@@ -378,10 +375,14 @@ class OnlineClusterer:
         self.story_of[aid] = story.id
         if self.track_changes:
             self.changed.add(aid)
+        self._post(vec, story.id)
+
+    def _post(self, vec: _Vectors, sid: str) -> None:
+        """Index story ``sid`` under the probe terms of ``vec`` (an article or a centroid)."""
         for key in self._probe(vec):
             postings = self.index[key]
-            if not postings or postings[-1] != story.id:
-                postings.append(story.id)
+            if not postings or postings[-1] != sid:
+                postings.append(sid)
 
     def _move(self, aid: str, src: Story, dst: Story) -> None:
         vec = self.vectors[aid]
@@ -425,8 +426,5 @@ class OnlineClusterer:
             self.changed.update(drop.members)
             self.absorbed.append((drop.id, keep.id))
         del self.stories[drop.id]
-        for key in self._probe(self._centroid(keep)):  # find the merged story by its terms
-            postings = self.index[key]
-            if not postings or postings[-1] != keep.id:
-                postings.append(keep.id)
+        self._post(self._centroid(keep), keep.id)  # find the merged story by its terms
 
