@@ -192,8 +192,10 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
         else:
             run, since = resumed
         embedder = get_embedder(settings.story_embedder)
-        total = store.count_articles(upto=upto) - (store.count_articles(upto=since) if since else 0)
-        done = 0
+        total = done = 0
+        if notify:  # counting costs a query: only for a listener
+            before = store.count_articles(upto=since) if since else 0
+            total = store.count_articles(upto=upto) - before
         for chunk in _batches(store.iter_articles_since(since, upto=upto), EMBED_BATCH):
             docs = with_embeddings([article_doc(a) for _s, a in chunk], embedder)
             for (seq, article), doc in zip(chunk, docs):
