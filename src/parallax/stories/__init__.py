@@ -26,6 +26,7 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
     """Cluster documents given in arrival order: article id -> story id. The online pass is the
     one ingest runs (old stories close as the stream moves on); ``rebuild`` adds the batch pass
     (``stories.consensus``: the same stories whatever the order given)."""
+    settings = settings or Settings()
     params = params_from(settings)
     docs = with_embeddings(docs, get_embedder(params.embedder))
     clusterer = OnlineClusterer(params, keep_vectors=rebuild)
@@ -36,5 +37,5 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
         if rebuild:
             members.append(Member(doc.id, doc.date, counts, doc.embedding))
     if rebuild:
-        batch(clusterer, members, (settings or Settings()).story_rebuild_runs)
+        batch(clusterer, members, settings.story_rebuild_runs)
     return clusterer.assignments()
