@@ -67,6 +67,8 @@ def test_run_orders_keep_dates_and_deal_undated_articles_in():
     backwards = members[::-1]  # the same articles given in another order: the same runs
     assert [[members[i].id for i in o] for o in orders] == \
         [[backwards[i].id for i in o] for o in run_orders(backwards, 5)]
+    undated_places = {tuple(n for n, i in enumerate(o) if not members[i].date) for o in orders}
+    assert len(undated_places) > 1  # undated articles dealt in, not always put first
     for order in orders:
         dated = [members[i].date for i in order if members[i].date]
         assert dated == sorted(dated) and sorted(order) == list(range(5))
