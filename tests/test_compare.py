@@ -12,7 +12,7 @@ import pytest
 from parallax.compare import date_flag
 from parallax.compare.checks import compatible_numbers, number_conflict, quote_checks
 from parallax.compare.places import demonym_links, is_demonym_of
-from parallax.compare.report import finding_label, shown_finding
+from parallax.compare.report import brief_flag, finding_label, shown_finding
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
 from parallax.reports import story_report
@@ -142,6 +142,12 @@ def test_treaty_exit_is_flagged_for_a_reader(seeds_story):
     assert entry["conflict"]["type"] == "date" and entry["conflict"]["certain"] is False
     assert date_flag(entry).startswith("dates differ") and "two days" in date_flag(entry)
     assert all(t["conflict"] is None for t in result["timeline"] if t["date"] != "2023-02")
+    # a reader sees which source says what, in the brief and on the timeline
+    said = "EFE “last month” / La Voz de Galicia “two days”"
+    (flagged,) = [b for b in result["brief"] if b["flag"]]
+    assert flagged["flag"] == "dates differ" and flagged["why"] == said
+    assert brief_flag(flagged) == f"dates differ: {said}" and date_flag(entry).endswith(said)
+    assert all(b["why"] is None for b in result["brief"] if not b["flag"])
 
 
 def test_brief_and_timeline_cite_every_line(seeds_story):
@@ -201,9 +207,12 @@ def test_show_json_and_exports(seeds_story, tmp_path, monkeypatch):
         text = path.read_text()
         assert "Blinken who requested the meeting" in text
     assert "<script" not in (tmp_path / "r.html").read_text()
-    for fmt in ("md", "html"):  # the treaty's exit, flagged on the timeline
-        assert "dates differ" in (tmp_path / f"r.{fmt}").read_text()
     shown = runner.invoke(app, ["--db", db, "show", story_id]).stdout
+    for text in (shown, (tmp_path / "r.md").read_text(), (tmp_path / "r.html").read_text()):
+        # the treaty's exit, flagged in the brief and on the timeline with who says what
+        text = " ".join(text.split())
+        assert text.count("dates differ") >= 2
+        assert "EFE “last month” / La Voz de Galicia “two days”" in text
     for text in (shown, (tmp_path / "r.md").read_text(), (tmp_path / "r.html").read_text()):
         # a reader sees the quotes' wording difference, not the term-by-term ones
         assert "for as long as it takes" in text and "whatever is necessary" in text

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .compare.report import date_flag, shown_finding
+from .compare.report import brief_flag, date_flag, shown_finding
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -25,7 +25,7 @@ def markdown(d: dict[str, Any]) -> str:
              f"{d['size']} articles, {d['independent_sources']} independent sources, "
              f"{d['first_date'] or 'undated'} – {d['last_date'] or 'undated'}.", "", "## Brief", ""]
     for b in d["brief"]:
-        flag = f" (**{b['flag']}**)" if b.get("flag") else ""
+        flag = f" ({brief_flag(b)})" if b.get("flag") else ""
         lines.append(f"- {b['text']} [{_cites(b['citations'])}]{flag}")
     lines += ["", "## Facts", ""]
     for f in d["facts"]:

@@ -40,6 +40,8 @@ def test_seeds_story_shows_both_outlets_and_links_to_sources(page, server):
     assert wording.count() == 1 and "whatever is necessary" in wording.inner_text()
     brief_flag = page.locator(".brief .status.conflict")  # the same fact, in the brief
     assert brief_flag.count() == 1 and brief_flag.inner_text().lower() == "dates differ"
+    said = page.locator(".brief .why")  # and which source says what, without hovering
+    assert said.is_visible() and said.inner_text() == "EFE “last month” / La Voz de Galicia “two days”"
     shot(page, "story")
     page.locator(".brief li .cite").first.click()  # a citation jumps to the source sentence
     page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}#s\d+$"))

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ..compare.report import date_flag, shown_finding
+from ..compare.report import brief_flag, date_flag, shown_finding
 from ..store import Outcome
 
 
@@ -217,7 +217,7 @@ def story_detail(console: Console, s: dict) -> None:
         console.print("\n[bold]Brief[/]")
         for b in s["brief"]:
             cites = ", ".join(sorted({c["source"] for c in b["citations"]}))
-            flag = f" [bold yellow]({b['flag']})[/]" if b.get("flag") else ""
+            flag = f" [bold yellow]({escape(brief_flag(b))})[/]" if b.get("flag") else ""
             console.print(f"  {escape(b['text'])} [dim]\\[{escape(cites)}][/]{flag}")
     if s.get("facts"):
         console.print("\n[bold]Facts[/]")
@@ -237,7 +237,8 @@ def story_detail(console: Console, s: dict) -> None:
         for t in s["timeline"]:
             cites = ", ".join(sorted({c["source"] for c in t["citations"]}))
             label = date_flag(t)
-            flag = f" [{'red' if label == 'date conflict' else 'yellow'}]({escape(label)})[/]" if label else ""
+            color = "red" if label and t["conflict"]["certain"] else "yellow"
+            flag = f" [{color}]({escape(label)})[/]" if label else ""
             console.print(f"  {t['date']:<10} [dim]{t['precision']:<5}[/] {escape(_clip(t['text'], 90))} "
                           f"[dim]\\[{escape(cites)}][/]{flag}")
     console.print("\n[bold]Sources[/]")

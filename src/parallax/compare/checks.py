@@ -33,6 +33,11 @@ def _side(s: Statement, value: Any = None) -> dict[str, Any]:
             "value": value}
 
 
+def _versus(a: Statement, said_a: str, b: Statement, said_b: str) -> str:
+    """Which source says what: 'EFE “last month” / La Voz de Galicia “two days”'."""
+    return f"{a.source} “{said_a}” / {b.source} “{said_b}”"
+
+
 def compatible_numbers(x: dict, y: dict) -> bool:
     """Equal within rounding (5%), or one is a bound the other respects ('less than ten
     minutes' and 'nine minutes')."""
@@ -60,8 +65,9 @@ def number_conflict(a: Statement, b: Statement) -> dict | None:
     for x in a.numbers:
         for y in b.numbers:
             if same_quantity(x, y) and not compatible_numbers(x, y):
-                return {"type": "number", "why": f"{x['text']} vs {y['text']}"
-                        + (f" ({x.get('counted') or x.get('unit')})" if x.get("counted") or x.get("unit") else ""),
+                what = x.get("counted") or x.get("unit")
+                return {"type": "number",
+                        "why": _versus(a, x["text"], b, y["text"]) + (f" ({what})" if what else ""),
                         "a": _side(a, x["value"]), "b": _side(b, y["value"])}
     return None
 
@@ -69,10 +75,11 @@ def number_conflict(a: Statement, b: Statement) -> dict | None:
 def date_conflict(a: Statement, b: Statement) -> dict | None:
     for x in a.times:
         for y in b.times:
-            if x["value"] and y["value"] and x["precision"] == y["precision"] and x["value"] != y["value"] \
-                    and x["precision"] in ("day", "month"):
-                return {"type": "date", "why": f"{x['text']} ({x['value']}) vs {y['text']} ({y['value']})",
-                        "a": _side(a, x["value"]), "b": _side(b, y["value"])}
+            if x["value"] and y["value"] and x["precision"] == y["precision"] \
+                    and x["value"] != y["value"] and x["precision"] in ("day", "month"):
+                why = _versus(a, x["text"], b, y["text"]) + f" ({x['value']} / {y['value']})"
+                return {"type": "date", "why": why, "a": _side(a, x["value"]),
+                        "b": _side(b, y["value"])}
     return None
 
 
@@ -82,7 +89,8 @@ def quote_checks(a: Statement, b: Statement) -> dict | None:
             overlap = _jaccard(x["text"], y["text"])
             sx, sy = x.get("speaker"), y.get("speaker")
             if overlap >= 0.5 and sx and sy and not same_person(sx, sy) and sx != sy:
-                return {"type": "attribution", "why": f"the same words given to {sx} and to {sy}",
+                return {"type": "attribution",
+                        "why": f"the same words given to {sx} ({a.source}) and to {sy} ({b.source})",
                         "a": _side(a, sx), "b": _side(b, sy)}
             if sx and sy and (sx == sy or same_person(sx, sy)) and overlap < 0.9:
                 kind = "quote" if _substance_differs(x["text"], y["text"]) else "wording"
@@ -100,7 +108,7 @@ def _substance_differs(x: str, y: str) -> bool:
 def polarity_conflict(a: Statement, b: Statement, similarity: float) -> dict | None:
     if a.negated != b.negated and similarity >= 0.45:
         yes, no = (b, a) if a.negated else (a, b)
-        return {"type": "polarity", "why": "one affirms what the other denies",
+        return {"type": "polarity", "why": f"{yes.source} affirms what {no.source} denies",
                 "a": _side(yes, "affirms"), "b": _side(no, "denies")}
     return None
 
@@ -119,8 +127,7 @@ def wording_difference(a: Statement, b: Statement, similarity: float) -> dict | 
 def unclear_dates(a: Statement, b: Statement) -> dict | None:
     """Both place the fact in time but cannot be compared ('last month' against 'two days
     after'): not a conflict, a difference a reader should check."""
-    ta = [t for t in a.times] + [n for n in a.numbers if n.get("unit") in ("day", "week", "month", "year")]
-    tb = [t for t in b.times] + [n for n in b.numbers if n.get("unit") in ("day", "week", "month", "year")]
+    ta, tb = _when(a), _when(b)
     if not ta or not tb:
         return None
     va = {t.get("value") for t in a.times if t.get("value")}
@@ -128,9 +135,13 @@ def unclear_dates(a: Statement, b: Statement) -> dict | None:
     if va and vb and va & vb:
         return None
     return {"type": "date", "certain": False,
-            "why": "the accounts place it differently in time: "
-            + ", ".join(x["text"] for x in ta) + " / " + ", ".join(x["text"] for x in tb),
+            "why": _versus(a, ", ".join(x["text"] for x in ta), b, ", ".join(x["text"] for x in tb)),
             "a": _side(a), "b": _side(b)}
+
+
+def _when(s: Statement) -> list[dict]:
+    """What places a statement in time: its times, and spans of days to years ('two days')."""
+    return s.times + [n for n in s.numbers if n.get("unit") in ("day", "week", "month", "year")]
 
 
 def check_pair(a: Statement, b: Statement, similarity: float) -> dict | None:

@@ -81,13 +81,19 @@ def finding_label(finding: dict | None) -> str | None:
 def brief(fact_list: list[dict], statements: list[Statement], length: int) -> list[dict]:
     """The most corroborated and central facts, each sentence verbatim from a source and
     followed by every source that reports it; ``flag`` says when the sources disagree on it
-    (the fact's conflict or difference, see :func:`finding_label`)."""
+    (the fact's conflict or difference, see :func:`finding_label`) and ``why`` which source
+    says what."""
     chosen = [f for f in fact_list if f["status"] != "single_source"][:length]
     if len(chosen) < length:
         chosen += [f for f in fact_list if f["status"] == "single_source"][: length - len(chosen)]
-    return [{"text": f["text"], "status": f["status"],
-             "flag": finding_label(shown_finding(f)),
-             "citations": [citation(statements[i]) for i in f["_members"]]} for f in chosen]
+    out = []
+    for f in chosen:
+        finding = shown_finding(f)
+        flag = finding_label(finding)
+        out.append({"text": f["text"], "status": f["status"], "flag": flag,
+                    "why": finding["why"] if flag else None,
+                    "citations": [citation(statements[i]) for i in f["_members"]]})
+    return out
 
 
 def timeline(statements: list[Statement], fact_list: list[dict],
@@ -138,12 +144,20 @@ def shown_finding(fact: dict) -> dict | None:
 
 
 def date_flag(entry: dict, *, why: bool = True) -> str | None:
-    """How a timeline entry's date finding reads: 'date conflict', or 'dates differ: ...'
-    when one side could not be placed (without the reason where ``why`` is False: a badge
-    whose tooltip gives it); None without one."""
+    """How a timeline entry's date finding reads: 'date conflict' (the sources place it on
+    different dates) or 'dates differ' (one side could not be placed), followed by which
+    source says what unless ``why`` is False (a badge whose tooltip gives it); None without
+    one."""
     c = entry.get("conflict")
     if not c:
         return None
-    if c["certain"]:
-        return "date conflict"
-    return f"dates differ: {c['why']}" if why else "dates differ"
+    label = "date conflict" if c["certain"] else "dates differ"
+    return f"{label}: {c['why']}" if why else label
+
+
+def brief_flag(entry: dict, *, why: bool = True) -> str | None:
+    """How a brief line's flag reads: 'dates differ: EFE “last month” / La Voz de Galicia “two
+    days”' (the label alone where ``why`` is False); None when its sources agree."""
+    if not entry.get("flag"):
+        return None
+    return f"{entry['flag']}: {entry['why']}" if why and entry.get("why") else entry["flag"]
