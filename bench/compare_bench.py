@@ -88,20 +88,32 @@ def ecb_stories(split: str) -> list[tuple[list[Statement], dict[tuple[str, int],
     return out
 
 
+def sentence_statements(sts: list[Statement]) -> dict[tuple[str, int], list[int]]:
+    """(document, sentence) -> the indices of its statements: one, or one per clause where the
+    sentence carries several facts."""
+    at: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, s in enumerate(sts):
+        at[(s.source, s.sentence)].append(i)
+    return at
+
+
 def ecb(args) -> dict:
+    """A pair of sentences counts as put together when a fact group holds a statement of each
+    (a clause of a sentence that carries several facts is enough)."""
     tp = fp = fn = 0
     for sts, gold in ecb_stories(args.split):
         groups, _sim = align(sts, AlignParams(threshold=args.threshold))
-        group_of = {}
+        group_of = [0] * len(sts)
         for gi, g in enumerate(groups):
             for i in g:
-                group_of[(sts[i].source, sts[i].sentence)] = gi
+                group_of[i] = gi
+        at = sentence_statements(sts)
+        groups_at = {k: {group_of[i] for i in v} for k, v in at.items()}
         for a, b in combinations(sorted(gold), 2):
             if a[0] == b[0]:
                 continue
             same_gold = bool(gold[a] & gold[b])
-            ga, gb = group_of.get(a), group_of.get(b)
-            same_pred = ga is not None and ga == gb
+            same_pred = bool(groups_at.get(a, set()) & groups_at.get(b, set()))
             tp += same_gold and same_pred
             fp += same_pred and not same_gold
             fn += same_gold and not same_pred
