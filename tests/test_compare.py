@@ -251,8 +251,9 @@ def test_number_bounds_and_conflicts():
     assert compatible_numbers(ten_max, nine)
     assert not compatible_numbers(ten_max, thirty)
     assert number_conflict(_st(numbers=[ten_max]), _st(article="b", numbers=[nine])) is None
-    c = number_conflict(_st(numbers=[ten_max]), _st(article="b", numbers=[thirty]))
-    assert c["type"] == "number" and "30 minutes" in c["why"]
+    c = number_conflict(_st(numbers=[ten_max]), _st(article="b", source="B", numbers=[thirty]))
+    assert c["type"] == "number"
+    assert c["why"] == "A “less than ten minutes” / B “30 minutes” (minute)"  # who says what
 
 
 def test_quote_wording_and_attribution():
