@@ -214,7 +214,37 @@ def speed(args) -> dict:
         story_report(store, big.id, settings)
         biggest = time.process_time() - t
     return {"stories": len(stories), "stories_per_second": 1 / per_story,
-            "largest_story_articles": big.size, "largest_story_seconds": biggest}
+            "largest_story_articles": big.size, "largest_story_seconds": biggest,
+            "long_articles": long_story_costs()}
+
+
+def long_story_costs(sizes=(20, 100, 300)) -> list[dict]:
+    """The comparison of N of BASIL's long articles (27 sentences each on average, against
+    ECB+'s 6) as one story: seconds on one core, and the peak of memory it allocates
+    (tracemalloc, a second run). The cost depends on the number of statements, not on
+    whether the articles report one event."""
+    import tracemalloc
+
+    from parallax.compare import compare
+
+    db = stored_corpus(load("basil/articles.jsonl"), "basil-long")
+    out = []
+    with SQLiteStore(db) as store:
+        articles = list(store.iter_articles())
+        compare(store, articles[:3], [])  # imports and warm-up
+        for n in sizes:
+            part = articles[:n]
+            t = time.process_time()
+            result = compare(store, part, [])
+            seconds = time.process_time() - t
+            tracemalloc.start()
+            compare(store, part, [])
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            out.append({"articles": n, "statements": sum(len(f["evidence"]) for f in result["facts"]),
+                        "seconds": round(seconds, 3), "peak_mb": round(peak / 2**20, 1)})
+            print(json.dumps(out[-1]), file=sys.stderr, flush=True)
+    return out
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Alignment: statements from different independent sources that report the same fact.
 
-Similarity = content-word cosine (TF-IDF over the story's statements) plus shared canonical
-entities, plus a little for a shared number or date. Pairs inside one lineage group (copies of
+Similarity (``similarity.py``) = content-word cosine (TF-IDF over the story's statements) plus
+shared canonical entities, plus a little for a shared number or date. Pairs inside one lineage group (copies of
 one report) are never aligned: copies do not corroborate each other. Groups are built greedily
 from the most similar pair down, at most one statement per article in a group."""
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .similarity import Similarity
 from .statements import Statement
 
 
@@ -22,49 +23,16 @@ class AlignParams:
 
 
 def similarity_matrix(statements: list[Statement], p: AlignParams) -> np.ndarray:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    n = len(statements)
-    if n == 0:
-        return np.zeros((0, 0))
-    docs = [" ".join(t for t, c in s.terms.items() for _ in range(int(c))) or "_" for s in statements]
-    X = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, norm=None).fit_transform(docs)
-    dot = (X @ X.T).toarray()
-    sq = np.diag(dot).copy()
-    sq[sq == 0] = 1.0
-    cosine = dot / np.sqrt(np.outer(sq, sq))
-    # A short statement wholly inside a longer one ('it was Blinken who requested the meeting'
-    # within a sentence that goes on) is the same fact: containment, for statements of 6+ terms.
-    containment = dot / np.minimum.outer(sq, sq)
-    sizes = np.array([len(s.terms) for s in statements])
-    big = np.minimum.outer(sizes, sizes) >= 6
-    content = np.where(big, 0.5 * cosine + 0.5 * np.minimum(containment, 1.0), cosine)
-    ents = np.zeros((n, n))
-    for i in range(n):
-        ei = statements[i].entities
-        if not ei:
-            continue
-        for j in range(i + 1, n):
-            ej = statements[j].entities
-            if ej:
-                ents[i, j] = ents[j, i] = len(ei & ej) / len(ei | ej)
-    sim = (1 - p.entity_weight) * content + p.entity_weight * ents
-    for i in range(n):
-        vi = {x["value"] for x in statements[i].numbers} | {t["value"] for t in statements[i].times if t["value"]}
-        if not vi:
-            continue
-        for j in range(i + 1, n):
-            vj = {x["value"] for x in statements[j].numbers} | {t["value"] for t in statements[j].times if t["value"]}
-            if vi & vj:
-                sim[i, j] += p.number_bonus
-                sim[j, i] += p.number_bonus
-    return sim
+    """The whole similarity matrix (see ``similarity``): for small stories, benches and tests."""
+    return Similarity(statements, p).matrix()
 
 
-def align(statements: list[Statement], p: AlignParams | None = None) -> tuple[list[list[int]], np.ndarray]:
-    """Fact groups (lists of statement indices) and the similarity matrix."""
+def align(statements: list[Statement], p: AlignParams | None = None) -> tuple[list[list[int]], Similarity]:
+    """Fact groups (lists of statement indices) and the similarity (``sim[i, j]``, and each
+    statement's ``closeness`` to the others)."""
     p = p or AlignParams()
-    sim = similarity_matrix(statements, p)
+    sim = Similarity(statements, p)
+    pairs = sim.scan(p.threshold, [s.group for s in statements])
     n = len(statements)
     parent = list(range(n))
     articles = [{statements[i].article} for i in range(n)]
@@ -75,9 +43,7 @@ def align(statements: list[Statement], p: AlignParams | None = None) -> tuple[li
             i = parent[i]
         return i
 
-    pairs = [(sim[i, j], i, j) for i in range(n) for j in range(i + 1, n)
-             if sim[i, j] >= p.threshold and statements[i].group != statements[j].group]
-    for _s, i, j in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
+    for i, j in pairs:
         ri, rj = find(i), find(j)
         if ri == rj or articles[ri] & articles[rj]:
             continue

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from .checks import CONFLICT_TYPES, check_pair, is_conflict
+from .similarity import Similarity
 from .statements import Statement
 
 
@@ -26,16 +25,20 @@ def _fragment(text: str) -> bool:
     return not (first.isupper() or first.isdigit())
 
 
-def facts(statements: list[Statement], groups: list[list[int]], sim: np.ndarray) -> list[dict]:
+def facts(statements: list[Statement], groups: list[list[int]], sim: Similarity) -> list[dict]:
+    """Each fact group with its status, sources, evidence and strongest finding, central
+    facts first within a status (``sim.closeness``: each statement's similarity to all the
+    others, from ``align``)."""
     out = []
     for g in groups:
         members = [statements[i] for i in g]
         sources = sorted({s.source for s in members})
         independent = len({s.group for s in members})
         finding = None
+        within = sim.block(g, g) if len(g) > 1 else None
         for x in range(len(g)):
             for y in range(x + 1, len(g)):
-                f = check_pair(statements[g[x]], statements[g[y]], float(sim[g[x], g[y]]))
+                f = check_pair(statements[g[x]], statements[g[y]], float(within[x, y]))
                 if f and (finding is None or (_rank(f) > _rank(finding))):
                     finding = f
         if is_conflict(finding):
@@ -48,7 +51,7 @@ def facts(statements: list[Statement], groups: list[list[int]], sim: np.ndarray)
         # ('which Vladimir Putin broke last month.' reads badly alone), then the earliest
         lead = min(members, key=lambda s: (_fragment(s.text), s.date or "9999", s.article,
                                            s.sentence))
-        centrality = float(sum(sim[i, j] for i in g for j in range(len(statements)) if j != i)) / max(1, len(g))
+        centrality = float(sim.closeness[g].sum()) / max(1, len(g))
         out.append({
             "text": lead.text, "status": status, "sources": sources,
             "independent_sources": independent,
