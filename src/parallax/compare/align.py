@@ -1,9 +1,9 @@
 """Alignment: statements from different independent sources that report the same fact.
 
-Similarity (``similarity.py``) = content-word cosine (TF-IDF over the story's statements) plus
-shared canonical entities, plus a little for a shared number or date. Pairs inside one lineage group (copies of
-one report) are never aligned: copies do not corroborate each other. Groups are built greedily
-from the most similar pair down, at most one statement per article in a group."""
+Similarity (``similarity.py``): content words, shared canonical entities, and a little for a
+shared number or date. Pairs inside one lineage group (copies of one report) are never
+aligned: copies do not corroborate each other. Groups are built greedily from the most similar
+pair down, at most one statement per article in a group."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def similarity_matrix(statements: list[Statement], p: AlignParams) -> np.ndarray
     return Similarity(statements, p).matrix()
 
 
-def align(statements: list[Statement], p: AlignParams | None = None) -> tuple[list[list[int]], Similarity]:
+def align(statements: list[Statement],
+          p: AlignParams | None = None) -> tuple[list[list[int]], Similarity]:
     """Fact groups (lists of statement indices) and the similarity (``sim[i, j]``, and each
     statement's ``closeness`` to the others)."""
     p = p or AlignParams()

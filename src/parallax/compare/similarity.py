@@ -21,18 +21,21 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from .statements import Statement
 
 if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
     from .align import AlignParams
 
 BLOCK_CELLS = 1_000_000  # cells of one block (rows x statements): 8 MB per array
 
 
-def _incidence(sets: Sequence[set]) -> csr_matrix:
+def _incidence(sets: Sequence[set]) -> "csr_matrix":
     """A sparse 0/1 matrix: one row per set, one column per distinct member."""
+    from scipy.sparse import csr_matrix  # here, not at import: the CLI starts without it
+
     ids: dict = {}
     rows, cols = [], []
     for r, members in enumerate(sets):
@@ -54,6 +57,7 @@ class Similarity:
     each statement's similarity to all the others (computed by ``scan``)."""
 
     def __init__(self, statements: Sequence[Statement], p: "AlignParams") -> None:
+        from scipy.sparse import csr_matrix
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.n = len(statements)
