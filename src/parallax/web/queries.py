@@ -76,11 +76,14 @@ def story_detail(store: Store, story_id: str, settings=None) -> dict[str, Any]:
     return data
 
 
-def timeline_chart(entries: list[dict[str, Any]], width: int = 860) -> dict[str, Any] | None:
-    """Positions for an SVG time axis (server-side: no script, no inline style). Events are
-    spaced evenly in date order (a story's dates often span years with a cluster at the end,
-    which a to-scale axis would pile up); dates with month or year precision sit at the start
-    of their period."""
+def timeline_chart(entries: list[dict[str, Any]], width: int = 860,
+                   labels: int = 16) -> dict[str, Any] | None:
+    """Positions for an SVG time axis (server-side: no script, no inline style): one point
+    per date, its size the sources citing that date, red when one of its entries has a date
+    finding. Dates are spaced evenly in date order (a story's dates often span years with a
+    cluster at the end, which a to-scale axis would pile up); dates with month or year
+    precision sit at the start of their period. At most ``labels`` dates are written under
+    the axis (evenly chosen, the last always); every point names its date on hover."""
     from datetime import date
 
     def day(value: str) -> date | None:
@@ -91,20 +94,27 @@ def timeline_chart(entries: list[dict[str, Any]], width: int = 860) -> dict[str,
         except (ValueError, IndexError):
             return None
 
-    points = [(day(e["date"]), e) for e in entries]
-    points = [(d, e) for d, e in points if d]
-    if not points:
+    by_date: dict[str, list[dict[str, Any]]] = {}
+    for e in entries:
+        if day(e["date"]):
+            by_date.setdefault(e["date"], []).append(e)
+    if not by_date:
         return None
-    first, last = min(d for d, _ in points), max(d for d, _ in points)
+    dates = sorted(by_date, key=lambda v: (day(v), len(v)))
     margin = 40
+    steps = max(1, len(dates) - 1)
+    stride = -(-len(dates) // labels)
     out = []
-    steps = max(1, len(points) - 1)
-    for n, (d, e) in enumerate(sorted(points, key=lambda p: p[0])):
-        x = margin + (width - 2 * margin) * (n / steps if len(points) > 1 else 0.5)
-        out.append({"x": round(x, 1), "y": 38 + 14 * (n % 2), "label": e["date"],
-                    "conflict": bool(e.get("conflict")), "sources": len(e["citations"])})
-    return {"width": width, "height": 90, "points": out, "first": first.isoformat(),
-            "last": last.isoformat(), "margin": margin}
+    for n, value in enumerate(dates):
+        x = margin + (width - 2 * margin) * (n / steps if len(dates) > 1 else 0.5)
+        cited = {(c["article"], c["sentence"]) for e in by_date[value] for c in e["citations"]}
+        out.append({"x": round(x, 1), "y": 38 + 14 * (n // stride % 2), "label": value,
+                    "shown": n % stride == 0 or n == len(dates) - 1,
+                    "conflict": any(e.get("conflict") for e in by_date[value]),
+                    "sources": min(8, len({c["source"] for e in by_date[value] for c in e["citations"]})),
+                    "entries": len(by_date[value]), "citations": len(cited)})
+    return {"width": width, "height": 90, "points": out, "first": day(dates[0]).isoformat(),
+            "last": day(dates[-1]).isoformat(), "margin": margin}
 
 
 def top_names(articles: list[Article], limit: int = 15) -> list[dict[str, Any]]:
