@@ -87,3 +87,12 @@ def test_alignment_does_not_depend_on_the_blocks(monkeypatch):
 def test_empty_story():
     groups, sim = align([])
     assert groups == [] and sim.matrix().shape == (0, 0) and len(sim.closeness) == 0
+
+
+def test_within_groups_matches_blocks(block_cells):
+    sim = Similarity(statements(), AlignParams())
+    groups = [[0, 4], [1, 5, 8], [2, 10], [3, 6, 9, 11], [7]]
+    got = sim.within(groups)
+    assert len(got) == len(groups)
+    for g, block in zip(groups, got):
+        assert np.array_equal(block, sim.block(g, g))

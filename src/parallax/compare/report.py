@@ -30,12 +30,13 @@ def facts(statements: list[Statement], groups: list[list[int]], sim: Similarity)
     facts first within a status (``sim.closeness``: each statement's similarity to all the
     others, from ``align``)."""
     out = []
+    blocks = iter(sim.within([g for g in groups if len(g) > 1]))
     for g in groups:
+        within = next(blocks) if len(g) > 1 else None
         members = [statements[i] for i in g]
         sources = sorted({s.source for s in members})
         independent = len({s.group for s in members})
         finding = None
-        within = sim.block(g, g) if len(g) > 1 else None
         for x in range(len(g)):
             for y in range(x + 1, len(g)):
                 f = check_pair(statements[g[x]], statements[g[y]], float(within[x, y]))

@@ -103,6 +103,32 @@ class Similarity:
         sim += p.number_bonus * (shared > 0)
         return sim
 
+    def within(self, groups: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """``block(g, g)`` for each group, computed a batch of groups at a time (one block
+        per batch: thousands of small groups cost a few matrix products, not thousands)."""
+        out: list[np.ndarray] = []
+        batch: list[Sequence[int]] = []
+        size, limit = 0, max(1, int(BLOCK_CELLS ** 0.5))
+
+        def flush() -> None:
+            rows = [i for g in batch for i in g]
+            whole = self.block(rows, rows)
+            at = 0
+            for g in batch:
+                out.append(whole[at:at + len(g), at:at + len(g)])
+                at += len(g)
+            batch.clear()
+
+        for g in groups:
+            if batch and size + len(g) > limit:
+                flush()
+                size = 0
+            batch.append(g)
+            size += len(g)
+        if batch:
+            flush()
+        return out
+
     def __getitem__(self, ij: tuple[int, int]) -> float:
         i, j = ij
         return float(self.block([i], [j])[0, 0])
