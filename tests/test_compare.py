@@ -281,3 +281,23 @@ def test_html_report_escapes_every_source_value():
     page = export.html(d)
     assert "<script" not in page and page.count("&lt;script&gt;") >= 10
     assert page.startswith("<!doctype html>") and "dates differ" in page
+
+
+def test_show_counts_the_single_source_facts_it_does_not_list():
+    from rich.console import Console
+
+    from parallax.cli import render
+
+    def fact(n, status):
+        return {"text": f"fact number {n}", "status": status, "sources": ["A"],
+                "independent_sources": 1, "conflict": None, "difference": None}
+
+    story = {"title": "t", "id": "s1", "size": 1, "independent_sources": 1, "first_date": None,
+             "last_date": None, "brief": [], "timeline": [], "sources": [],
+             "facts": [fact(0, "corroborated")] + [fact(n, "single_source") for n in range(1, 6)]}
+    for limit, listed, note in ((2, 2, "… and 3 more reported by one source only"), (None, 5, None)):
+        console = Console(record=True, width=120)
+        render.story_detail(console, story, single_limit=limit)
+        text = console.export_text()
+        assert sum(f"fact number {n}" in text for n in range(1, 6)) == listed
+        assert "fact number 0" in text and (note in text if note else "more reported" not in text)

@@ -187,6 +187,7 @@ def _story_data(story_id: str) -> dict:
 @app.command()
 def show(
     story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
+    all_facts: Annotated[bool, typer.Option("--all", help="List every single-source fact (else the first 40).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Show one story: brief, facts with their status, conflicts, timeline and sources."""
@@ -197,7 +198,7 @@ def show(
     if json_out:
         print_json(data)
     else:
-        render.story_detail(out, data)
+        render.story_detail(out, data, single_limit=None if all_facts else 40)
 
 
 @app.command()

@@ -208,7 +208,9 @@ def stories_table(console: Console, rows: list[dict]) -> None:
 BADGES = {"corroborated": "green", "single_source": "yellow", "conflict": "red"}
 
 
-def story_detail(console: Console, s: dict) -> None:
+def story_detail(console: Console, s: dict, *, single_limit: int | None = 40) -> None:
+    """A story as text. At most ``single_limit`` single-source facts are listed (None: all);
+    the rest are counted, never dropped silently."""
     console.rule(escape(s["title"]))
     console.print(f"[bold]id[/]: {s['id']}   [bold]articles[/]: {s['size']}   "
                   f"[bold]independent sources[/]: {s['independent_sources']}   "
@@ -221,9 +223,12 @@ def story_detail(console: Console, s: dict) -> None:
             console.print(f"  {escape(b['text'])} [dim]\\[{escape(cites)}][/]{flag}")
     if s.get("facts"):
         console.print("\n[bold]Facts[/]")
+        single = 0
         for f in s["facts"]:
-            if f["status"] == "single_source" and len(f["text"]) < 40:
-                continue
+            if f["status"] == "single_source":
+                single += 1
+                if single_limit is not None and single > single_limit:
+                    continue
             badge = f["status"] + (f" ×{f['independent_sources']}" if f["status"] == "corroborated" else "")
             console.print(f"  [{BADGES[f['status']]}]{badge:<16}[/] {escape(_clip(f['text'], 110))} "
                           f"[dim]{escape(', '.join(f['sources']))}[/]")
@@ -232,6 +237,9 @@ def story_detail(console: Console, s: dict) -> None:
                 console.print(f"      [bold]{escape(finding['type'])}[/]: {escape(finding['why'])}")
                 console.print(f"        {escape(finding['a']['source'])}: {escape(_clip(finding['a']['text'], 100))}")
                 console.print(f"        {escape(finding['b']['source'])}: {escape(_clip(finding['b']['text'], 100))}")
+        if single_limit is not None and single > single_limit:
+            console.print(f"  [dim]… and {single - single_limit} more reported by one source only "
+                          "(--all lists them)[/]")
     if s.get("timeline"):
         console.print("\n[bold]Timeline[/]")
         for t in s["timeline"]:
