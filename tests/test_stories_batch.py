@@ -60,7 +60,7 @@ def test_one_batch_run_is_the_refined_arrival_order(ecb_topics):
 
 
 def test_run_orders_keep_dates_and_deal_undated_articles_in():
-    members = [Member(f"a{i}", date, doc_counts(Doc(f"a{i}", "x", date)))
+    members = [Member.of(f"a{i}", date, doc_counts(Doc(f"a{i}", "x", date)))
                for i, date in enumerate(["2020-01-02", None, "2020-01-01", None, "2020-01-02"])]
     orders = run_orders(members, 5)
     assert len({tuple(o) for o in orders}) > 1  # each run its own order

@@ -35,7 +35,7 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
         counts = doc_counts(doc)
         clusterer.add(doc, counts)
         if rebuild:
-            members.append(Member(doc.id, doc.date, counts, doc.embedding))
+            members.append(Member.of(doc.id, doc.date, counts, doc.embedding))
     if rebuild:
         batch(clusterer, members, settings.story_rebuild_runs)
     return clusterer.assignments()

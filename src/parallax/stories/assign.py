@@ -86,7 +86,7 @@ class StoryRun:
         counts = doc_counts(doc)
         self.clusterer.add(doc, counts)
         if self.clusterer.keep_vectors:
-            self.members.append(Member(doc.id, doc.date, counts, doc.embedding))
+            self.members.append(Member.of(doc.id, doc.date, counts, doc.embedding))
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]

@@ -13,6 +13,7 @@ it was fed.
 from __future__ import annotations
 
 import random
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,15 +23,32 @@ from .features import Doc
 from .online import ClusterParams, OnlineClusterer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """What a batch run needs of one article: its id, date, words and names (see
-    ``online.doc_counts``) and its embedding (or None)."""
+    ``online.doc_counts``) and its embedding (or None). The counts are kept packed (a tuple
+    of interned terms and an array of counts, about a quarter of a Counter's memory), since
+    a rebuild holds one per article of the archive; ``counts`` unpacks them in their order."""
 
     id: str
     date: str | None
-    counts: tuple[Counter[str], Counter[str]]
+    words: tuple[str, ...]
+    word_counts: array
+    names: tuple[str, ...]
+    name_counts: array
     embedding: Any = None
+
+    @classmethod
+    def of(cls, id: str, date: str | None, counts: tuple[Counter[str], Counter[str]],
+           embedding: Any = None) -> "Member":
+        words, names = counts
+        return cls(id, date, tuple(words), array("I", words.values()), tuple(names),
+                   array("I", names.values()), embedding)
+
+    @property
+    def counts(self) -> tuple[Counter[str], Counter[str]]:
+        return (Counter(dict(zip(self.words, self.word_counts))),
+                Counter(dict(zip(self.names, self.name_counts))))
 
     def doc(self) -> Doc:
         return Doc(self.id, "", self.date, embedding=self.embedding)
@@ -71,7 +89,8 @@ def one_run(members: Sequence[Member], order: list[int], params: ClusterParams) 
     """Cluster in one order and refine; returns each member's group number."""
     clusterer = OnlineClusterer(params, keep_vectors=True)
     for i in order:
-        clusterer.add(members[i].doc(), members[i].counts)
+        member = members[i]
+        clusterer.add(member.doc(), member.counts)
     clusterer.refine([members[i].id for i in order])
     story_of = clusterer.assignments()
     numbers: dict[str, int] = {}

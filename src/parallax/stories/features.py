@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -55,7 +56,8 @@ def _term(word: str) -> str | None:
     clean = word.replace("’", "'").strip("'-")
     if clean.endswith("'s"):
         clean = clean[:-2]  # 'Russia’s' is 'russia', not "russia'"
-    term = None if len(clean) < 2 or clean in STOPWORDS else stem(clean)
+    # interned: an archive's articles share one copy of each term, whatever word it came from
+    term = None if len(clean) < 2 or clean in STOPWORDS else sys.intern(stem(clean))
     if len(_TERM_CACHE) < 500_000:
         _TERM_CACHE[word] = term
     return term
@@ -80,9 +82,9 @@ def names(text: str) -> Counter[str]:
             words.pop(0)
         if not words or (len(words) == 1 and len(words[0]) < 3):
             continue
-        counts["_".join(words)] += 1
+        counts[sys.intern("_".join(words))] += 1  # one copy per name across the archive
         if len(words) > 1:  # 'Wladimir Klitschko' also counts for 'Klitschko' alone
-            counts[words[-1]] += 1
+            counts[sys.intern(words[-1])] += 1
     return counts
 
 
