@@ -31,7 +31,7 @@ def test_chart_has_one_point_per_date_and_few_labels():
 def test_chart_radius_is_bounded():
     many = [entry("2023-01-01", f"S{n}", n) for n in range(40)]
     (point,) = timeline_chart(many)["points"]
-    assert point["sources"] == 8 and point["citations"] == 40
+    assert point["sources"] == 40 and point["r"] == 12 and point["entries"] == 40
 
 
 def fact(n: int, status: str) -> dict:

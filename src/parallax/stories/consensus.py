@@ -27,7 +27,7 @@ from .online import ClusterParams, OnlineClusterer
 class Member:
     """What a batch run needs of one article: its id, date, words and names (see
     ``online.doc_counts``) and its embedding (or None). The counts are kept packed (a tuple
-    of interned terms and an array of counts, about a quarter of a Counter's memory), since
+    of interned terms and an array of counts: 40% of a Counter's memory), since
     a rebuild holds one per article of the archive; ``counts`` unpacks them in their order."""
 
     id: str

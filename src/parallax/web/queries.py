@@ -79,7 +79,7 @@ def story_detail(store: Store, story_id: str, settings=None) -> dict[str, Any]:
 def timeline_chart(entries: list[dict[str, Any]], width: int = 860,
                    labels: int = 16) -> dict[str, Any] | None:
     """Positions for an SVG time axis (server-side: no script, no inline style): one point
-    per date, its size the sources citing that date, red when one of its entries has a date
+    per date, its radius growing with the sources citing that date (up to 8), red when one of its entries has a date
     finding. Dates are spaced evenly in date order (a story's dates often span years with a
     cluster at the end, which a to-scale axis would pile up); dates with month or year
     precision sit at the start of their period. At most ``labels`` dates are written under
@@ -107,12 +107,12 @@ def timeline_chart(entries: list[dict[str, Any]], width: int = 860,
     out = []
     for n, value in enumerate(dates):
         x = margin + (width - 2 * margin) * (n / steps if len(dates) > 1 else 0.5)
-        cited = {(c["article"], c["sentence"]) for e in by_date[value] for c in e["citations"]}
+        sources = len({c["source"] for e in by_date[value] for c in e["citations"]})
         out.append({"x": round(x, 1), "y": 38 + 14 * (n // stride % 2), "label": value,
                     "shown": n % stride == 0 or n == len(dates) - 1,
                     "conflict": any(e.get("conflict") for e in by_date[value]),
-                    "sources": min(8, len({c["source"] for e in by_date[value] for c in e["citations"]})),
-                    "entries": len(by_date[value]), "citations": len(cited)})
+                    "entries": len(by_date[value]), "sources": sources,
+                    "r": 4 + min(8, sources)})  # a date many sources cite stays a dot
     return {"width": width, "height": 90, "points": out, "first": day(dates[0]).isoformat(),
             "last": day(dates[-1]).isoformat(), "margin": margin}
 
