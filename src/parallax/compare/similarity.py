@@ -152,7 +152,9 @@ class Similarity:
             r, j = np.nonzero(sim >= threshold)
             i = rows[r]
             keep = (j > i) & (labels[i] != labels[j])
-            found_i.append(i[keep]), found_j.append(j[keep]), found_s.append(sim[r[keep], j[keep]])
+            found_i.append(i[keep])
+            found_j.append(j[keep])
+            found_s.append(sim[r[keep], j[keep]])
         self.closeness = closeness
         if not found_i:
             return []
