@@ -68,3 +68,21 @@ def test_ingest_endpoint_off_without_token(web_db):
     client = TestClient(create_app(Settings(db=web_db)))
     r = client.post("/api/ingest", json={"text": "x"})
     assert r.status_code == 403 and "off" in r.json()["error"]["message"]
+
+
+def test_ingest_endpoint_takes_a_list(server):
+    auth = {"Authorization": "Bearer s3cret"}
+    body = [{"title": "Batch one", "source": "Wire A",
+             "text": "Olaf Scholz opened a tram line in Leipzig on Friday, the city said in a statement."},
+            {"title": "Batch two", "text": "   "},  # empty: answered by its error, the rest stored
+            {"title": "Batch three", "source": "Wire B",
+             "text": "Leipzig's new tram line was opened by Olaf Scholz on Friday, city officials said."}]
+    r = httpx.post(server + "/api/ingest", json=body, headers=auth)
+    assert r.status_code == 201
+    items = r.json()["items"]
+    assert [("id" in x, "error" in x) for x in items] == [(True, False), (False, True), (True, False)]
+    assert items[1]["error"]["code"].startswith("E")
+    # stories were updated: both stored articles belong to a story
+    for x in (items[0], items[2]):
+        assert httpx.get(f"{server}/api/articles/{x['id']}").json()["story"]
+    assert httpx.post(server + "/api/ingest", json=body).status_code == 401

@@ -58,10 +58,14 @@ def api_search(q: Annotated[str, Query(min_length=1)], store: StoreDep,
     return {"query": q, "items": [views.article_summary(a, story_of.get(a.id)) for a in hits]}
 
 
-@router.post("/ingest", summary="Store one article (only when a token is configured)",
-             status_code=201)
-def api_ingest(body: IngestBody, store: StoreDep, settings: SettingsDep,
+@router.post("/ingest", summary="Store one article, or a list of them (only when a token is "
+             "configured)", status_code=201)
+def api_ingest(body: IngestBody | list[IngestBody], store: StoreDep, settings: SettingsDep,
                authorization: Annotated[str | None, Header()] = None):
+    """One article gives ``{id, outcome}``. A list is stored together and stories are
+    updated once for all of it (a stream sends its articles in batches: the update costs
+    the same for one article or a thousand); it gives ``{items: [{id, outcome} | {error}]}``
+    in the list's order, a bad article answered by its error while the rest are stored."""
     token = settings.web_token
     if not token:
         return _error(403, "E403", "ingesting over HTTP is off",
@@ -69,14 +73,27 @@ def api_ingest(body: IngestBody, store: StoreDep, settings: SettingsDep,
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
         return _error(401, "E401", "missing or wrong token", "send Authorization: Bearer <token>")
+    from ..pipeline import update_stories
+
+    items = [_store_one(store, settings, b) for b in (body if isinstance(body, list) else [body])]
+    if any("id" in item for item in items):
+        update_stories(store, settings)
+    if isinstance(body, list):
+        return {"items": items}
+    if "error" in items[0]:
+        return JSONResponse(items[0], status_code=400)
+    return items[0]
+
+
+def _store_one(store, settings, body: IngestBody) -> dict[str, Any]:
+    """Read, build and store one article: ``{id, outcome}``, or ``{error}`` for bad input."""
     from ..ingest.json import JsonReader
-    from ..pipeline import build_article, store_article, update_stories
+    from ..pipeline import build_article, store_article
     from ..records import Problem
 
     (item,) = list(JsonReader().read(json.dumps(body.model_dump()), "<api>"))
     if isinstance(item, Problem):
-        return _error(400, item.code, item.message)
+        return {"error": {"code": item.code, "message": item.message}}
     article = build_article(item, settings, store.vocabulary())
     _article, result = store_article(store, article)
-    update_stories(store, settings)
     return {"id": result.article_id, "outcome": result.outcome.value}
