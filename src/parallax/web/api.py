@@ -63,8 +63,8 @@ def api_search(q: Annotated[str, Query(min_length=1)], store: StoreDep,
 def api_ingest(body: IngestBody | list[IngestBody], store: StoreDep, settings: SettingsDep,
                authorization: Annotated[str | None, Header()] = None):
     """One article gives ``{id, outcome}``. A list is stored together and stories are
-    updated once for all of it (a stream sends its articles in batches: the update costs
-    the same for one article or a thousand); it gives ``{items: [{id, outcome} | {error}]}``
+    updated once for all of it (a stream sends its articles in batches: an update's fixed
+    cost, loading and saving the clusterer's state, grows with the archive); it gives ``{items: [{id, outcome} | {error}]}``
     in the list's order, a bad article answered by its error while the rest are stored."""
     token = settings.web_token
     if not token:
