@@ -86,3 +86,5 @@ def test_ingest_endpoint_takes_a_list(server):
     for x in (items[0], items[2]):
         assert httpx.get(f"{server}/api/articles/{x['id']}").json()["story"]
     assert httpx.post(server + "/api/ingest", json=body).status_code == 401
+    too_many = httpx.post(server + "/api/ingest", json=[body[0]] * 1001, headers=auth)
+    assert too_many.status_code == 413 and "at most 1000" in too_many.json()["error"]["advice"]

@@ -14,6 +14,7 @@ from . import queries
 from .deps import SettingsDep, StoreDep, StoryQueryDep
 
 router = APIRouter(prefix="/api")
+MAX_INGEST_LIST = 1000  # articles per POST /api/ingest (one request, one transaction each)
 
 
 class IngestBody(BaseModel):
@@ -73,6 +74,9 @@ def api_ingest(body: IngestBody | list[IngestBody], store: StoreDep, settings: S
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
         return _error(401, "E401", "missing or wrong token", "send Authorization: Bearer <token>")
+    if isinstance(body, list) and len(body) > MAX_INGEST_LIST:
+        return _error(413, "E413", f"{len(body)} articles in one request",
+                      f"send at most {MAX_INGEST_LIST} per request")
     from ..pipeline import update_stories
 
     items = [_store_one(store, settings, b) for b in (body if isinstance(body, list) else [body])]
