@@ -34,9 +34,12 @@ from parallax.stories.online import doc_counts  # noqa: E402
 from parallax.stories.features import Doc  # noqa: E402
 
 
-def stream(n: int, seed: int = 7):
+def stream(n: int, seed: int = 7, gold: list[str] | None = None):
     """Yield ``n`` articles in date order. Only (date, base article, edit seed) triples are
-    held in memory; each text is made when it is yielded."""
+    held in memory; each text is made when it is yielded. Each gold story recurs on 5 to 60
+    dates over ten years; an article reports one of those recurrences (its date +-2 days),
+    so the true event is (story, recurrence): appended to ``gold``, when given, as each
+    article is yielded."""
     rng = random.Random(seed)
     rows = load("ecbplus/articles.jsonl") + load("basil/articles.jsonl")
     by_story = defaultdict(list)
@@ -49,10 +52,13 @@ def stream(n: int, seed: int = 7):
     plan = []
     for i in range(n):
         s = rng.choice(stories)
-        when = rng.choice(incarnations[s]) + timedelta(days=rng.randint(-2, 2))
-        plan.append((when, i, rng.choice(by_story[s]), rng.randrange(1 << 30)))
+        recurrence = rng.choice(incarnations[s])
+        when = recurrence + timedelta(days=rng.randint(-2, 2))
+        plan.append((when, i, rng.choice(by_story[s]), rng.randrange(1 << 30), f"{s}@{recurrence}"))
     plan.sort()  # news arrives in time order
-    for when, i, base_index, edit_seed in plan:
+    for when, i, base_index, edit_seed, event in plan:
+        if gold is not None:
+            gold.append(event)
         base, er = rows[base_index], random.Random(edit_seed)
         sentences = base["text"].split(". ")
         if len(sentences) > 3:
@@ -70,26 +76,40 @@ def rss_mb() -> float:
 
 
 def run_online(sizes: list[int], workers: int) -> list[dict]:
-    """Feature counting runs in ``workers`` processes, assignment in this one."""
+    """Feature counting runs in ``workers`` processes, assignment in this one. At each mark,
+    besides time and memory, B-cubed quality of the stories so far against the stream's true
+    events (see ``stream``), scored outside the timed window."""
+    from parallax.eval.metrics import all_metrics
+
     clusterer = OnlineClusterer(params_from(None), keep_vectors=False)
     results, marks = [], set(sizes)
     window = 5000  # time per article is the mean over the last 5,000 before each mark
     pool = multiprocessing.Pool(workers) if workers > 1 else None
-    docs = stream(max(sizes))
+    gold: list[str] = []
+    ids: list[str] = []
+    labels: list[list[str]] = []
+    docs = stream(max(sizes), gold=gold)
     counted = pool.imap(_counted, docs, chunksize=64) if pool else map(_counted, docs)
     t_window = time.perf_counter()
     t0 = time.perf_counter()
     for i, (doc, counts) in enumerate(counted, start=1):
         clusterer.add(doc, counts)
+        ids.append(doc.id)
         if i % window == 0:
             now = time.perf_counter()
             per = (now - t_window) / window
-            t_window = now
             if i in marks:
                 results.append({"articles": i, "ms_per_article": per * 1000,
                                 "articles_per_second": 1 / per, "stories": len(clusterer.stories),
                                 "max_rss_mb": rss_mb(), "elapsed_s": now - t0})
                 print(json.dumps(results[-1]), flush=True)
+                labels.append([clusterer.story_of[a] for a in ids])  # scored at the end
+            t_window = time.perf_counter()
+    for row, pred in zip(results, labels):  # after the run: scoring needs memory of its own
+        quality = all_metrics(gold[:len(pred)], pred)
+        row.update(events=quality["clusters_gold"],
+                   **{k: round(quality[k], 4) for k in ("b3_precision", "b3_recall", "b3_f1")})
+        print(json.dumps({"quality": row}), flush=True)
     return results
 
 

@@ -150,3 +150,28 @@ def test_runs_after_a_rebuild_go_on_from_it(tmp_path, quick):
         assert set(after) == {a.id for a in store.iter_articles()}
         kept = sum(after[k] == v for k, v in rebuilt.items())
     assert kept >= 0.9 * len(rebuilt)  # only merges move earlier articles
+
+
+def test_closed_stories_are_not_candidates():
+    """A story closed for age can take no article, so it is no candidate and leaves the saved
+    index: it would take a candidate place from an open story (on a long stream that cost a
+    third of the recall, bench/scale_bench.py)."""
+    from parallax.stories import ClusterParams, OnlineClusterer
+    from parallax.stories.features import Doc
+
+    cl = OnlineClusterer(ClusterParams(max_candidates=1), keep_vectors=False)
+    text = "Volcano erupts near Reykjavik, lava flows toward the Icelandic town of Grindavik."
+    for i, day in enumerate(["2020-01-01", "2020-01-02"]):
+        cl.add(Doc(f"old{i}", text, day))
+    closed = cl.story_of["old0"]
+    cl.add(Doc("new0", text, "2021-06-01"))  # the same words, a year and a half later
+    fresh = cl.story_of["new0"]
+    assert fresh != closed
+    cl._close_old_stories()  # runs every 1,000 articles on a stream
+    assert not cl.stories[closed].content and cl.story_of["old1"] == closed  # members kept
+    # the closed story shares more index terms and is older, so it would rank first
+    cl.add(Doc("new1", text, "2021-06-02"))
+    assert cl.story_of["new1"] == fresh
+    saved = cl.state()["index"]
+    assert not any(closed in postings for postings in saved.values())
+    assert any(fresh in postings for postings in saved.values())
