@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..records import Article
 from ..stories.features import terms
-from ..understand.records import Analysis
+from ..understand.records import Analysis, fields_dict
 
 NEGATION = re.compile(r"\b(?:not|no|never|n't|denied|denies|deny|refused|refuses|failed|fails|"
                       r"without|neither|nor|rejected|rejects)\b", re.I)
@@ -78,15 +78,10 @@ def statements_of(article: Article, source: str, group: str, canonical: dict,
             st = Statement(sid, article.id, source, group, sent.index, s0, s1, piece,
                            dict(terms(piece)), date=article.date)
             st.entities = {cid for a, b, cid in mentions if s0 <= a and b <= s1}
-            st.numbers = [_asdict(x) for x in an.numbers if s0 <= x.start < s1]
-            st.times = [_asdict(t) for t in an.times if s0 <= t.start < s1]
-            st.quotes = [_asdict(q) for q in an.quotes if s0 <= q.start < s1]
+            st.numbers = [fields_dict(x) for x in an.numbers if s0 <= x.start < s1]
+            st.times = [fields_dict(t) for t in an.times if s0 <= t.start < s1]
+            st.quotes = [fields_dict(q) for q in an.quotes if s0 <= q.start < s1]
             st.negated = bool(NEGATION.search(piece))
             out.append(st)
     return out
 
-
-def _asdict(x) -> dict:
-    from dataclasses import asdict
-
-    return asdict(x)

@@ -92,12 +92,12 @@ class Analysis:
         return {
             "lang": self.lang, "entity_tagged": self.entity_tagged,
             "inferred_date": self.inferred_date,
-            "sentences": [_flat(s) for s in self.sentences],
-            "entities": [dict(_flat(e), aliases=list(e.aliases), mentions=[list(m) for m in e.mentions],
+            "sentences": [fields_dict(s) for s in self.sentences],
+            "entities": [dict(fields_dict(e), aliases=list(e.aliases), mentions=[list(m) for m in e.mentions],
                               known=[list(m) for m in e.known]) for e in self.entities],
-            "quotes": [_flat(q) for q in self.quotes],
-            "numbers": [_flat(n) for n in self.numbers],
-            "times": [_flat(t) for t in self.times],
+            "quotes": [fields_dict(q) for q in self.quotes],
+            "numbers": [fields_dict(n) for n in self.numbers],
+            "times": [fields_dict(t) for t in self.times],
         }
 
     @classmethod
@@ -121,7 +121,7 @@ def sentence_index(starts: Sequence[int], offset: int) -> int:
     return max(0, bisect_right(starts, offset) - 1)
 
 
-def _flat(record) -> dict[str, Any]:
+def fields_dict(record) -> dict[str, Any]:
     """A record's fields as a dict (its fields are plain values: no deep copy as ``asdict``)."""
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
