@@ -353,16 +353,8 @@ class OnlineClusterer:
             postings = self.index.get(key)
             if postings:
                 hits.update(sid for sid in set(postings) if self._open(sid))
-        ranked = sorted(hits, key=lambda sid: (-hits[sid], self.stories[sid].seq)
-                        if sid in self.stories else (0, 0))
-        out = []
-        for sid in ranked:
-            story = self.stories.get(sid)
-            if story is not None:
-                out.append(story)
-                if len(out) >= self.p.max_candidates:
-                    break
-        return out
+        ranked = sorted(hits, key=lambda sid: (-hits[sid], self.stories[sid].seq))
+        return [self.stories[sid] for sid in ranked[: self.p.max_candidates]]
 
     def _open(self, sid: str) -> bool:
         """A story that can still take articles: not merged away, not closed for age. Only
@@ -372,8 +364,7 @@ class OnlineClusterer:
         return story is not None and bool(story.content)
 
     def _new_story(self, article_id: str) -> Story:
-        self._seq += 1
-        story = Story(story_id_for(article_id), self._seq)
+        story = Story(story_id_for(article_id), self._next_seq())
         self.stories[story.id] = story
         return story
 
