@@ -80,6 +80,34 @@ def test_majority_groups():
     assert majority_groups(runs, 5) == [[0, 1], [2, 3], [4]]
 
 
+def _majority_by_pairs(labels, n):
+    """The definition, article pair by article pair (what majority_groups must equal)."""
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a in range(n):
+        for b in range(a + 1, n):
+            if 2 * sum(run[a] == run[b] for run in labels) > len(labels):
+                parent[max(find(a), find(b))] = min(find(a), find(b))
+    groups = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_majority_groups_equal_the_pairwise_definition(seed):
+    rnd = random.Random(seed)
+    n, runs = rnd.randint(1, 40), rnd.choice([2, 3, 5, 9])
+    base = [rnd.randrange(6) for _ in range(n)]  # runs mostly agree, as real ones do
+    labels = [[b if rnd.random() < 0.8 else rnd.randrange(6) for b in base] for _ in range(runs)]
+    assert majority_groups(labels, n) == _majority_by_pairs(labels, n)
+
+
 def test_adopt_makes_the_given_stories_and_keeps_ids():
     texts = {"q1": "Earthquake hits Aceh province in Indonesia, killing five.",
              "q2": "Aceh earthquake: rescuers search rubble as Indonesia counts dead.",
