@@ -30,7 +30,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.compare_bench import ecb_stories, sentence_statements  # noqa: E402
-from parallax.compare.align import AlignParams, similarity_matrix  # noqa: E402
+from parallax.compare.align import AlignParams  # noqa: E402
+from parallax.compare.similarity import Similarity  # noqa: E402
 
 OUT = Path(__file__).parent / "results"
 PRECISION = 0.85
@@ -80,7 +81,7 @@ def pair_scores(stories, embedder=None):
     """Judged cross-article pairs: gold flag, alignment similarity, embedding cosine."""
     gold_flags, lexical, dense = [], [], []
     for sts, gold in stories:
-        sim = similarity_matrix(sts, AlignParams())
+        sim = Similarity(sts, AlignParams()).matrix()
         if embedder is not None:
             from parallax.stories.embeddings import embed_docs
 

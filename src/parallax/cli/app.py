@@ -187,7 +187,8 @@ def _story_data(story_id: str) -> dict:
 @app.command()
 def show(
     story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
-    all_facts: Annotated[bool, typer.Option("--all", help="List every single-source fact (else the first 40).")] = False,
+    all_facts: Annotated[bool, typer.Option(
+        "--all", help=f"List every single-source fact (else the first {render.SINGLE_FACTS}).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Show one story: brief, facts with their status, conflicts, timeline and sources."""
@@ -198,7 +199,7 @@ def show(
     if json_out:
         print_json(data)
     else:
-        render.story_detail(out, data, single_limit=None if all_facts else 40)
+        render.story_detail(out, data, single_limit=None if all_facts else render.SINGLE_FACTS)
 
 
 @app.command()

@@ -206,9 +206,10 @@ def stories_table(console: Console, rows: list[dict]) -> None:
 
 
 BADGES = {"corroborated": "green", "single_source": "yellow", "conflict": "red"}
+SINGLE_FACTS = 40  # single-source facts `show` lists unless --all
 
 
-def story_detail(console: Console, s: dict, *, single_limit: int | None = 40) -> None:
+def story_detail(console: Console, s: dict, *, single_limit: int | None = SINGLE_FACTS) -> None:
     """A story as text. At most ``single_limit`` single-source facts are listed (None: all);
     the rest are counted, never dropped silently."""
     console.rule(escape(s["title"]))

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from .similarity import Similarity
 from .statements import Statement
 
@@ -20,11 +18,6 @@ class AlignParams:
     threshold: float = 0.30  # chosen on ECB+ event chains, train+dev (bench/compare_bench.py)
     entity_weight: float = 0.3
     number_bonus: float = 0.1
-
-
-def similarity_matrix(statements: list[Statement], p: AlignParams) -> np.ndarray:
-    """The whole similarity matrix (see ``similarity``): for small stories, benches and tests."""
-    return Similarity(statements, p).matrix()
 
 
 def align(statements: list[Statement],

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import asdict
+from itertools import islice
 from typing import Any
 
 from ..records import Article
@@ -165,14 +166,9 @@ EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
 
 
 def _batches(items, size: int):
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    """Lists of ``size`` items (the last shorter)."""
+    it = iter(items)
+    return iter(lambda: list(islice(it, size)), [])
 
 
 def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
