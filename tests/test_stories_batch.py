@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from parallax.eval.metrics import all_metrics
 from parallax.pipeline import ingest, update_stories
 from parallax.settings import Settings
 from parallax.stories import OnlineClusterer, cluster_docs
@@ -26,14 +27,24 @@ def partition(assigned: dict[str, str]) -> list[list[str]]:
     return sorted(sorted(g) for g in groups.values())
 
 
-@pytest.fixture(scope="module")
-def ecb_topics():
+def ecb_rows():
     """Three ECB+ topics (70 articles, two similar events each) whose online stories change
     with the arrival order."""
     rows = [json.loads(line) for line in
             (SHARED / "data" / "ecbplus" / "articles.jsonl").read_text().splitlines()]
+    return [r for r in rows if r["topic"] in ("22", "25", "37")]
+
+
+@pytest.fixture(scope="module")
+def ecb_topics():
     return [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date"))
-            for r in rows if r["topic"] in ("22", "25", "37")]
+            for r in ecb_rows()]
+
+
+def b3_f1(assigned: dict[str, str]) -> float:
+    gold = {r["id"]: r["story"] for r in ecb_rows()}
+    ids = sorted(assigned)
+    return all_metrics([gold[i] for i in ids], [assigned[i] for i in ids])["b3_f1"]
 
 
 def shuffled(docs, seed):
@@ -43,11 +54,12 @@ def shuffled(docs, seed):
 
 
 def test_batch_stories_do_not_depend_on_arrival_order(ecb_topics):
-    online = {json.dumps(partition(cluster_docs(shuffled(ecb_topics, s)))) for s in range(4)}
-    batch = {json.dumps(partition(cluster_docs(shuffled(ecb_topics, s), rebuild=True)))
-             for s in range(4)}
-    assert len(online) > 1  # the online pass depends on order here ...
-    assert len(batch) == 1  # ... the batch mode does not
+    online = [cluster_docs(shuffled(ecb_topics, s)) for s in range(4)]
+    batch = [cluster_docs(shuffled(ecb_topics, s), rebuild=True) for s in range(4)]
+    assert len({json.dumps(partition(a)) for a in online}) > 1  # online depends on order ...
+    assert len({json.dumps(partition(a)) for a in batch}) == 1  # ... the batch mode does not
+    # and it gives at least the online quality, taken over the orders (0.777 against 0.767)
+    assert b3_f1(batch[0]) >= sum(map(b3_f1, online)) / len(online)
 
 
 def test_one_batch_run_is_the_refined_arrival_order(ecb_topics):
