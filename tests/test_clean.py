@@ -105,6 +105,8 @@ def test_weekday_glued_to_a_preposition_and_camel_glue_against_the_corpus():
     "Segéi", "Victorovich", "Callanan", "Newsham", "McDonald", "DeSantis", "iPhone", "YouTube",
     "PlayStation", "LinkedIn", "OpenAI", "ChatGPT", "JPMorgan", "MacBook", "LeBron", "eBay",
     "Coca-Cola", "Rolls-Royce", "SpaceX", "BioNTech", "GoFundMe", "Medvedev", "Zakharova",
+    "Freshworks", "Smartsheets", "Snapdeals", "Goldstock", "Palmerites", "Winifred", "Siegfried",
+    "monthslong",
 ])
 def test_correct_words_and_brands_are_never_split(word):
     assert repair_string(f"The {word} case was discussed.") == f"The {word} case was discussed."
@@ -281,6 +283,43 @@ def test_cleaning_never_crashes_and_edits_are_consistent(text, title):
      "inapproachable to crews.",
      "It held overwhelmingly prejudicial material, the work of an arsonist, at a height "
      "inapproachable to crews."),
+    # no name or brand ends in a verb's past tense: the head needs no voucher ('Gibsonretired'),
+    # but it must be the word the token starts with ('House dangled', never 'Housed angled')
+    ("The house where Mel Gibsonretired to. Opponentsconsidered it.",
+     "The house where Mel Gibson retired to. Opponents considered it."),
+    ("Allegations that the White Housedangled a post. The White House denied it.",
+     "Allegations that the White Housedangled a post. The White House denied it."),
+    ("It is the mission that three menemptied the vault and the vanbelonged to a friend.",
+     "It is the mission that three men emptied the vault and the van belonged to a friend."),
+    # followers no name ends with ('was', 'of', 'for', 'who', 'has')
+    ("Near the Champs-Elyseewas a crowd. The Rev. Larry Kroonof the church spoke to the "
+     "Organisationfor Security. The Mafiosowho fled and Costas Karamanlishas gone.",
+     "Near the Champs-Elysee was a crowd. The Rev. Larry Kroon of the church spoke to the "
+     "Organisation for Security. The Mafioso who fled and Costas Karamanlis has gone."),
+    # a subject pronoun and the verb agreeing with it; an adverb or a past opening a sentence
+    ("It rained.\nItis unclear why. Theywere told. Weis spoke.",
+     "It rained.\nIt is unclear why. They were told. Weis spoke."),
+    ("It rained.\nLiterallytens of them came. Armedthieves fled. Nothingbad happened.",
+     "It rained.\nLiterally tens of them came. Armed thieves fled. Nothing bad happened."),
+    # 'an' before a silent h; a weekday after 'on' is not a name's next word
+    ("It rained.\nHalfan hour later the Athens Acropolison Tuesday was shut.",
+     "It rained.\nHalf an hour later the Athens Acropolis on Tuesday was shut."),
+    # the reading one letter off: 'Mets and', not 'Met sand'; 'The son' or nothing, never
+    # 'Thes on'; between 'a stop' and 'as top', no guess
+    ("He left to join the New York Metsand failing to sign. He met them.",
+     "He left to join the New York Mets and failing to sign. He met them."),
+    ("It sold.\nTheson sold one of their mines. It was a pivotal run astop - seeded teams fell.",
+     "It sold.\nTheson sold one of their mines. It was a pivotal run astop - seeded teams fell."),
+    # a misspelt word is not glue ('a rested'); a brand whose halves are inner words of names
+    # ('Mine Action', 'Advanced Micro Devices'), or whose head is a function word, stays
+    ("Police arested him. The United Nations Mine Action office hired MineTech International.",
+     "Police arested him. The United Nations Mine Action office hired MineTech International."),
+    ("Advanced Micro Devices bought it. SuperMicro is doing well. ForAmerica, a group in "
+     "America, objected.",
+     "Advanced Micro Devices bought it. SuperMicro is doing well. ForAmerica, a group in "
+     "America, objected."),
+    # two very common words wordfreq has met glued only rarely
+    ("They will switch their votes nextweek.", "They will switch their votes next week."),
     # a site's name before '. com' stays whole
     ("According to Earthquaketrack. com, the earthquake was the largest.",
      "According to Earthquaketrack. com, the earthquake was the largest."),
@@ -312,3 +351,16 @@ def test_a_name_the_corpus_writes_capitalised_is_evidence_for_a_split():
         "He represents the Maryland district."
     assert clean_text("He represents the Marylanddistrict.").text == \
         "He represents the Marylanddistrict."
+
+
+def test_fast_zipf_agrees_with_wordfreq():
+    """glue.zipf looks plain words up in wordfreq's table itself: the same values."""
+    from wordfreq import zipf_frequency
+
+    from parallax.clean.glue import zipf
+
+    words = ("the with weapons whelan zelensky xqzt la voz galicia retired housed a i "
+             "monthslong thehouse nextweek café naïve ofthe").split()
+    for lang in ("en", "es"):
+        for w in words:
+            assert zipf(w, lang) == zipf_frequency(w, lang), (w, lang)

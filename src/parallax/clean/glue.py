@@ -19,12 +19,13 @@ and two capitalised halves split only when one of them is a name used elsewhere 
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Container
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency
 
 from .base import Change, Context
 from .lexicon import written_as
@@ -40,7 +41,9 @@ FOLLOWERS = PREPOSITIONS | CONJUNCTIONS | VERBS | frozenset(
     "who which whom whose that an the also not now out down back away".split())
 # Followers that no name ends with: after any capitalised head they are glue ('Chopardthat',
 # 'Interoutewhich', 'Bodifordsaid'), where a short one ('is', 'on', 'and') may end a name.
-CLEAR_FOLLOWERS = frozenset("that which where when were from with said says also into after about "
+CLEAR_FOLLOWERS = frozenset("that which where when was were from with for of said says also into "
+                            "who has "
+                            "after about "
                             "this just last told before during against would could should since "
                             "while whose".split())
 # Adverb particles after a verb ('came out of', 'stepped up in'): they read before anything,
@@ -48,6 +51,15 @@ CLEAR_FOLLOWERS = frozenset("that which where when were from with said says also
 ADVERB_PARTICLES = frozenset("out down back away up off on".split())
 IRREGULAR_PAST = frozenset("came went took shook wound gave got set put ran sat stood broke "
                            "threw held kept brought fought caught began spoke drove rode wore".split())
+# Subject pronouns and the verbs that agree with them ('itis', 'theywere').
+SINGULAR_SUBJECTS = frozenset("it he she this that there".split())
+PLURAL_SUBJECTS = frozenset("we they you".split())
+_MODALS = "has had will would can could did may might must should".split()
+SINGULAR_VERBS = frozenset(["is", "was", "does", *_MODALS])
+PLURAL_VERBS = frozenset(["are", "were", "have", "do", *_MODALS])
+# More irregular past tenses, for a verb after a name ('Interiorsent', 'Lavrovtold').
+OTHER_PAST = frozenset("sent told made paid lost found heard built bought taught felt meant spent "
+                       "fled sought became began".split())
 # Closed-class words that precede a noun or a name (the left half of a glue).
 LEADERS = frozenset("the of and to in for with on at by from that his her their its our "
                     "was were has had have said into over after before as".split())
@@ -75,7 +87,8 @@ COUNTERS = frozenset("the this that one two three four five six seven eight nine
 # Words that open sentences: read in lower case at a sentence's start ('Theseguys are').
 OPENERS = SMALL | frozenset("no these those too while within half some many most once since when "
                             "where like every each such yet here there upon beyond what seven "
-                            "eight nine ten".split())
+                            "eight nine ten nothing everything something anything nobody "
+                            "everyone someone anyone".split())
 # Particles of Romance-language names ('La Voz de Galicia'): judge the left half in its language.
 ROMANCE = frozenset("de del da do dos das".split())
 WORD_PREFIXES = frozenset("ultra under over out super anti non multi mid post pre counter cross "
@@ -87,11 +100,11 @@ NAME_PREFIXES = frozenset("Mc Mac De Di Da Du Le La Lo Van Von Del Della Des St 
 # English words that are also common surname or place-name endings: Walter|son, Gold|man.
 NAME_ENDINGS = frozenset("son sen man men berg burg stein ton town field wood land ford ville "
                          "worth ley well more hill ham house smith wright dale stone shire "
-                         "mouth bridge port gate sky ski ing er ers ed es eyed".split())
+                         "mouth bridge port gate sky ski ing er ers ed es eyed hart".split())
 
 # Words that are also suffixes: a word wordfreq does not know may be made with them.
 SUFFIX_WORDS = frozenset("able less ness ship hood ward wards like wise some fold proof worthy "
-                         "way ways wide free fest ish".split())
+                         "way ways wide free fest ish long strong".split())
 
 TITLES = frozenset("President Senator Sen Rep Representative Speaker Leader Editor Minister "
                    "Secretary Governor Gov Mayor Judge Justice Chief Director General Officer "
@@ -107,6 +120,8 @@ FUNCTION_PAIR_MAX = 3.5  # 'ofthe' is in wordfreq at 3.3, as glue
 COMPOUND = 3.5  # two lower-case halves must both be this common (compounds are rarer)
 SHORT_COMPOUND = 5.0  # ... and this common when one of them has three letters ('mustwin')
 LONG, LONG_COMPOUND = 6, 2.5  # two halves this long may be rarer: compounds of two long words
+SURE_WORD = 5.5  # a plain token this common is a word: every split rule needs the token rarer
+RARE_GLUE = 1.5  # a form wordfreq knows this rarely, of two very common halves, is glue
 MARGIN = 2.0  # a half must be this much commoner than the glued form wordfreq knows
 
 _TOKEN = re.compile(r"(?<![\w@#/\\.&])[^\W\d_]{4,}(?![\w@/&])(?!\.[^\W\d_])(?!['’][^\W\d_]{2})"
@@ -132,8 +147,19 @@ _CLOCK = re.compile(r"(?<=\d)(?:am|pm|AM|PM)(?=[A-Z]{2,5}\b|the\b)")
 _OPENS = re.compile(r"(?:\A|[\n.!?][\s\"“'‘]*|:\s*[\"“'‘]\s*)\Z")  # a sentence starts here
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str = "en") -> float:
+    """wordfreq's ``zipf_frequency``. A plain lower-case ASCII word is looked up in its table
+    directly, with its rounding (the same value, a tenth of the time: tokenizing is the cost;
+    tests/test_clean.py checks the two agree)."""
+    if word.isascii() and word.isalpha() and word.islower():
+        freq = get_frequency_dict(lang).get(word)
+        if freq is None:
+            return 0.0
+        return round(freq_to_zipf(round(freq, math.floor(-math.log10(freq)) + 3)), 2)
     return zipf_frequency(word, lang)
 
 
@@ -142,7 +168,9 @@ class Names:
     the article is evidence for the half of a glued token."""
 
     def __init__(self, text: str = "", lexicon: Container[str] = ()):
-        words = re.findall(r"[^\W\d_]+", text)
+        words = _WORD.findall(text)
+        self.text = text
+        self._edge_counts: tuple[Counter, Counter] | None = None
         self.lexicon = lexicon
         self._named: dict[str, str] = {}
         self.article = Counter(w for w in words
@@ -159,6 +187,34 @@ class Names:
     def standalone(self, word: str, token: str) -> bool:
         """Seen on its own elsewhere in the article (not only inside ``token``)."""
         return self.article.get(word, 0) > (1 if word == token else 0)
+
+    def ends_name(self, word: str, token: str) -> bool:
+        """Seen elsewhere as the last word of a name: not before another capitalised word."""
+        return word != token and self._edges()[0].get(word, 0) > 0
+
+    def starts_name(self, word: str, token: str) -> bool:
+        """Seen elsewhere as the first word of a name: not after another capitalised word."""
+        return word != token and self._edges()[1].get(word, 0) > 0
+
+    def _edges(self) -> tuple[Counter, Counter]:
+        # Built on first use: few tokens have two capitalised halves.
+        if self._edge_counts is None:
+            ends, starts = Counter(), Counter()
+            words = list(_WORD.finditer(self.text))
+            for i, m in enumerate(words):
+                w = m.group()
+                if not w[0].isupper():
+                    continue
+                prev = words[i - 1] if i else None
+                nxt = words[i + 1] if i + 1 < len(words) else None
+                if not (prev and prev.group()[0].isupper()
+                        and self.text[prev.end():m.start()] in (" ", "-")):
+                    starts[w] += 1
+                if not (nxt and nxt.group()[0].isupper()
+                        and self.text[m.end():nxt.start()] in (" ", "-")):
+                    ends[w] += 1
+            self._edge_counts = (ends, starts)
+        return self._edge_counts
 
     def corpus_name(self, word: str) -> bool:
         """The corpus writes the word as a name ('Washington', 'Obama'; not 'Gold', 'Peace')."""
@@ -213,7 +269,11 @@ def _opener_split(token: str, names: Names, next_word: str | None) -> int | None
 
 
 def _opener_fits(head: str, tail: str, next_word: str | None) -> bool:
-    if head not in OPENERS and tail not in FOLLOWERS and tail not in ADVERB_PARTICLES:
+    # A brand may open a sentence ('Goldstock'), but seldom starts with an adverb or a verb's
+    # past: 'Absolutelynot', 'Literallytens', 'Armedthieves'.
+    verbal = (head.endswith("ly") and len(head) >= 5 and zipf(head) >= 4.0) or _past_tense(head)
+    if head not in OPENERS and tail not in FOLLOWERS and tail not in ADVERB_PARTICLES \
+            and not verbal:
         return False
     if min(zipf(head), zipf(tail)) < CONTENT:
         return False
@@ -251,6 +311,29 @@ def _pronoun_i(token: str, next_word: str | None, tz: float) -> int | None:
     return None
 
 
+def _pronoun_verb(token: str, next_word: str | None, tz: float) -> int | None:
+    """A subject pronoun glued to the verb that agrees with it: 'itis unclear', 'Theywere
+    told' (wordfreq has met some as glue: 'itis' 2.7); never 'Weis' (no agreement)."""
+    if tz >= FUNCTION_PAIR_MAX or not next_word or not next_word[0].islower():
+        return None
+    low = token.lower()
+    for i in (2, 3, 4, 5):
+        verbs = SINGULAR_VERBS if low[:i] in SINGULAR_SUBJECTS else \
+            PLURAL_VERBS if low[:i] in PLURAL_SUBJECTS else ()
+        if low[i:] in verbs:
+            return i
+    return None
+
+
+def _agrees(subject: str, verb: str) -> bool:
+    """False for a subject pronoun before a verb that does not agree with it ('we is')."""
+    if subject in SINGULAR_SUBJECTS:
+        return verb in SINGULAR_VERBS or verb not in PLURAL_VERBS
+    if subject in PLURAL_SUBJECTS:
+        return verb in PLURAL_VERBS or verb not in SINGULAR_VERBS
+    return True
+
+
 def _ends_a_name(left: str, right: str, names: Names, token: str, tz: float) -> bool:
     """Could the token be a name that ends in the function word ``right`` ('Roberton',
     'Rahimin', 'Hillis')? Not when no name ends so (CLEAR_FOLLOWERS); not for 'and' or 'of'
@@ -277,14 +360,18 @@ def _negation(token: str, next_word: str | None, tz: float) -> int | None:
 
 
 def _split_point(token: str, names: Names, next_word: str | None, after_name: bool) -> int | None:
-    in_name = after_name and bool(next_word) and next_word[0].isupper()
+    # a weekday or a month is not a name's next word: 'the Athens Acropolison Tuesday'
+    in_name = after_name and bool(next_word) and next_word[0].isupper() \
+        and next_word not in CALENDAR
     tz = zipf(token.lower())
-    at = _pronoun_i(token, next_word, tz) or _negation(token, next_word, tz)
+    at = _pronoun_i(token, next_word, tz) or _negation(token, next_word, tz) \
+        or _pronoun_verb(token, next_word, tz)
     if at is not None:
         return at
     if tz >= KNOWN and not _function_pair(token) and not _lower_head_camel(token):
         return None
     best, best_score = None, 0.0
+    small: set[int] = set()  # boundaries with a reading after a function word
     for i in range(1, len(token)):
         left, right = token[:i], token[i:]
         a, b = token[i - 1], token[i]
@@ -311,8 +398,13 @@ def _split_point(token: str, names: Names, next_word: str | None, after_name: bo
                 score += 0.5
             if right.lower() in FOLLOWERS:
                 score += 0.25
+        if score > 0 and token[:i].lower() in SMALL:
+            small.add(i)
         if score > best_score:
             best, best_score = i, score
+    if best is not None and best in small and (best - 1 in small or best + 1 in small) \
+            and token[best:].lower() not in SMALL:
+        return None  # two function-word readings a letter apart: 'a review' or 'are view'?
     return best
 
 
@@ -332,9 +424,12 @@ def _small_pair(token: str, at: int) -> bool:
     return token[1:].islower() and low[:at] in SMALL and low[at:] in SMALL
 
 
+SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+
+
 def _article_fits(article: str, word: str) -> bool:
     """'a' before a consonant, 'an' before a vowel (by spelling: good enough for a veto)."""
-    vowel = word[:1].lower() in "aeiou"
+    vowel = word[:1].lower() in "aeiou" or word.lower().startswith(SILENT_H)
     return vowel if article == "an" else not vowel if article == "a" else True
 
 
@@ -390,6 +485,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
             return 0.0  # 'Ina', 'Isa', 'Ona' are names
         if len(token) <= 4 and right not in DETERMINERS and not (token.islower() and tz < KNOWN):
             return 0.0  # 'Isis', 'Anas'; not 'iton', 'isat'
+        if not _agrees(ll, right):
+            return 0.0  # 'Weis' (a name), never 'We is'
         return 8.0 if _follower_fits(right, next_word) else 0.0
     if right in ADVERB_PARTICLES and token.islower() and tz == 0 and next_word and (
             ll.endswith(("ed", "ing")) or ll in IRREGULAR_PAST) and zipf(ll) >= CONTENT:
@@ -407,9 +504,13 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
             return 0.0
         if left[0].isupper() and left not in CALENDAR and not names.standalone(left, token):
             if right in ("is", "as") and not (tz == 0 and zipf(ll) >= 3.5
-                                              and names.corpus_name(left)):
+                                              and names.corpus_capitalised(left)):
                 return 0.0  # 'Hillis', 'Ramsis': names end in -is and -as
-            if next_word[0].isupper() and right in PREPOSITIONS \
+            if right in ("on", "in") and zipf(ll) < CONTENT and len(left) < 5:
+                return 0.0  # 'Thes|on' for 'The son': names end in -on and -in
+            if right == "or" and next_word[0].isupper():
+                return 0.0  # 'Pan or Senior' ('Panor[ama] Senior')
+            if next_word[0].isupper() and right in PREPOSITIONS and next_word not in CALENDAR \
                     and _ends_a_name(left, right, names, token, tz):
                 return 0.0  # 'said Roberton Williams', 'chief Rahimin Kacong'
         if right in ROMANCE:
@@ -421,6 +522,8 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
         if lz < COMMON or min(lz, zipf(right)) - tz < MARGIN + 0.5:
             return 0.0  # wordfreq knows the token about as well as its head: a word
         return min(lz, zipf(right)) + 2.0
+    if ll == "a" and zipf(token[:2] + token[1:]) >= CONTENT:
+        return 0.0  # 'arested', 'aproved', 'acused': a misspelt word, not 'a rested'
     if ll in SMALL and right not in NAME_ENDINGS and len(right) >= 4 and _article_fits(ll, right):
         # 'todirect', 'aspike', 'islucky'; wordfreq has seen some ('thenext'), so a known
         # token splits only after a determiner and before a very common word (not 'Atwater').
@@ -440,6 +543,11 @@ def _lower_boundary(token: str, left: str, right: str, names: Names, next_word, 
     if right in ("a", "an") and token.islower() and tz <= 2.0 and zipf(ll) >= 5.0 \
             and _follower_fits(right, next_word):
         return min(zipf(ll), 5.0) + 2.0  # 'founda', 'sucha': glue wordfreq has met
+    if 0 < tz <= RARE_GLUE and token.islower() and len(left) >= 2 and len(right) >= 3 \
+            and right not in NAME_ENDINGS and right not in SUFFIX_WORDS \
+            and min(zipf(ll), zipf(right)) >= 5.5:
+        # very common words wordfreq has met glued only rarely: 'nextweek', 'goback'
+        return min(zipf(ll), zipf(right)) + 1.0
     if tz > 0:
         return 0.0  # wordfreq knows this compound: a word ('overstep', 'monthlong', 'Waitrose')
     if right in ("a", "an") and token.islower():  # 'issueda statement'
@@ -475,10 +583,17 @@ def _short_after_name(right: str, next_word: str | None) -> bool:
 def _capitalised_head(token: str, left: str, right: str, names: Names, tz: float) -> float:
     """A capitalised head before a lower-case word: 'Lavrovsaid' (a name used alone elsewhere),
     'Octoberinterview', 'Policebomb' (police mentioned elsewhere); never 'Oddfather' or
-    'Lawncrest': the article, its headline or the corpus must vouch for the head."""
+    'Lawncrest': the article, its headline or the corpus must vouch for the head. Names and
+    brands seldom end in a verb's past tense (where they often end in a plural: 'Freshworks'),
+    so before one the head needs no voucher ('Gibsonretired', 'Opponentsconsidered')."""
     lz, rz = evidence(left, names), zipf(right)
-    if len(right) < 4 or rz < CONTENT:
-        return 0.0
+    if len(right) < 4 or rz < CONTENT or right in ("strong", "long"):
+        return 0.0  # slogans and adjectives: 'Chuckstrong', 'Monthslong'
+    if right[1:] in FOLLOWERS and not names.standalone(left, token):
+        return 0.0  # 'Met sand', 'Tower sand': read 'Mets and', 'Towers and'
+    if tz == 0 and len(left) >= 3 and lz >= COMMON and _past_tense(right) \
+            and _longest_head(token, left):
+        return min(max(lz, CONTENT), rz) + 1.0
     if lz >= CONTENT and (left in CALENDAR or names.standalone(left, token)
                           or names.used(left)):
         return min(lz, rz) + 2.0
@@ -490,6 +605,27 @@ def _capitalised_head(token: str, left: str, right: str, names: Names, tz: float
     return 0.0
 
 
+def _longest_head(token: str, left: str) -> bool:
+    """The head is the word the token starts with, not one letter off it: 'Palmer|ites', not
+    'Palme rites'; 'House|dangled', not 'Housed angled'."""
+    low, n = token.lower(), len(left)
+    return zipf(low[:n + 1]) <= zipf(low[:n]) and not (
+        zipf(low[:n - 1]) > zipf(low[:n]) + 1.0 and zipf(low[n - 1:]) > 0)
+
+
+def _past_tense(word: str) -> bool:
+    """A verb's past tense by its spelling: 'retired', 'argued', 'chipped', 'went'; not a name's
+    ending that merely spells -ed ('fred', 'fried': no verb 'fr' or 'frie')."""
+    if word in IRREGULAR_PAST or word in PAST_TENSE or word in OTHER_PAST:
+        return True
+    if len(word) < 5 or not word.endswith("ed"):
+        return False
+    stem = word[:-2]
+    return (zipf(word[:-1]) >= CONTENT or zipf(stem) >= CONTENT
+            or (stem[-1] == stem[-2] and zipf(stem[:-1]) >= CONTENT)
+            or (stem.endswith("i") and zipf(stem[:-1] + "y") >= CONTENT))  # 'tried', 'carried'
+
+
 def _lower_compound(left: str, right: str) -> float:
     """Two common lower-case words that wordfreq never saw together: 'currentlocation',
     'mustwin'; a three-letter half must be very common ('favourtie', 'runbacks' stay)."""
@@ -498,6 +634,9 @@ def _lower_compound(left: str, right: str) -> float:
         return 0.0  # 'wormable', 'clueless': a word wordfreq has not met, not glue
     if right in OBJECTS and len(left) >= 4 and lz >= COMPOUND:
         return min(lz, rz) + 1.0  # 'hittingher', 'seesits', 'explainedhow'
+    if _past_tense(right) and len(left) >= 3 and lz >= 4.0 and left not in WORD_PREFIXES \
+            and _longest_head(left + right, left):
+        return min(lz, rz) + 1.0  # a subject and its verb: 'menemptied', 'vanbelonged'
     if min(lz, rz) >= COMPOUND and min(len(left), len(right)) >= 4 or min(lz, rz) >= SHORT_COMPOUND:
         return min(lz, rz) + 1.0
     if min(len(left), len(right)) >= LONG and min(lz, rz) >= LONG_COMPOUND:
@@ -533,9 +672,16 @@ def _camel_boundary(token: str, left: str, right: str, names: Names, tz: float) 
     lz = evidence(left, names) if left[1:].islower() else zipf(left.lower())
     if lz < COMMON or rz < COMMON or min(lz, rz) - tz < MARGIN:
         return 0.0
-    # Two capitalised halves: a brand ('CloudPassage') unless one half is a name used alone
-    # or the head is a title ('SenatorBernie').
-    if left in TITLES or names.standalone(right, token) or names.standalone(left, token):
+    # Two capitalised halves: a brand ('CloudPassage', 'ForAmerica') unless the head is a title
+    # ('SenatorBernie') or one half is a name the article uses at that edge of a name: the head
+    # ending one ('Paul Whelan said'), the tail starting one. A name's inner word does not
+    # vouch for a brand ('United Nations Mine Action' for 'MineTech', 'Advanced Micro Devices'
+    # for 'SuperMicro').
+    if left in TITLES:
+        return min(lz, rz) + 2.0
+    if left.lower() in SMALL:
+        return 0.0
+    if names.ends_name(left, token) or names.starts_name(right, token):
         return min(lz, rz) + 2.0
     return 0.0
 
@@ -607,6 +753,8 @@ def repair_glue(text: str, ctx: Context) -> list[Change]:
     names = Names(f"{ctx.title or ''}\n{text}", ctx.lexicon) if tokens else None
     for m in tokens:
         token = m.group()
+        if token[1:].islower() and zipf(token.lower()) >= SURE_WORD:
+            continue  # a very common word: no rule below splits it (each needs a rarer token)
         repeated = counts[token] > 1  # a word or a name, unless the glue is plain to see
         if repeated and not _could_be_plain(token, names):
             continue
