@@ -51,15 +51,16 @@ CLEAR_FOLLOWERS = frozenset("that which where when was were from with for of sai
 ADVERB_PARTICLES = frozenset("out down back away up off on".split())
 IRREGULAR_PAST = frozenset("came went took shook wound gave got set put ran sat stood broke "
                            "threw held kept brought fought caught began spoke drove rode wore".split())
-# Subject pronouns and the verbs that agree with them ('itis', 'theywere').
-SINGULAR_SUBJECTS = frozenset("it he she this that there".split())
-PLURAL_SUBJECTS = frozenset("we they you".split())
+# Subject pronouns and the verbs that agree with them ('itis', 'theywere'; never 'we is').
 _MODALS = "has had will would can could did may might must should".split()
-SINGULAR_VERBS = frozenset(["is", "was", "does", *_MODALS])
-PLURAL_VERBS = frozenset(["are", "were", "have", "do", *_MODALS])
-# More irregular past tenses, for a verb after a name ('Interiorsent', 'Lavrovtold').
-OTHER_PAST = frozenset("sent told made paid lost found heard built bought taught felt meant spent "
-                       "fled sought became began".split())
+_SINGULAR_VERBS = frozenset(["is", "was", "does", *_MODALS])
+_PLURAL_VERBS = frozenset(["are", "were", "have", "do", *_MODALS])
+AGREEING_VERBS = {**dict.fromkeys("it he she this that there".split(), _SINGULAR_VERBS),
+                  **dict.fromkeys("we they you".split(), _PLURAL_VERBS)}
+PERSONAL_VERBS = _SINGULAR_VERBS | _PLURAL_VERBS
+# A verb's past tense as spelt ('Interiorsent', 'Lavrovtold'), with the irregular ones above.
+PAST_FORMS = PAST_TENSE | IRREGULAR_PAST | frozenset(
+    "sent paid lost found heard built bought taught felt meant spent fled sought became".split())
 # Closed-class words that precede a noun or a name (the left half of a glue).
 LEADERS = frozenset("the of and to in for with on at by from that his her their its our "
                     "was were has had have said into over after before as".split())
@@ -102,9 +103,12 @@ NAME_ENDINGS = frozenset("son sen man men berg burg stein ton town field wood la
                          "worth ley well more hill ham house smith wright dale stone shire "
                          "mouth bridge port gate sky ski ing er ers ed es eyed hart".split())
 
-# Words that are also suffixes: a word wordfreq does not know may be made with them.
-SUFFIX_WORDS = frozenset("able less ness ship hood ward wards like wise some fold proof worthy "
-                         "way ways wide free fest ish long strong".split())
+# Words that are also suffixes: a word wordfreq does not know may be made with them. These
+# two also end slogans and adjectives after a name ('Chuckstrong', 'Monthslong'), where the
+# others make words a name never heads ('Ethiopianship' is glue).
+SLOGAN_SUFFIXES = frozenset(("strong", "long"))
+SUFFIX_WORDS = SLOGAN_SUFFIXES | frozenset("able less ness ship hood ward wards like wise some "
+                                           "fold proof worthy way ways wide free fest ish".split())
 
 TITLES = frozenset("President Senator Sen Rep Representative Speaker Leader Editor Minister "
                    "Secretary Governor Gov Mayor Judge Justice Chief Director General Officer "
@@ -188,13 +192,13 @@ class Names:
         """Seen on its own elsewhere in the article (not only inside ``token``)."""
         return self.article.get(word, 0) > (1 if word == token else 0)
 
-    def ends_name(self, word: str, token: str) -> bool:
-        """Seen elsewhere as the last word of a name: not before another capitalised word."""
-        return word != token and self._edges()[0].get(word, 0) > 0
+    def ends_name(self, word: str) -> bool:
+        """Seen as the last word of a name: not before another capitalised word."""
+        return self._edges()[0].get(word, 0) > 0
 
-    def starts_name(self, word: str, token: str) -> bool:
-        """Seen elsewhere as the first word of a name: not after another capitalised word."""
-        return word != token and self._edges()[1].get(word, 0) > 0
+    def starts_name(self, word: str) -> bool:
+        """Seen as the first word of a name: not after another capitalised word."""
+        return self._edges()[1].get(word, 0) > 0
 
     def _edges(self) -> tuple[Counter, Counter]:
         # Built on first use: few tokens have two capitalised halves.
@@ -270,10 +274,10 @@ def _opener_split(token: str, names: Names, next_word: str | None) -> int | None
 
 def _opener_fits(head: str, tail: str, next_word: str | None) -> bool:
     # A brand may open a sentence ('Goldstock'), but seldom starts with an adverb or a verb's
-    # past: 'Absolutelynot', 'Literallytens', 'Armedthieves'.
-    verbal = (head.endswith("ly") and len(head) >= 5 and zipf(head) >= 4.0) or _past_tense(head)
-    if head not in OPENERS and tail not in FOLLOWERS and tail not in ADVERB_PARTICLES \
-            and not verbal:
+    # past: 'Literallytens', 'Armedthieves'.
+    if not (head in OPENERS or tail in FOLLOWERS or tail in ADVERB_PARTICLES
+            or (head.endswith("ly") and len(head) >= 5 and zipf(head) >= 4.0)
+            or _past_tense(head)):
         return False
     if min(zipf(head), zipf(tail)) < CONTENT:
         return False
@@ -317,21 +321,13 @@ def _pronoun_verb(token: str, next_word: str | None, tz: float) -> int | None:
     if tz >= FUNCTION_PAIR_MAX or not next_word or not next_word[0].islower():
         return None
     low = token.lower()
-    for i in (2, 3, 4, 5):
-        verbs = SINGULAR_VERBS if low[:i] in SINGULAR_SUBJECTS else \
-            PLURAL_VERBS if low[:i] in PLURAL_SUBJECTS else ()
-        if low[i:] in verbs:
-            return i
-    return None
+    return next((i for i in (2, 3, 4, 5) if low[i:] in AGREEING_VERBS.get(low[:i], ())), None)
 
 
 def _agrees(subject: str, verb: str) -> bool:
     """False for a subject pronoun before a verb that does not agree with it ('we is')."""
-    if subject in SINGULAR_SUBJECTS:
-        return verb in SINGULAR_VERBS or verb not in PLURAL_VERBS
-    if subject in PLURAL_SUBJECTS:
-        return verb in PLURAL_VERBS or verb not in SINGULAR_VERBS
-    return True
+    return subject not in AGREEING_VERBS or verb not in PERSONAL_VERBS \
+        or verb in AGREEING_VERBS[subject]
 
 
 def _ends_a_name(left: str, right: str, names: Names, token: str, tz: float) -> bool:
@@ -587,8 +583,8 @@ def _capitalised_head(token: str, left: str, right: str, names: Names, tz: float
     brands seldom end in a verb's past tense (where they often end in a plural: 'Freshworks'),
     so before one the head needs no voucher ('Gibsonretired', 'Opponentsconsidered')."""
     lz, rz = evidence(left, names), zipf(right)
-    if len(right) < 4 or rz < CONTENT or right in ("strong", "long"):
-        return 0.0  # slogans and adjectives: 'Chuckstrong', 'Monthslong'
+    if len(right) < 4 or rz < CONTENT or right in SLOGAN_SUFFIXES:
+        return 0.0
     if right[1:] in FOLLOWERS and not names.standalone(left, token):
         return 0.0  # 'Met sand', 'Tower sand': read 'Mets and', 'Towers and'
     if tz == 0 and len(left) >= 3 and lz >= COMMON and _past_tense(right) \
@@ -616,7 +612,7 @@ def _longest_head(token: str, left: str) -> bool:
 def _past_tense(word: str) -> bool:
     """A verb's past tense by its spelling: 'retired', 'argued', 'chipped', 'went'; not a name's
     ending that merely spells -ed ('fred', 'fried': no verb 'fr' or 'frie')."""
-    if word in IRREGULAR_PAST or word in PAST_TENSE or word in OTHER_PAST:
+    if word in PAST_FORMS:
         return True
     if len(word) < 5 or not word.endswith("ed"):
         return False
@@ -681,7 +677,7 @@ def _camel_boundary(token: str, left: str, right: str, names: Names, tz: float) 
         return min(lz, rz) + 2.0
     if left.lower() in SMALL:
         return 0.0
-    if names.ends_name(left, token) or names.starts_name(right, token):
+    if names.ends_name(left) or names.starts_name(right):
         return min(lz, rz) + 2.0
     return 0.0
 
