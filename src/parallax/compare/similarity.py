@@ -70,10 +70,8 @@ class Similarity:
         self.E = _incidence([s.entities for s in statements])
         self.e_sizes = np.array([len(s.entities) for s in statements], dtype=float)
         self.V = _incidence([_values(s) for s in statements])
-        self.sq = np.ones(self.n)
-        for rows in self._row_blocks():
-            own = (self.X[rows] @ self.X[rows].T).diagonal()
-            self.sq[rows] = np.where(own == 0, 1.0, own)
+        own = np.asarray(self.X.multiply(self.X).sum(axis=1)).ravel()  # each row with itself
+        self.sq = np.where(own == 0, 1.0, own)
         self.closeness: np.ndarray | None = None
 
     def _row_blocks(self) -> Iterator[np.ndarray]:
