@@ -301,3 +301,28 @@ def test_show_counts_the_single_source_facts_it_does_not_list():
         text = console.export_text()
         assert sum(f"fact number {n}" in text for n in range(1, 6)) == listed
         assert "fact number 0" in text and (note in text if note else "more reported" not in text)
+
+
+def test_timeline_entry_cites_only_sources_of_its_fact():
+    """Two facts on one day are two entries; one fact told by two sources that day is one
+    entry citing both; the day's publications are one entry naming every outlet."""
+    from parallax.compare.report import timeline
+
+    tuesday = [{"value": "2023-02-28", "precision": "day", "text": "on Tuesday"}]
+    arrived_a = _st(id="a:0", article="a", source="A", sentence=0, text="Lavrov arrived on Tuesday.",
+                    times=tuesday)
+    arrived_b = _st(id="b:3", article="b", source="B", group="h", sentence=3,
+                    text="Lavrov landed in New Delhi on Tuesday.", times=tuesday)
+    talks = _st(id="b:5", article="b", source="B", group="h", sentence=5,
+                text="Blinken spoke in Tashkent on Tuesday.", times=tuesday)
+    fact_list = [{"_members": [0, 1], "evidence": [], "conflict": None, "difference": None},
+                 {"_members": [2], "evidence": [], "conflict": None, "difference": None}]
+    out = timeline([arrived_a, arrived_b, talks], fact_list,
+                   [("2023-02-28", "A", "a"), ("2023-02-28", "B", "b")])
+    events = [e for e in out if e["kind"] == "event"]
+    assert [e["text"] for e in events] == ["Lavrov arrived on Tuesday.",
+                                           "Blinken spoke in Tashkent on Tuesday."]
+    assert [(c["source"], c["sentence"]) for c in events[0]["citations"]] == [("A", 0), ("B", 3)]
+    assert [(c["source"], c["sentence"]) for c in events[1]["citations"]] == [("B", 5)]
+    (pub,) = [e for e in out if e["kind"] == "publication"]
+    assert pub["text"] == "Published by A, B" and len(pub["citations"]) == 2

@@ -102,34 +102,46 @@ def brief(fact_list: list[dict], statements: list[Statement], length: int) -> li
 
 def timeline(statements: list[Statement], fact_list: list[dict],
              published: list[tuple[str, str, str]]) -> list[dict]:
-    """Dated events (resolved times in the statements, and publication dates), merged across
-    sources by date. An entry whose statement belongs to a fact the sources place differently
-    in time carries that finding: ``certain`` when both dates are resolved and differ (a
-    conflict), not when one side could not be placed ('two days after', in an undated
-    article) and the accounts only differ."""
+    """Dated events (resolved times in the statements, and publication dates). Sources are
+    merged into one entry when they report the same fact (one fact group) on the same date;
+    two facts that fall on one date stay two entries, so an entry cites only sources that say
+    what it says. Publications of one day are one entry naming every outlet. An entry whose
+    statement belongs to a fact the sources place differently in time carries that finding:
+    ``certain`` when both dates are resolved and differ (a conflict), not when one side could
+    not be placed ('two days after', in an undated article) and the accounts only differ."""
     flagged: dict[tuple[str, int], dict] = {}
-    for f in fact_list:
+    fact_of: dict[int, int] = {}
+    for n, f in enumerate(fact_list):
+        fact_of.update((i, n) for i in f["_members"])
         found = shown_finding(f)
         if found and found["type"] == "date":
             mark = {"type": "date", "why": found["why"], "certain": is_conflict(found)}
             for e in f["evidence"]:
                 flagged.setdefault((e["article"], e["sentence"]), mark)
-    entries: dict[tuple[str, str], dict] = {}
-    for s in statements:
+    entries: dict[tuple, dict] = {}
+    for i, s in enumerate(statements):
         for t in s.times:
             if not t["value"]:
                 continue
-            key = (t["value"], t["precision"])
+            key = (t["value"], t["precision"], "event", fact_of.get(i, -1 - i))
             e = entries.setdefault(key, {"date": t["value"], "precision": t["precision"],
                                          "text": s.text, "citations": [], "kind": "event"})
             if all(c["article"] != s.article or c["sentence"] != s.sentence for c in e["citations"]):
                 e["citations"].append(citation(s))
     for date, source, article in published:
-        e = entries.setdefault((date, "day"), {"date": date, "precision": "day",
-                                               "text": f"Published by {source}", "citations": [],
-                                               "kind": "publication"})
+        e = entries.setdefault((date, "day", "publication", 0),
+                               {"date": date, "precision": "day", "text": "", "citations": [],
+                                "kind": "publication"})
         e["citations"].append({"source": source, "article": article, "sentence": None})
-    out = sorted(entries.values(), key=lambda e: (e["date"], e["precision"]))
+    for e in entries.values():
+        if e["kind"] == "publication":
+            outlets = list(dict.fromkeys(c["source"] for c in e["citations"]))
+            e["text"] = "Published by " + ", ".join(outlets)
+    # by date, then events before publications, then the order the sources tell them in
+    out = [e for _k, e in sorted(entries.items(), key=lambda kv: (
+        kv[1]["date"], kv[1]["precision"], kv[0][2],
+        min((c["article"], c["sentence"]) for c in kv[1]["citations"]) if kv[0][2] == "event"
+        else ("", 0)))]
     for e in out:
         e["conflict"] = next((flagged[(c["article"], c["sentence"])] for c in e["citations"]
                               if (c["article"], c["sentence"]) in flagged), None)
