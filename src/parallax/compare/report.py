@@ -137,7 +137,7 @@ def timeline(statements: list[Statement], fact_list: list[dict],
         if e["kind"] == "publication":
             outlets = list(dict.fromkeys(c["source"] for c in e["citations"]))
             e["text"] = "Published by " + ", ".join(outlets)
-    # by date, then events before publications, then the order the sources tell them in
+    # by date, then events before publications, then by the first citing article and sentence
     out = [e for _k, e in sorted(entries.items(), key=lambda kv: (
         kv[1]["date"], kv[1]["precision"], kv[0][2],
         min((c["article"], c["sentence"]) for c in kv[1]["citations"]) if kv[0][2] == "event"
