@@ -106,46 +106,40 @@ def timeline(statements: list[Statement], fact_list: list[dict],
     merged into one entry when they report the same fact (one fact group) on the same date;
     two facts that fall on one date stay two entries, so an entry cites only sources that say
     what it says. Publications of one day are one entry naming every outlet. An entry whose
-    statement belongs to a fact the sources place differently in time carries that finding:
-    ``certain`` when both dates are resolved and differ (a conflict), not when one side could
-    not be placed ('two days after', in an undated article) and the accounts only differ."""
-    flagged: dict[tuple[str, int], dict] = {}
-    fact_of: dict[int, int] = {}
-    for n, f in enumerate(fact_list):
-        fact_of.update((i, n) for i in f["_members"])
-        found = shown_finding(f)
-        if found and found["type"] == "date":
-            mark = {"type": "date", "why": found["why"], "certain": is_conflict(found)}
-            for e in f["evidence"]:
-                flagged.setdefault((e["article"], e["sentence"]), mark)
-    entries: dict[tuple, dict] = {}
+    fact the sources place differently in time carries that finding: ``certain`` when both
+    dates are resolved and differ (a conflict), not when one side could not be placed ('two
+    days after', in an undated article) and the accounts only differ."""
+    fact_of = {i: n for n, f in enumerate(fact_list) for i in f["_members"]}
+    events: dict[tuple[str, str, int], dict] = {}
     for i, s in enumerate(statements):
         for t in s.times:
             if not t["value"]:
                 continue
-            key = (t["value"], t["precision"], "event", fact_of.get(i, -1 - i))
-            e = entries.setdefault(key, {"date": t["value"], "precision": t["precision"],
-                                         "text": s.text, "citations": [], "kind": "event"})
-            if all(c["article"] != s.article or c["sentence"] != s.sentence for c in e["citations"]):
+            n = fact_of[i]
+            e = events.setdefault((t["value"], t["precision"], n), {
+                "date": t["value"], "precision": t["precision"], "text": s.text,
+                "citations": [], "kind": "event", "conflict": _date_mark(fact_list[n])})
+            if citation(s) not in e["citations"]:
                 e["citations"].append(citation(s))
+    days: dict[str, list[dict]] = {}
     for date, source, article in published:
-        e = entries.setdefault((date, "day", "publication", 0),
-                               {"date": date, "precision": "day", "text": "", "citations": [],
-                                "kind": "publication"})
-        e["citations"].append({"source": source, "article": article, "sentence": None})
-    for e in entries.values():
-        if e["kind"] == "publication":
-            outlets = list(dict.fromkeys(c["source"] for c in e["citations"]))
-            e["text"] = "Published by " + ", ".join(outlets)
-    # by date, then events before publications, then by the first citing article and sentence
-    out = [e for _k, e in sorted(entries.items(), key=lambda kv: (
-        kv[1]["date"], kv[1]["precision"], kv[0][2],
-        min((c["article"], c["sentence"]) for c in kv[1]["citations"]) if kv[0][2] == "event"
-        else ("", 0)))]
-    for e in out:
-        e["conflict"] = next((flagged[(c["article"], c["sentence"])] for c in e["citations"]
-                              if (c["article"], c["sentence"]) in flagged), None)
-    return out
+        days.setdefault(date, []).append({"source": source, "article": article, "sentence": None})
+    publications = [{"date": date, "precision": "day",
+                     "text": "Published by " + ", ".join(dict.fromkeys(c["source"] for c in cites)),
+                     "citations": cites, "kind": "publication", "conflict": None}
+                    for date, cites in days.items()]
+    # by date; on one date, events in the order the story's articles tell them (a stable
+    # sort keeps the statements' order), then the publications
+    return sorted([*events.values(), *publications],
+                  key=lambda e: (e["date"], e["precision"], e["kind"] == "publication"))
+
+
+def _date_mark(fact: dict) -> dict | None:
+    """The timeline's mark for a fact the sources place differently in time."""
+    found = shown_finding(fact)
+    if not found or found["type"] != "date":
+        return None
+    return {"type": "date", "why": found["why"], "certain": is_conflict(found)}
 
 
 def shown_finding(fact: dict) -> dict | None:
