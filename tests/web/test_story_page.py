@@ -21,6 +21,11 @@ def test_chart_has_one_point_per_date_and_few_labels():
     assert [p["label"] for p in points] == sorted({e["date"] for e in entries})
     march = next(p for p in points if p["label"] == "2023-03-01")
     assert march["entries"] == 3 and march["sources"] == 3 and march["conflict"]
+    # a day's publications are a source on the chart, not an event
+    published = dict(entry("2023-03-01", "D"), kind="publication", text="Published by D")
+    (again,) = [p for p in timeline_chart(entries + [published])["points"]
+                if p["label"] == "2023-03-01"]
+    assert again["entries"] == 3 and again["sources"] == 4
     assert not any(p["conflict"] for p in points if p is not march)
     shown = [p["label"] for p in points if p["shown"]]
     assert len(shown) <= 7 and shown[0] == "2023-01-01" and shown[-1] == "2023-12-15"

@@ -111,7 +111,8 @@ def timeline_chart(entries: list[dict[str, Any]], width: int = 860,
         out.append({"x": round(x, 1), "y": 38 + 14 * (n // stride % 2), "label": value,
                     "shown": n % stride == 0 or n == len(dates) - 1,
                     "conflict": any(e.get("conflict") for e in by_date[value]),
-                    "entries": len(by_date[value]), "sources": sources,
+                    "entries": sum(e.get("kind") != "publication" for e in by_date[value]),
+                    "sources": sources,
                     "r": 4 + min(8, sources)})  # a date many sources cite stays a dot
     return {"width": width, "height": 90, "points": out, "first": day(dates[0]).isoformat(),
             "last": day(dates[-1]).isoformat(), "margin": margin}
