@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
@@ -108,20 +109,26 @@ LIGHT_VERBS = frozenset("be have do say tell make take get go come give include 
                         "accord know see want use find show leave put become seem".split())
 
 
-def lemma_sets(texts: list[str]) -> list[tuple[set[str], set[str]]]:
-    """(verb lemmas but light and reporting verbs, noun lemmas) of each text."""
-    from parallax.understand.nlp import FALLBACKS
-
+@lru_cache(maxsize=1)
+def _tagger():
+    """The English pipeline with its tagger and lemmatizer (the shipped stage leaves the
+    lemmatizer out), loaded once for all stories."""
     import spacy
+
+    from parallax.understand.nlp import FALLBACKS
 
     for name in ("en_core_web_sm", *FALLBACKS["en_core_web_sm"]):
         try:
-            nlp = spacy.load(name, disable=["ner", "parser"])
-            break
+            return spacy.load(name, disable=["ner", "parser"])
         except OSError:
             continue
+    raise SystemExit("no English spaCy pipeline installed: run `make install`")
+
+
+def lemma_sets(texts: list[str]) -> list[tuple[set[str], set[str]]]:
+    """(verb lemmas but light and reporting verbs, noun lemmas) of each text."""
     out = []
-    for doc in nlp.pipe(texts, batch_size=256):
+    for doc in _tagger().pipe(texts, batch_size=256):
         out.append(({t.lemma_.lower() for t in doc if t.pos_ == "VERB"} - LIGHT_VERBS,
                     {t.lemma_.lower() for t in doc if t.pos_ == "NOUN"}))
     return out
