@@ -115,22 +115,17 @@ def majority_groups(labels: Sequence[Sequence[int]], n: int) -> list[list[int]]:
             for a in range(len(group)):
                 for b in range(a + 1, len(group)):
                     together[(group[a], group[b])] += 1
-    parent = list(range(len(units)))
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for (a, b), count in together.items():
-        if 2 * count > len(labels):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+    kept = [pair for pair, count in together.items() if 2 * count > len(labels)]
+    graph = coo_matrix((np.ones(len(kept)), ([a for a, _ in kept], [b for _, b in kept])),
+                       shape=(len(units), len(units)))
+    _count, component = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
     for i in range(n):
-        groups.setdefault(find(unit_of[i]), []).append(i)
+        groups.setdefault(int(component[unit_of[i]]), []).append(i)
     return list(groups.values())
 
 
