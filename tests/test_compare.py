@@ -155,10 +155,13 @@ def test_brief_and_timeline_cite_every_line(seeds_story):
     assert result["brief"] and all(b["citations"] for b in result["brief"])
     for b in result["brief"]:
         assert all({"source", "article", "sentence"} <= set(c) for c in b["citations"])
-    dates = {t["date"]: t for t in result["timeline"]}
+    # each date an event a source's sentence places there, not only a publication
+    events = {t["date"]: t for t in result["timeline"] if t["kind"] == "event"}
     for d in ("2010-04-08", "2022-08", "2023-02-21", "2023-03-02"):
-        assert d in dates and dates[d]["citations"], d
-    assert dates["2022-08"]["precision"] == "month"
+        assert d in events and events[d]["citations"], d
+        assert all(c["sentence"] is not None for c in events[d]["citations"]), d
+    assert events["2022-08"]["precision"] == "month"
+    assert all(t["citations"] for t in result["timeline"])
 
 
 def test_the_brief_says_where_its_sources_disagree(seeds_story):
