@@ -35,7 +35,8 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
         counts = doc_counts(doc)
         clusterer.add(doc, counts)
         if rebuild:
-            members.append(Member.of(doc.id, doc.date, counts, doc.embedding))
+            text = doc.text if settings.story_batch == "pairs" else None
+            members.append(Member.of(doc.id, doc.date, counts, doc.embedding, text))
     if rebuild:
-        batch(clusterer, members, settings.story_rebuild_runs)
+        batch(clusterer, members, settings.story_rebuild_runs, mode=settings.story_batch)
     return clusterer.assignments()

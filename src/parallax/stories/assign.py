@@ -22,7 +22,7 @@ from ..store import Store, StoryAssignment
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .consensus import Member, Progress, batch
+from .consensus import Member, Progress, batch, check_mode
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 STATE_NAME = "stories"
@@ -31,6 +31,7 @@ STATE_FORMAT = 1
 
 def params_from(settings: Settings | None) -> ClusterParams:
     s = settings or Settings()
+    check_mode(s.story_batch)
     threshold = s.story_embedding_threshold if s.story_embedder else s.story_threshold
     return ClusterParams(threshold=threshold, entity_weight=s.story_entity_weight,
                          window_days=s.story_time_window_days,
@@ -87,7 +88,8 @@ class StoryRun:
         counts = doc_counts(doc)
         self.clusterer.add(doc, counts)
         if self.clusterer.keep_vectors:
-            self.members.append(Member.of(doc.id, doc.date, counts, doc.embedding))
+            text = doc.text if self.settings.story_batch == "pairs" else None
+            self.members.append(Member.of(doc.id, doc.date, counts, doc.embedding, text))
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]
@@ -108,7 +110,8 @@ class StoryRun:
 
     def refine(self, notify: Progress | None = None) -> None:
         """The batch pass (``stories.consensus``) over every article seen."""
-        batch(self.clusterer, self.members, self.settings.story_rebuild_runs, notify)
+        batch(self.clusterer, self.members, self.settings.story_rebuild_runs, notify,
+              self.settings.story_batch)
         self.members = []
         self._collect()
         self.titles = {}  # articles moved between stories: titles from scratch

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ConfigError
 from .features import Doc
 from .online import ClusterParams, OnlineClusterer
 
@@ -37,13 +38,14 @@ class Member:
     names: tuple[str, ...]
     name_counts: array
     embedding: Any = None
+    text: str | None = None  # kept for the 'pairs' batch mode only
 
     @classmethod
     def of(cls, id: str, date: str | None, counts: tuple[Counter[str], Counter[str]],
-           embedding: Any = None) -> "Member":
+           embedding: Any = None, text: str | None = None) -> "Member":
         words, names = counts
         return cls(id, date, tuple(words), array("I", words.values()), tuple(names),
-                   array("I", names.values()), embedding)
+                   array("I", names.values()), embedding, text)
 
     @property
     def counts(self) -> tuple[Counter[str], Counter[str]]:
@@ -144,11 +146,29 @@ def consensus_groups(members: Sequence[Member], params: ClusterParams, runs: int
     return [[members[i].id for i in group] for group in majority_groups(labels, len(members))]
 
 
+BATCH_MODES = ("consensus", "pairs")
+
+
+def check_mode(mode: str) -> None:
+    if mode not in BATCH_MODES:
+        raise ConfigError(f"setting story_batch: unknown batch mode {mode!r}",
+                          advice=f"use one of: {', '.join(BATCH_MODES)}")
+
+
 def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
-          notify: Progress | None = None) -> int:
-    """The batch pass over a clusterer that has seen ``members`` in arrival order: with one
-    run, refine that order; with more, adopt the stories a majority of runs agree on. Returns
-    the number of articles moved."""
+          notify: Progress | None = None, mode: str = "consensus") -> int:
+    """The batch pass over a clusterer that has seen ``members`` in arrival order. ``mode``
+    'pairs': adopt the stories of the pair model (``stories.pairwise``; members carry their
+    text). 'consensus': with one run, refine that order; with more, adopt the stories a
+    majority of runs agree on. Returns the number of articles moved."""
+    if mode == "pairs":
+        from .pairwise import pair_groups
+
+        p = clusterer.p
+        return clusterer.adopt(pair_groups(
+            [m.id for m in members], [m.text or "" for m in members], [m.date for m in members],
+            window=p.window_days, scale=p.time_scale_days, bonus=p.time_bonus))
+    check_mode(mode)
     if runs <= 1:
         return clusterer.refine([m.id for m in members])
     return clusterer.adopt(consensus_groups(members, clusterer.p, runs, notify))

@@ -1,0 +1,247 @@
+"""Batch mode ``pairs``: a pair model scores every candidate pair of articles, and average-link
+clustering over those scores makes the stories.
+
+The online clusterer compares an article with story centroids under one hand-set similarity.
+That similarity cannot tell two similar events of one kind apart well (two Oscar host
+announcements, two MacBook Pro launches). This mode looks at pairs of articles with more
+signals, weighed by a logistic regression learned on ECB+ train+dev
+(``bench/train_pair_model.py`` writes ``pair_model.json``):
+
+- cosines of content words, names, numbers, word bigrams, the lead's words and names, and
+  the lead's names (TF-IDF over the archive);
+- overlap of the years the two texts mention, and whether they mention only different years;
+- 'local' cosines, whose IDF is counted among each article's nearest articles: a name the
+  whole topic shares weighs little there, a name only one event's reports share weighs much.
+
+The model's probability is multiplied by the online clusterer's time factor (bonus within the
+window, decay beyond it; its settings, not learned here). Average-link then joins stories
+while their mean pair probability is at least ``1 - threshold``. Every join needs one pair at
+that level, so each connected group of such pairs is clustered on its own. Articles are taken
+in a canonical order (article id), so the stories do not depend on arrival order.
+
+Cost: the candidate pairs (content cosine above 0.05) and one dense matrix per connected
+group; meant for archives of up to some ten thousand articles per group.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .features import _WORD, _term, names, terms
+
+_NUM = re.compile(r"\b\d[\d,.]*\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-3]\d)\b")
+_SENT = re.compile(r"(?<=[.!?])\s+")
+CANDIDATE = 0.05  # content cosine above which a pair is scored at all
+NEIGHBOURS = 30  # the local IDF is counted over this many nearest articles
+LEAD_SENTENCES = 3
+SIGNALS = ("content", "names", "numbers", "bigrams", "lead", "lead_names", "years_overlap",
+           "years_disjoint", "local_mean", "local_min")
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """A logistic regression over standardised pair signals, and the average-link threshold
+    (a distance: 1 - probability) chosen with it."""
+
+    signals: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PairModel":
+        return cls(tuple(data["signals"]), tuple(data["mean"]), tuple(data["scale"]),
+                   tuple(data["coef"]), float(data["intercept"]), float(data["threshold"]))
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        z = (X - np.asarray(self.mean)) / np.asarray(self.scale) @ np.asarray(self.coef)
+        return 1.0 / (1.0 + np.exp(-(z + self.intercept)))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> PairModel:
+    text = resources.files(__package__).joinpath("pair_model.json").read_text(encoding="utf-8")
+    return PairModel.from_json(json.loads(text))
+
+
+def _tfidf(counters: list[Counter]):
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
+    return normalize(TfidfTransformer(sublinear_tf=True).fit_transform(
+        DictVectorizer().fit_transform(counters))).tocsr()
+
+
+def bigrams(text: str) -> Counter:
+    toks = [t for t in (_term(w) for w in _WORD.findall(text.lower())) if t]
+    return Counter(a + "_" + b for a, b in zip(toks, toks[1:]))
+
+
+def lead(text: str) -> str:
+    """The first sentences of the body (the text after a first line, which is the title)."""
+    return " ".join(_SENT.split(text.split("\n", 1)[-1].strip())[:LEAD_SENTENCES])
+
+
+def words_and_names(text: str) -> Counter:
+    return terms(text) + Counter({"n:" + k: v for k, v in names(text).items()})
+
+
+def _rowdot(A, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
+    """A[i] . A[j] for each pair (rows of a sparse matrix)."""
+    return np.asarray(A[iu].multiply(A[ju]).sum(axis=1)).ravel()
+
+
+def _day(value: str | None) -> int | None:
+    try:
+        return date.fromisoformat(value[:10]).toordinal() if value else None
+    except ValueError:
+        return None
+
+
+class PairSignals:
+    """The candidate pairs of a set of texts (``iu < ju``) and each pair's signals."""
+
+    def __init__(self, texts: Sequence[str], dates: Sequence[str | None]):
+        content = _tfidf([terms(t) for t in texts])
+        sims = (content @ content.T).tocoo()
+        keep = (sims.row < sims.col) & (sims.data > CANDIDATE)
+        order = np.lexsort((sims.col[keep], sims.row[keep]))
+        self.iu, self.ju = sims.row[keep][order], sims.col[keep][order]
+        iu, ju = self.iu, self.ju
+        leads = [lead(t) for t in texts]
+        f = {"content": _rowdot(content, iu, ju),
+             "names": _rowdot(_tfidf([names(t) for t in texts]), iu, ju),
+             "numbers": _rowdot(_tfidf([Counter(_NUM.findall(t)) for t in texts]), iu, ju),
+             "bigrams": _rowdot(_tfidf([bigrams(t) for t in texts]), iu, ju),
+             "lead": _rowdot(_tfidf([words_and_names(x) for x in leads]), iu, ju),
+             "lead_names": _rowdot(_tfidf([names(x) for x in leads]), iu, ju)}
+        years = [set(_YEAR.findall(t)) for t in texts]
+        pairs = list(zip(iu.tolist(), ju.tolist()))
+        f["years_overlap"] = np.array([len(years[i] & years[j]) / len(years[i] | years[j])
+                                       if years[i] and years[j] else -1.0 for i, j in pairs])
+        f["years_disjoint"] = np.array([float(bool(years[i] and years[j])
+                                              and not years[i] & years[j]) for i, j in pairs])
+        f["local_mean"], f["local_min"] = self._local([words_and_names(t) for t in texts])
+        self.f = f
+        days = [_day(d) for d in dates]
+        self.gap = np.array([abs(days[i] - days[j]) if days[i] is not None
+                             and days[j] is not None else -1.0 for i, j in pairs])
+
+    def _local(self, counts: list[Counter]) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair, the cosine under i's local IDF and under j's: their mean and minimum."""
+        from sklearn.feature_extraction import DictVectorizer
+
+        raw = DictVectorizer().fit_transform(counts).tocsr().astype(float)
+        raw.data = 1.0 + np.log(raw.data)
+        present = (raw > 0).astype(float).tocsr()
+        g = _tfidf(counts)  # TF-IDF cosines pick the neighbours
+        near = (g @ g.T).tocsr()
+        if not len(self.iu):
+            return np.zeros(0), np.zeros(0)
+        pairs_of: dict[int, list[int]] = {}
+        for k, (i, j) in enumerate(zip(self.iu.tolist(), self.ju.tolist())):
+            pairs_of.setdefault(i, []).append(k)
+            pairs_of.setdefault(j, []).append(k)
+        cos = np.zeros((2, len(self.iu)))  # row 0: under iu's IDF, row 1: under ju's
+        for i, ks in pairs_of.items():
+            row = near.getrow(i)
+            top = row.indices[np.lexsort((row.indices, -row.data))][:NEIGHBOURS]
+            if i not in top:
+                top = np.append(top[: NEIGHBOURS - 1], i)
+            w = np.log((1 + len(top)) / (1 + np.asarray(present[top].sum(axis=0)).ravel()))
+            mine = raw[i].multiply(w).tocsr()
+            others = [self.ju[k] if self.iu[k] == i else self.iu[k] for k in ks]
+            theirs = raw[others].multiply(w).tocsr()
+            norms = np.sqrt(np.asarray(theirs.multiply(theirs).sum(axis=1)).ravel())
+            norms *= math.sqrt(mine.multiply(mine).sum())
+            dots = np.asarray((theirs @ mine.T).todense()).ravel()
+            side = (self.iu[ks] != i).astype(int)
+            cos[side, ks] = dots / np.where(norms > 0, norms, 1.0)
+        return cos.mean(axis=0), cos.min(axis=0)
+
+    def matrix(self, names_: Sequence[str]) -> np.ndarray:
+        return np.column_stack([self.f[k] for k in names_]) if len(self.iu) else \
+            np.zeros((0, len(names_)))
+
+
+def time_factor(gap: np.ndarray, window: float, scale: float, bonus: float) -> np.ndarray:
+    """The online clusterer's time factor per pair (``gap`` in days, -1 when undated)."""
+    decay = np.exp(-(np.maximum(gap, window) - window) / scale)
+    return np.where(gap < 0, 1.0, np.where(gap <= window, bonus, decay))
+
+
+def pair_probabilities(signals: PairSignals, model: PairModel, *, window: float, scale: float,
+                       bonus: float) -> np.ndarray:
+    p = model.probability(signals.matrix(model.signals))
+    return np.minimum(1.0, p * time_factor(signals.gap, window, scale, bonus))
+
+
+def average_link(n: int, iu: np.ndarray, ju: np.ndarray, p: np.ndarray,
+                 threshold: float) -> list[list[int]]:
+    """Groups of indices: average-link over probabilities ``p`` (distance 1 - p, missing pairs
+    0), joining while the distance is below ``threshold``, one connected group at a time."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.cluster import AgglomerativeClustering
+
+    strong = p >= 1.0 - threshold
+    graph = coo_matrix((np.ones(int(strong.sum())), (iu[strong], ju[strong])), shape=(n, n))
+    _count, comp = connected_components(graph, directed=False)
+    members: dict[int, list[int]] = {}
+    for i, c in enumerate(comp.tolist()):
+        members.setdefault(c, []).append(i)
+    where = {}
+    for k, (i, j) in enumerate(zip(iu.tolist(), ju.tolist())):
+        if comp[i] == comp[j] and len(members[comp[i]]) > 2:
+            where.setdefault(comp[i], []).append(k)
+    groups: list[list[int]] = []
+    for c, idx in members.items():
+        if len(idx) == 1:
+            groups.append(idx)
+            continue
+        if len(idx) == 2:
+            groups.append(idx)  # connected: their one pair is strong enough
+            continue
+        pos = {i: k for k, i in enumerate(idx)}
+        P = np.zeros((len(idx), len(idx)))
+        for k in where[c]:
+            a, b = pos[iu[k]], pos[ju[k]]
+            P[a, b] = P[b, a] = p[k]
+        np.fill_diagonal(P, 1.0)
+        labels = AgglomerativeClustering(n_clusters=None, metric="precomputed",
+                                         linkage="average",
+                                         distance_threshold=threshold).fit_predict(1.0 - P)
+        parts: dict[int, list[int]] = {}
+        for i, lab in zip(idx, labels.tolist()):
+            parts.setdefault(lab, []).append(i)
+        groups.extend(parts.values())
+    return groups
+
+
+def pair_groups(ids: Sequence[str], texts: Sequence[str], dates: Sequence[str | None], *,
+                window: float, scale: float, bonus: float,
+                model: PairModel | None = None) -> list[list[str]]:
+    """The stories of the pair mode: lists of article ids, each in the order given, ordered
+    by their first member. The result does not depend on the order given."""
+    model = model or shipped_model()
+    canon = sorted(range(len(ids)), key=lambda k: ids[k])
+    signals = PairSignals([texts[k] for k in canon], [dates[k] for k in canon])
+    p = pair_probabilities(signals, model, window=window, scale=scale, bonus=bonus)
+    groups = average_link(len(canon), signals.iu, signals.ju, p, model.threshold)
+    given = [sorted(canon[i] for i in g) for g in groups]
+    given.sort(key=lambda g: g[0])
+    return [[ids[k] for k in g] for g in given]

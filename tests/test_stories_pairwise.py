@@ -1,0 +1,123 @@
+"""The 'pairs' batch mode (story_batch = "pairs", stories/pairwise.py): a pair model learned on
+ECB+ train+dev, average-link over its probabilities."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from parallax.errors import ConfigError
+from parallax.eval.clusters import evaluate
+from parallax.pipeline import ingest, update_stories
+from parallax.settings import Settings
+from parallax.stories import cluster_docs, params_from
+from parallax.stories.features import Doc
+from parallax.stories.pairwise import (SIGNALS, PairSignals, average_link, pair_groups,
+                                       shipped_model, time_factor)
+from parallax.store import SQLiteStore
+
+from .conftest import EXAMPLES, SHARED
+from .test_stories_batch import b3_f1, ecb_rows, partition, shuffled
+
+PAIRS = Settings(story_batch="pairs")
+
+
+def test_the_shipped_model_reads_the_signals_the_code_computes():
+    model = shipped_model()
+    assert model.signals == SIGNALS
+    assert len(model.coef) == len(model.mean) == len(model.scale) == len(SIGNALS)
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_average_link_joins_by_mean_probability_within_connected_groups():
+    # 0-1-2 strongly linked, 3 tied to 2 alone (mean to the group 0.7/3 < 0.4), 4 and 5 a pair
+    iu = np.array([0, 0, 1, 2, 4])
+    ju = np.array([1, 2, 2, 3, 5])
+    p = np.array([0.9, 0.8, 0.85, 0.7, 0.95])
+    groups = sorted(sorted(g) for g in average_link(6, iu, ju, p, threshold=0.6))
+    assert groups == [[0, 1, 2], [3], [4, 5]]
+    # a looser threshold lets 3 join (mean 0.7/3 = 0.23 >= 1 - 0.8)
+    groups = sorted(sorted(g) for g in average_link(6, iu, ju, p, threshold=0.8))
+    assert groups == [[0, 1, 2, 3], [4, 5]]
+
+
+def test_time_factor_matches_the_online_clusterer():
+    gap = np.array([-1.0, 0.0, 7.0, 37.0])
+    got = time_factor(gap, window=7.0, scale=30.0, bonus=1.6)
+    assert got.tolist() == pytest.approx([1.0, 1.6, 1.6, np.exp(-1.0)])
+
+
+def test_signals_of_two_reports_of_one_event_and_of_its_twin():
+    texts = ["Quake\nA 4.6 earthquake struck Sonoma County on Thursday 2013, officials said.",
+             "Quake hits\nA 4.6 magnitude earthquake shook Sonoma County in 2013.",
+             "Quake\nA 4.2 earthquake struck Lake County in 2009, officials said."]
+    sig = PairSignals(texts, [None, None, None])
+    pairs = list(zip(sig.iu.tolist(), sig.ju.tolist()))
+    assert (0, 1) in pairs and (0, 2) in pairs
+    same, twin = pairs.index((0, 1)), pairs.index((0, 2))
+    assert sig.f["numbers"][same] > sig.f["numbers"][twin]
+    assert sig.f["years_disjoint"][twin] == 1.0 and sig.f["years_disjoint"][same] == 0.0
+
+
+def test_pair_groups_do_not_depend_on_the_order_given():
+    rows = ecb_rows()
+    ids = [r["id"] for r in rows]
+    texts = [f"{r.get('title') or ''}\n{r['text']}" for r in rows]
+    dates = [r.get("date") for r in rows]
+    s = Settings()
+    kw = dict(window=s.story_time_window_days, scale=s.story_time_scale_days,
+              bonus=s.story_time_bonus)
+    first = sorted(sorted(g) for g in pair_groups(ids, texts, dates, **kw))
+    order = list(range(len(rows)))
+    random.Random(7).shuffle(order)
+    again = pair_groups([ids[k] for k in order], [texts[k] for k in order],
+                        [dates[k] for k in order], **kw)
+    assert sorted(sorted(g) for g in again) == first
+    # each group keeps the order it was given in
+    pos = {ids[k]: n for n, k in enumerate(order)}
+    assert all([pos[a] for a in g] == sorted(pos[a] for a in g) for g in again)
+
+
+def test_pairs_tell_the_twin_events_apart_better_than_the_consensus(ecb_topics):
+    consensus = cluster_docs(ecb_topics, rebuild=True)
+    pairs = cluster_docs(ecb_topics, PAIRS, rebuild=True)
+    assert b3_f1(pairs) > b3_f1(consensus) + 0.02
+    orders = {json.dumps(partition(cluster_docs(shuffled(ecb_topics, s), PAIRS, rebuild=True)))
+              for s in range(3)}
+    assert len(orders) == 1
+
+
+@pytest.fixture(scope="module")
+def ecb_topics():
+    return [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date"))
+            for r in ecb_rows()]
+
+
+def test_pairs_on_basil_keep_the_three_outlets_of_an_event_together():
+    result = evaluate(SHARED / "data" / "basil" / "articles.jsonl", settings=PAIRS, rebuild=True)
+    assert result["b3_f1"] >= 0.975 and result["clusters_pred"] >= 95
+
+
+def test_an_unknown_batch_mode_is_a_config_error():
+    with pytest.raises(ConfigError, match="story_batch"):
+        params_from(Settings(story_batch="kmeans"))
+
+
+def test_stored_rebuild_with_pairs_gives_the_same_stories_whatever_the_ingest_order(tmp_path):
+    lines = (EXAMPLES / "ecbplus" / "excerpt.jsonl").read_text().splitlines()
+    got = []
+    for name, rows in (("file", lines), ("reversed", lines[::-1])):
+        src = tmp_path / f"{name}.jsonl"
+        src.write_text("\n".join(rows) + "\n")
+        db = str(tmp_path / f"{name}.db")
+        settings = Settings(db=db, story_batch="pairs")
+        with SQLiteStore(db) as store:
+            ingest([str(src)], store, settings)
+            update_stories(store, settings, rebuild=True)
+            got.append(sorted(sorted(s.article_ids) for s in store.list_stories()))
+    # order-free; on this 16-article excerpt one twin pair is joined (the pair signals are
+    # weighed with IDF over the archive: a tiny archive is a weak guide, docs/benchmarks.md)
+    assert got[0] == got[1] and len(got[0]) >= 3
