@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from bench.corpora import load  # noqa: E402
 from parallax.eval.metrics import all_metrics  # noqa: E402
-from parallax.settings import Settings  # noqa: E402
-from parallax.stories.pairwise import SIGNALS, PairSignals, average_link, time_factor  # noqa: E402
+from parallax.stories import params_from  # noqa: E402
+from parallax.stories.features import Doc  # noqa: E402
+from parallax.stories.pairwise import SIGNALS, PairSignals, average_link, time_factors  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "parallax" / "stories" / "pair_model.json"
 THRESHOLDS = [round(x, 3) for x in np.arange(0.3, 0.9, 0.025)]
@@ -46,15 +47,13 @@ def fit(X, y):
 
 
 def main() -> None:
-    s = Settings()
     rows = sorted((r for r in load("ecbplus/articles.jsonl") if r["split"] != "test"),
                   key=lambda r: r["id"])
-    texts = [f"{r.get('title') or ''}\n{r['text']}" for r in rows]
-    sig = PairSignals(texts, [r.get("date") for r in rows])
+    sig = PairSignals([Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date"))
+                       for r in rows])
     X, gold = sig.matrix(SIGNALS), [r["story"] for r in rows]
     y = np.array([gold[i] == gold[j] for i, j in zip(sig.iu, sig.ju)])
-    prior = time_factor(sig.gap, s.story_time_window_days, s.story_time_scale_days,
-                        s.story_time_bonus)
+    prior = time_factors(sig.gap, params_from(None))
     fold = {t: k % 5 for k, t in enumerate(sorted({r["topic"] for r in rows}))}
     fi = np.array([fold[rows[i]["topic"]] for i in sig.iu])
     fj = np.array([fold[rows[j]["topic"]] for j in sig.ju])

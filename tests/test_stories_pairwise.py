@@ -4,23 +4,20 @@ ECB+ train+dev, average-link over its probabilities."""
 from __future__ import annotations
 
 import json
-import random
 
 import numpy as np
 import pytest
 
 from parallax.errors import ConfigError
 from parallax.eval.clusters import evaluate
-from parallax.pipeline import ingest, update_stories
 from parallax.settings import Settings
 from parallax.stories import cluster_docs, params_from
 from parallax.stories.features import Doc
 from parallax.stories.pairwise import (SIGNALS, PairSignals, average_link, pair_groups,
-                                       shipped_model, time_factor)
-from parallax.store import SQLiteStore
+                                       shipped_model, time_factors)
 
-from .conftest import EXAMPLES, SHARED
-from .test_stories_batch import b3_f1, ecb_rows, partition, shuffled
+from .conftest import SHARED
+from .test_stories_batch import b3_f1, ecb_rows, partition, shuffled, stored_rebuilds
 
 PAIRS = Settings(story_batch="pairs")
 
@@ -44,9 +41,9 @@ def test_average_link_joins_by_mean_probability_within_connected_groups():
     assert groups == [[0, 1, 2, 3], [4, 5]]
 
 
-def test_time_factor_matches_the_online_clusterer():
+def test_time_factors_are_the_online_clusterers():
     gap = np.array([-1.0, 0.0, 7.0, 37.0])
-    got = time_factor(gap, window=7.0, scale=30.0, bonus=1.6)
+    got = time_factors(gap, params_from(Settings()))  # window 7 days, scale 30, bonus 1.6
     assert got.tolist() == pytest.approx([1.0, 1.6, 1.6, np.exp(-1.0)])
 
 
@@ -54,7 +51,7 @@ def test_signals_of_two_reports_of_one_event_and_of_its_twin():
     texts = ["Quake\nA 4.6 earthquake struck Sonoma County on Thursday 2013, officials said.",
              "Quake hits\nA 4.6 magnitude earthquake shook Sonoma County in 2013.",
              "Quake\nA 4.2 earthquake struck Lake County in 2009, officials said."]
-    sig = PairSignals(texts, [None, None, None])
+    sig = PairSignals([Doc(str(k), t) for k, t in enumerate(texts)])
     pairs = list(zip(sig.iu.tolist(), sig.ju.tolist()))
     assert (0, 1) in pairs and (0, 2) in pairs
     same, twin = pairs.index((0, 1)), pairs.index((0, 2))
@@ -63,21 +60,14 @@ def test_signals_of_two_reports_of_one_event_and_of_its_twin():
 
 
 def test_pair_groups_do_not_depend_on_the_order_given():
-    rows = ecb_rows()
-    ids = [r["id"] for r in rows]
-    texts = [f"{r.get('title') or ''}\n{r['text']}" for r in rows]
-    dates = [r.get("date") for r in rows]
-    s = Settings()
-    kw = dict(window=s.story_time_window_days, scale=s.story_time_scale_days,
-              bonus=s.story_time_bonus)
-    first = sorted(sorted(g) for g in pair_groups(ids, texts, dates, **kw))
-    order = list(range(len(rows)))
-    random.Random(7).shuffle(order)
-    again = pair_groups([ids[k] for k in order], [texts[k] for k in order],
-                        [dates[k] for k in order], **kw)
-    assert sorted(sorted(g) for g in again) == first
+    docs = [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date"))
+            for r in ecb_rows()]
+    params = params_from(Settings())
+    first = sorted(sorted(g) for g in pair_groups(docs, params))
+    again = pair_groups(shuffled(docs, 7), params)
+    assert sorted(sorted(g) for g in again) == first and len(first) > 2
     # each group keeps the order it was given in
-    pos = {ids[k]: n for n, k in enumerate(order)}
+    pos = {d.id: n for n, d in enumerate(shuffled(docs, 7))}
     assert all([pos[a] for a in g] == sorted(pos[a] for a in g) for g in again)
 
 
@@ -98,7 +88,7 @@ def ecb_topics():
 
 def test_pairs_on_basil_keep_the_three_outlets_of_an_event_together():
     result = evaluate(SHARED / "data" / "basil" / "articles.jsonl", settings=PAIRS, rebuild=True)
-    assert result["b3_f1"] >= 0.975 and result["clusters_pred"] >= 95
+    assert result["b3_f1"] >= 0.98 and result["clusters_pred"] >= 95  # the issue's target
 
 
 def test_an_unknown_batch_mode_is_a_config_error():
@@ -107,17 +97,7 @@ def test_an_unknown_batch_mode_is_a_config_error():
 
 
 def test_stored_rebuild_with_pairs_gives_the_same_stories_whatever_the_ingest_order(tmp_path):
-    lines = (EXAMPLES / "ecbplus" / "excerpt.jsonl").read_text().splitlines()
-    got = []
-    for name, rows in (("file", lines), ("reversed", lines[::-1])):
-        src = tmp_path / f"{name}.jsonl"
-        src.write_text("\n".join(rows) + "\n")
-        db = str(tmp_path / f"{name}.db")
-        settings = Settings(db=db, story_batch="pairs")
-        with SQLiteStore(db) as store:
-            ingest([str(src)], store, settings)
-            update_stories(store, settings, rebuild=True)
-            got.append(sorted(sorted(s.article_ids) for s in store.list_stories()))
+    got = stored_rebuilds(tmp_path, story_batch="pairs")
     # order-free; on this 16-article excerpt one twin pair is joined (the pair signals are
     # weighed with IDF over the archive: a tiny archive is a weak guide, docs/benchmarks.md)
     assert got[0] == got[1] and len(got[0]) >= 3

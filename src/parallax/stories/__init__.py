@@ -13,7 +13,7 @@ from ..settings import Settings
 from .assign import article_doc, assign_stories, params_from
 from .embeddings import Embedder, get_embedder, register, with_embeddings
 from .features import Doc
-from .consensus import Member, batch
+from .consensus import Member, batch, batch_member
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 __all__ = ["assign_stories", "cluster_docs", "batch", "Member", "ClusterParams",
@@ -35,8 +35,7 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
         counts = doc_counts(doc)
         clusterer.add(doc, counts)
         if rebuild:
-            text = doc.text if settings.story_batch == "pairs" else None
-            members.append(Member.of(doc.id, doc.date, counts, doc.embedding, text))
+            members.append(batch_member(doc, counts, settings.story_batch))
     if rebuild:
         batch(clusterer, members, settings.story_rebuild_runs, mode=settings.story_batch)
     return clusterer.assignments()

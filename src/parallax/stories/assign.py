@@ -22,7 +22,7 @@ from ..store import Store, StoryAssignment
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .consensus import Member, Progress, batch, check_mode
+from .consensus import Member, Progress, batch, batch_member, check_mode
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 STATE_NAME = "stories"
@@ -88,8 +88,7 @@ class StoryRun:
         counts = doc_counts(doc)
         self.clusterer.add(doc, counts)
         if self.clusterer.keep_vectors:
-            text = doc.text if self.settings.story_batch == "pairs" else None
-            self.members.append(Member.of(doc.id, doc.date, counts, doc.embedding, text))
+            self.members.append(batch_member(doc, counts, self.settings.story_batch))
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]

@@ -53,7 +53,13 @@ class Member:
                 Counter(dict(zip(self.names, self.name_counts))))
 
     def doc(self) -> Doc:
-        return Doc(self.id, "", self.date, embedding=self.embedding)
+        return Doc(self.id, self.text or "", self.date, embedding=self.embedding)
+
+
+def batch_member(doc: Doc, counts: tuple[Counter[str], Counter[str]], mode: str) -> Member:
+    """What the batch pass keeps of an article: its text only for the 'pairs' mode."""
+    return Member.of(doc.id, doc.date, counts, doc.embedding,
+                     doc.text if mode == "pairs" else None)
 
 
 def run_orders(members: Sequence[Member], runs: int) -> list[list[int]]:
@@ -164,10 +170,7 @@ def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
     if mode == "pairs":
         from .pairwise import pair_groups
 
-        p = clusterer.p
-        return clusterer.adopt(pair_groups(
-            [m.id for m in members], [m.text or "" for m in members], [m.date for m in members],
-            window=p.window_days, scale=p.time_scale_days, bonus=p.time_bonus))
+        return clusterer.adopt(pair_groups([m.doc() for m in members], clusterer.p))
     check_mode(mode)
     if runs <= 1:
         return clusterer.refine([m.id for m in members])

@@ -44,6 +44,14 @@ class ClusterParams:
     embedding_weight: float = 0.3
 
 
+def gap_factor(gap: float, p: ClusterParams) -> float:
+    """The time factor of two dated things ``gap`` days apart: the bonus within the window
+    (published close together: evidence of one event), an exponential decay beyond it."""
+    if gap <= p.window_days:
+        return p.time_bonus
+    return math.exp(-(gap - p.window_days) / p.time_scale_days)
+
+
 def doc_counts(doc: Doc) -> tuple[Counter[str], Counter[str]]:
     """Content-word and name counts of one article: the part of clustering that needs no
     shared state, so it can run in other processes."""
@@ -234,9 +242,7 @@ class OnlineClusterer:
         if day is None or first is None:
             return 1.0
         gap = (first - day).days if day < first else (day - last).days if day > last else 0
-        if gap <= self.p.window_days:
-            return self.p.time_bonus  # published close together: evidence of one event
-        return math.exp(-(gap - self.p.window_days) / self.p.time_scale_days)
+        return gap_factor(gap, self.p)
 
     def refine(self, order: list[str], passes: int = 2) -> int:
         """Batch improvement: move each article to the story it fits best now that every story

@@ -31,13 +31,13 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
-from .features import _WORD, _term, names, terms
+from .features import _WORD, Doc, _term, names, terms
+from .online import ClusterParams, gap_factor
 
 _NUM = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-3]\d)\b")
@@ -105,17 +105,11 @@ def _rowdot(A, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
     return np.asarray(A[iu].multiply(A[ju]).sum(axis=1)).ravel()
 
 
-def _day(value: str | None) -> int | None:
-    try:
-        return date.fromisoformat(value[:10]).toordinal() if value else None
-    except ValueError:
-        return None
-
-
 class PairSignals:
     """The candidate pairs of a set of texts (``iu < ju``) and each pair's signals."""
 
-    def __init__(self, texts: Sequence[str], dates: Sequence[str | None]):
+    def __init__(self, docs: Sequence[Doc]):
+        texts = [d.text for d in docs]
         content = _tfidf([terms(t) for t in texts])
         sims = (content @ content.T).tocoo()
         keep = (sims.row < sims.col) & (sims.data > CANDIDATE)
@@ -137,9 +131,9 @@ class PairSignals:
                                               and not years[i] & years[j]) for i, j in pairs])
         f["local_mean"], f["local_min"] = self._local([words_and_names(t) for t in texts])
         self.f = f
-        days = [_day(d) for d in dates]
-        self.gap = np.array([abs(days[i] - days[j]) if days[i] is not None
-                             and days[j] is not None else -1.0 for i, j in pairs])
+        days = [d.day for d in docs]
+        self.gap = np.array([abs((days[i] - days[j]).days) if days[i] and days[j] else -1.0
+                             for i, j in pairs])  # -1: a date is unknown
 
     def _local(self, counts: list[Counter]) -> tuple[np.ndarray, np.ndarray]:
         """Per pair, the cosine under i's local IDF and under j's: their mean and minimum."""
@@ -178,16 +172,15 @@ class PairSignals:
             np.zeros((0, len(names_)))
 
 
-def time_factor(gap: np.ndarray, window: float, scale: float, bonus: float) -> np.ndarray:
-    """The online clusterer's time factor per pair (``gap`` in days, -1 when undated)."""
-    decay = np.exp(-(np.maximum(gap, window) - window) / scale)
-    return np.where(gap < 0, 1.0, np.where(gap <= window, bonus, decay))
+def time_factors(gaps: np.ndarray, params: ClusterParams) -> np.ndarray:
+    """The online clusterer's time factor per pair (``gaps`` in days, -1 when undated: 1)."""
+    return np.array([1.0 if g < 0 else gap_factor(g, params) for g in gaps.tolist()])
 
 
-def pair_probabilities(signals: PairSignals, model: PairModel, *, window: float, scale: float,
-                       bonus: float) -> np.ndarray:
+def pair_probabilities(signals: PairSignals, model: PairModel,
+                       params: ClusterParams) -> np.ndarray:
     p = model.probability(signals.matrix(model.signals))
-    return np.minimum(1.0, p * time_factor(signals.gap, window, scale, bonus))
+    return np.minimum(1.0, p * time_factors(signals.gap, params))
 
 
 def average_link(n: int, iu: np.ndarray, ju: np.ndarray, p: np.ndarray,
@@ -204,21 +197,18 @@ def average_link(n: int, iu: np.ndarray, ju: np.ndarray, p: np.ndarray,
     members: dict[int, list[int]] = {}
     for i, c in enumerate(comp.tolist()):
         members.setdefault(c, []).append(i)
-    where = {}
+    inside: dict[int, list[int]] = {}  # component -> its pairs
     for k, (i, j) in enumerate(zip(iu.tolist(), ju.tolist())):
-        if comp[i] == comp[j] and len(members[comp[i]]) > 2:
-            where.setdefault(comp[i], []).append(k)
+        if comp[i] == comp[j]:
+            inside.setdefault(comp[i], []).append(k)
     groups: list[list[int]] = []
     for c, idx in members.items():
         if len(idx) == 1:
             groups.append(idx)
             continue
-        if len(idx) == 2:
-            groups.append(idx)  # connected: their one pair is strong enough
-            continue
         pos = {i: k for k, i in enumerate(idx)}
         P = np.zeros((len(idx), len(idx)))
-        for k in where[c]:
+        for k in inside[c]:
             a, b = pos[iu[k]], pos[ju[k]]
             P[a, b] = P[b, a] = p[k]
         np.fill_diagonal(P, 1.0)
@@ -232,16 +222,15 @@ def average_link(n: int, iu: np.ndarray, ju: np.ndarray, p: np.ndarray,
     return groups
 
 
-def pair_groups(ids: Sequence[str], texts: Sequence[str], dates: Sequence[str | None], *,
-                window: float, scale: float, bonus: float,
+def pair_groups(docs: Sequence[Doc], params: ClusterParams,
                 model: PairModel | None = None) -> list[list[str]]:
     """The stories of the pair mode: lists of article ids, each in the order given, ordered
     by their first member. The result does not depend on the order given."""
     model = model or shipped_model()
-    canon = sorted(range(len(ids)), key=lambda k: ids[k])
-    signals = PairSignals([texts[k] for k in canon], [dates[k] for k in canon])
-    p = pair_probabilities(signals, model, window=window, scale=scale, bonus=bonus)
+    canon = sorted(range(len(docs)), key=lambda k: docs[k].id)
+    signals = PairSignals([docs[k] for k in canon])
+    p = pair_probabilities(signals, model, params)
     groups = average_link(len(canon), signals.iu, signals.ju, p, model.threshold)
     given = [sorted(canon[i] for i in g) for g in groups]
     given.sort(key=lambda g: g[0])
-    return [[ids[k] for k in g] for g in given]
+    return [[docs[k].id for k in g] for g in given]
