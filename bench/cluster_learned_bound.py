@@ -20,23 +20,18 @@ what it reaches, under two protocols:
     test and BASIL's test half at each threshold, so the best any threshold could do for both.
 
 Clustering is average-link over the whole pair matrix (distance 1 - p; pairs whose content
-cosine is 0.05 or less get p = 0). Pair signals: cosines of content words, names, numbers,
-word bigrams, the lead's words and names, the lead's names; overlap of the years mentioned;
-the distance in days when both are dated; and 'local' cosines whose IDF is counted among each
-article's 30 nearest articles (a name the whole topic shares weighs little there, a name only
-one event's reports share weighs much).
+cosine is 0.05 or less get p = 0). Pair signals: those of ``parallax.stories.pairwise`` (cosines
+of content words, names, numbers, word bigrams, the lead's words and names, the lead's names;
+overlap of the years mentioned; 'local' cosines whose IDF is counted among each article's 30
+nearest articles), plus the distance in days when both are dated.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -47,110 +42,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from bench.corpora import load, split_of  # noqa: E402
 from parallax.eval.clusters import evaluate  # noqa: E402
 from parallax.eval.metrics import all_metrics  # noqa: E402
-from parallax.settings import Settings  # noqa: E402
-from parallax.stories.features import _WORD, _term, names, terms  # noqa: E402
+from parallax.stories import params_from  # noqa: E402
+from parallax.stories.features import Doc  # noqa: E402
+from parallax.stories.pairwise import SIGNALS, PairSignals, time_factors  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "cluster_learned_bound.json"
-_NUM = re.compile(r"\b\d[\d,.]*\b")
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-3]\d)\b")
-_SENT = re.compile(r"(?<=[.!?])\s+")
-CANDIDATE = 0.05  # content cosine above which a pair is scored at all
-NEIGHBOURS = 30  # the local IDF is counted over this many nearest articles
 BASIC = ["content", "names"]
 HAND = BASIC + ["numbers", "bigrams", "lead", "lead_names", "years_overlap", "years_disjoint",
                 "day_gap"]
 ALL = HAND + ["local_mean", "local_min"]
-UNDATED = [c for c in ALL if c != "day_gap"]  # for the time prior, which brings the dates in
-
-
-def tfidf(counters: list[Counter]):
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.feature_extraction.text import TfidfTransformer
-    from sklearn.preprocessing import normalize
-
-    return normalize(TfidfTransformer(sublinear_tf=True).fit_transform(
-        DictVectorizer().fit_transform(counters)))
-
-
-def bigrams(text: str) -> Counter:
-    toks = [t for t in (_term(w) for w in _WORD.findall(text.lower())) if t]
-    return Counter(a + "_" + b for a, b in zip(toks, toks[1:]))
-
-
-def lead(text: str, k: int = 3) -> str:
-    return " ".join(_SENT.split(text.split("\n", 1)[-1].strip())[:k])
-
-
-def ordinal(value: str | None) -> int | None:
-    try:
-        return date.fromisoformat(value[:10]).toordinal() if value else None
-    except ValueError:
-        return None
-
-
-def words_and_names(text: str) -> Counter:
-    return terms(text) + Counter({"n:" + k: v for k, v in names(text).items()})
-
-
-def local_cosines(counts: list[Counter], global_sim: np.ndarray, iu, ju):
-    """Per pair, the cosine under article i's local IDF and under j's: mean and minimum."""
-    from sklearn.feature_extraction import DictVectorizer
-
-    C = DictVectorizer().fit_transform(counts).tocsr().astype(float)
-    C.data = 1 + np.log(C.data)
-    present = (C > 0).astype(float).tocsr()
-    of = defaultdict(list)
-    for p, (i, j) in enumerate(zip(iu, ju)):
-        of[i].append(p)
-        of[j].append(p)
-    seen: dict[int, list[float]] = defaultdict(list)
-    for i, pairs in of.items():
-        near = np.argsort(-global_sim[i], kind="stable")[:NEIGHBOURS]
-        w = np.log((1 + NEIGHBOURS) / (1 + np.asarray(present[near].sum(0)).ravel()))
-        mine = C[i].multiply(w).tocsr()
-        others = C[[ju[p] if iu[p] == i else iu[p] for p in pairs]].multiply(w).tocsr()
-        norm_o = np.sqrt(np.asarray(others.multiply(others).sum(1)).ravel())
-        norm_i = math.sqrt(mine.multiply(mine).sum()) or 1.0
-        cos = np.asarray((others @ mine.T).todense()).ravel() / (np.where(norm_o, norm_o, 1) * norm_i)
-        for p, v in zip(pairs, cos):
-            seen[p].append(float(v))
-    return (np.array([np.mean(seen[p]) for p in range(len(iu))]),
-            np.array([min(seen[p]) for p in range(len(iu))]))
+UNDATED = list(SIGNALS)  # for the time prior, which brings the dates in (the shipped 'pairs')
 
 
 class Pairs:
-    """The candidate pairs of one corpus and their signals."""
+    """The candidate pairs of one corpus, their signals (the shipped ``PairSignals``, plus the
+    day gap as a learnable signal) and their gold labels."""
 
     def __init__(self, rows: list[dict]):
         self.rows = rows
         self.gold = [r["story"] for r in rows]
-        texts = [f"{r.get('title') or ''}\n{r['text']}" for r in rows]
-        both = [words_and_names(t) for t in texts]
-        mats = {"content": tfidf([terms(t) for t in texts]),
-                "names": tfidf([names(t) for t in texts]),
-                "numbers": tfidf([Counter(_NUM.findall(t)) for t in texts]),
-                "bigrams": tfidf([bigrams(t) for t in texts]),
-                "lead": tfidf([words_and_names(lead(t)) for t in texts]),
-                "lead_names": tfidf([names(lead(t)) for t in texts])}
-        sims = {k: (m @ m.T).toarray() for k, m in mats.items()}
-        iu, ju = np.triu_indices(len(rows), 1)
-        keep = sims["content"][iu, ju] > CANDIDATE
-        self.iu, self.ju = iu[keep], ju[keep]
-        f = {k: s[self.iu, self.ju] for k, s in sims.items()}
-        years = [set(_YEAR.findall(t)) for t in texts]
-        days = [ordinal(r.get("date")) for r in rows]
-        pairs = list(zip(self.iu, self.ju))
-        f["years_overlap"] = np.array([len(years[i] & years[j]) / len(years[i] | years[j])
-                                       if years[i] and years[j] else -1.0 for i, j in pairs])
-        f["years_disjoint"] = np.array([float(bool(years[i] and years[j])
-                                              and not years[i] & years[j]) for i, j in pairs])
-        f["day_gap"] = np.array([math.log1p(abs(days[i] - days[j]))
-                                 if days[i] is not None and days[j] is not None else -1.0
-                                 for i, j in pairs])
-        g = tfidf(both)
-        f["local_mean"], f["local_min"] = local_cosines(both, (g @ g.T).toarray(), self.iu, self.ju)
-        self.f = f
-        self.y = np.array([self.gold[i] == self.gold[j] for i, j in pairs])
+        sig = PairSignals([Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date"))
+                           for r in rows])
+        self.iu, self.ju, self.gap = sig.iu, sig.ju, sig.gap
+        self.f = dict(sig.f, day_gap=np.where(sig.gap >= 0, np.log1p(np.maximum(sig.gap, 0)),
+                                              -1.0))
+        self.y = np.array([self.gold[i] == self.gold[j] for i, j in zip(self.iu, self.ju)])
 
     def X(self, cols: list[str]) -> np.ndarray:
         return np.column_stack([self.f[c] for c in cols])
@@ -169,14 +85,8 @@ class Pairs:
 
 
 def time_prior(pairs: Pairs) -> np.ndarray:
-    """The shipped clusterer's time factor (not re-tuned): 1 when either article is undated,
-    the bonus when both are dated within the window, an exponential decay beyond it."""
-    s = Settings()
-    log_gap = pairs.f["day_gap"]
-    gap = np.where(log_gap >= 0, np.expm1(np.maximum(log_gap, 0)), -1.0)
-    decay = np.exp(-(gap - s.story_time_window_days) / s.story_time_scale_days)
-    return np.where(gap < 0, 1.0, np.where(gap <= s.story_time_window_days,
-                                           s.story_time_bonus, decay))
+    """The shipped clusterer's time factor (not re-tuned)."""
+    return time_factors(pairs.gap, params_from(None))
 
 
 def model(kind: str):
