@@ -97,7 +97,12 @@ def lead(text: str) -> str:
 
 
 def words_and_names(text: str) -> Counter:
-    return terms(text) + Counter({"n:" + k: v for k, v in names(text).items()})
+    return joined(terms(text), names(text))
+
+
+def joined(words: Counter, name_counts: Counter) -> Counter:
+    """Content words and names in one vector (names prefixed, so 'paris' the word stays apart)."""
+    return words + Counter({"n:" + k: v for k, v in name_counts.items()})
 
 
 def _rowdot(A, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
@@ -110,7 +115,8 @@ class PairSignals:
 
     def __init__(self, docs: Sequence[Doc]):
         texts = [d.text for d in docs]
-        content = _tfidf([terms(t) for t in texts])
+        words, named = [terms(t) for t in texts], [names(t) for t in texts]
+        content = _tfidf(words)
         sims = (content @ content.T).tocoo()
         keep = (sims.row < sims.col) & (sims.data > CANDIDATE)
         order = np.lexsort((sims.col[keep], sims.row[keep]))
@@ -118,7 +124,7 @@ class PairSignals:
         iu, ju = self.iu, self.ju
         leads = [lead(t) for t in texts]
         f = {"content": _rowdot(content, iu, ju),
-             "names": _rowdot(_tfidf([names(t) for t in texts]), iu, ju),
+             "names": _rowdot(_tfidf(named), iu, ju),
              "numbers": _rowdot(_tfidf([Counter(_NUM.findall(t)) for t in texts]), iu, ju),
              "bigrams": _rowdot(_tfidf([bigrams(t) for t in texts]), iu, ju),
              "lead": _rowdot(_tfidf([words_and_names(x) for x in leads]), iu, ju),
@@ -129,7 +135,7 @@ class PairSignals:
                                        if years[i] and years[j] else -1.0 for i, j in pairs])
         f["years_disjoint"] = np.array([float(bool(years[i] and years[j])
                                               and not years[i] & years[j]) for i, j in pairs])
-        f["local_mean"], f["local_min"] = self._local([words_and_names(t) for t in texts])
+        f["local_mean"], f["local_min"] = self._local([joined(w, n) for w, n in zip(words, named)])
         self.f = f
         days = [d.day for d in docs]
         self.gap = np.array([abs((days[i] - days[j]).days) if days[i] and days[j] else -1.0
