@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test install dev bench clean-demo embeddings
+.PHONY: demo test install dev bench clean-demo embeddings browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ demo: install
 	@echo
 	@echo "Stored in $(DEMO_DB). Try: $(BIN)/parallax --db $(DEMO_DB) articles"
 
-test: install
+# Chromium for the browser tests: installed when missing and possible, else one line says how.
+browser:
+	@sh scripts/ensure-browser
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 # The quick benchmarks; the slow ones (scale_bench, understand_bench, compare_bench) are listed

@@ -73,8 +73,11 @@ def server(web_db):
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium "
-                    "(.ci/run does) or set PARALLAX_CHROMIUM")
+        message = (f"Chromium not found at {CHROMIUM}: install Debian's chromium "
+                   "(`make test` does when it may; .ci/run does) or set PARALLAX_CHROMIUM")
+        if os.environ.get("PARALLAX_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
