@@ -119,7 +119,7 @@ def test_glue_never_touches_urls_handles_or_repeated_spellings():
 
 def test_rules_are_ordered_and_can_be_switched_off():
     assert rule_names() == ["unicode", "boilerplate", "caption", "bio", "credits", "repeated",
-                            "title", "glued_words", "whitespace"]
+                            "title", "glued_words", "spaced_numbers", "whitespace"]
     raw, _ = seed("004")
     kept = clean_text(raw.text, title=raw.title, disabled=["bio", "glued_words"])
     assert "I am Amelia James" in kept.text and "Modiwho" in kept.text

@@ -7,6 +7,7 @@ from .base import Change, Context, Rule
 from .boilerplate import strip_boilerplate
 from .credits import strip_bios, strip_captions, strip_credits, strip_repeated, strip_title
 from .glue import repair_glue
+from .numbers import join_spaced_numbers
 from .unicode import fix_unicode
 from .whitespace import normalize_whitespace
 
@@ -20,6 +21,8 @@ RULES: tuple[Rule, ...] = (
     Rule("repeated", strip_repeated, "paragraphs repeated by the scraper"),
     Rule("title", strip_title, "the headline repeated as the first line"),
     Rule("glued_words", repair_glue, "words glued where a link was: 'weaponswith'"),
+    Rule("spaced_numbers", join_spaced_numbers, "numbers split by a stray space: '$1, 099', "
+         "'4. 6 magnitude', '2: 09 a. m.'"),
     Rule("whitespace", normalize_whitespace, "spaces and blank lines"),
 )
 
