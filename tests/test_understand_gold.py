@@ -14,7 +14,9 @@ CASES = [json.loads(line) for line in (FIXTURES / "understand_gold.jsonl").read_
 # understand_heldout.jsonl: 27 more quote cases labelled after the rules were written, to check
 # they generalise (24/27 right when added; 64/68 = 0.94 with the first set).
 CASES += [json.loads(line) for line in (FIXTURES / "understand_heldout.jsonl").read_text().splitlines()]
-# Floors: the targets. Measured 0.941 (quotes) and 0.970 (times) when recorded.
+# Floors: the targets. Measured 0.941 (quotes) and 0.970 (times) when recorded;
+# 0.912 and 0.970 since a place is never a speaker (the gold's 'Israel said' case now has none,
+# on purpose) and a weekday before a date belongs to the date's expression.
 QUOTE_FLOOR, TIME_FLOOR = 0.90, 0.95
 
 
@@ -38,7 +40,8 @@ def test_time_resolution_floor():
     times = [c for c in CASES if c["kind"] == "time"]
     right = 0
     for c in times:
-        found = [t for t in analyze(c["text"], published=c["published"]).times if t.text == c["expr"]]
+        # a weekday before a date is part of the date's expression ('Thursday, March 14, 2013')
+        found = [t for t in analyze(c["text"], published=c["published"]).times if c["expr"] in t.text]
         got = (found[0].value, found[0].precision) if found else (None, None)
         right += got == (c["value"], c["precision"])
     assert right / len(times) >= TIME_FLOOR

@@ -19,6 +19,15 @@ KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "FAC", "PRODUCT",
 _TREATY = re.compile(r"[“\"]?\b([A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,4})[”\"]?\s+(?:treaty|agreement|accord|pact)\b"
                      r"|\b((?:Treaty|Agreement|Convention|Accord) (?:on|of|for) (?:the )?[A-Z][\w-]*(?:\s+(?:of |on |and )?[A-Z][\w-]*){0,6})")
 _PAREN = re.compile(r"\s*\(([^()]{2,40})\)")
+_NOT_A_NAME = re.compile(r"(?:Us|We|It|They|He|She|I|You|Our|His|Her|Their|Its)")
+COMMON_WORD = 5.5  # a one-word organisation this frequent as an English word is a word ('State')
+
+
+def common_word_org(name: str, label: str) -> bool:
+    """'State', 'House', 'Government' tagged as an organisation: a word, not a name (an
+    acronym such as 'UN' or 'NATO' is a name)."""
+    return label == "ORG" and " " not in name and not name.isupper() and \
+        zipf_frequency(name.lower(), "en") >= COMMON_WORD
 
 
 @dataclass(eq=False)  # drafts are compared by identity
@@ -42,7 +51,9 @@ def clean_mention(text: str) -> str:
     after it ('HP ’ s first fiscal quarter' -> 'HP'), no trailing lower-case words the tagger
     took along ('Thompson in' -> 'Thompson')."""
     text = text.strip().strip("“”\"'‘’")
-    text = re.sub(r"^(?:the|The)\s+", "", text).strip("“”\"'‘’ ")
+    text = re.sub(r"^(?:the|The)(?:\s+|\s*[“”\"‘’]\s*)", "", text).strip("“”\"'‘’ ")  # 'the"American'
+    if _NOT_A_NAME.fullmatch(text):
+        return ""  # 'Us', 'It' at the start of a sentence
     text = re.sub(r"\s?['’`]\s?s\b.*$", "", text, flags=re.S)
     words = text.split(" ")
     while len(words) > 1 and (words[-1][:1].islower() or not words[-1]):
@@ -59,7 +70,7 @@ def extract(doc, text: str, sentence_of) -> list[Entity]:
         # a name never crosses a line break ('EYP Mission Critical Facilities\nHP')
         for piece in re.finditer(r"[^\n]+", ent.text):
             name = clean_mention(piece.group(0))
-            if name and any(c.isalpha() for c in name):
+            if name and any(c.isalpha() for c in name) and not common_word_org(name, ent.label_):
                 at = ent.start_char + piece.start()
                 start = at + piece.group(0).find(name) if name in piece.group(0) else at
                 raw.append((name, ent.label_, start, start + len(name)))

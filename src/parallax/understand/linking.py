@@ -8,10 +8,13 @@ the two articles share another entity. Different people who share a surname stay
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 
+from wordfreq import zipf_frequency
+
 from ..records import CanonicalEntity as Canonical
-from .names import (INSTITUTIONS, NOISY_LABELS, acronym, initials, key, plain, proper,
+from .names import (FUNCTION, INSTITUTIONS, NOISY_LABELS, acronym, initials, key, plain, proper,
                     same_person, tokens)
 from .records import Entity
 
@@ -156,25 +159,59 @@ def lookup_keys(names, label: str | None = None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(rows))
 
 
-def merged(c: Canonical, aliases) -> Canonical:
-    """``c`` with ``aliases`` added after its own (and the lookup keys they give)."""
+def merged(c: Canonical, aliases, counts: dict[str, int] | None = None) -> Canonical:
+    """``c`` with ``aliases`` added after its own (and the lookup keys they give); each alias
+    counts once more (``counts``: how many times each, for another canonical's aliases)."""
     joined = tuple(dict.fromkeys(tuple(c.aliases) + tuple(aliases)))
-    return replace(c, aliases=joined, lookup=lookup_keys(joined, c.label))
+    tally = dict(c.counts)
+    for a in aliases:
+        tally[a] = tally.get(a, 0) + (counts.get(a, 1) if counts is not None else 1)
+    return replace(c, aliases=joined, lookup=lookup_keys(joined, c.label), counts=tuple(tally.items()),
+                   name=best_name(joined, tally))
 
 
-def best_name(aliases) -> str:
-    """The name to show: a full name whose last word is also used alone (a surname), else the
-    longest name without a parenthesis."""
+def well_formed(name: str, others=()) -> bool:
+    """A name as a writer spells it: capitalised, no quotation marks or stray symbols
+    ('the"American' is not), and no word that is a misspelling of a word another of the
+    entity's names uses ('Segéi' beside 'Sergei': an unknown word one or two letters from a
+    known one)."""
+    if re.search(r"[\"“”‘’`_<>|]", name) or not name[:1].isupper():
+        return False
+    known = {t for o in others for t in tokens(o) if t.isalpha() and zipf_frequency(t, "en") > 0}
+    return not any(_misspelt(t, known) for t in tokens(name))
+
+
+def _misspelt(word: str, known: set[str]) -> bool:
+    if len(word) < 4 or word in known or zipf_frequency(word, "en") > 0:
+        return False
+    return any(k[0] == word[0] and abs(len(k) - len(word)) <= 2 and _distance(k, word) <= 2 for k in known)
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (names are short)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def best_name(aliases, counts: dict[str, int] | None = None) -> str:
+    """The name to show: the most used well-formed full name across the articles, a full
+    name whose last word is also used alone (a surname) first; else the longest name without
+    a parenthesis."""
     names = plain(aliases) or list(aliases)
+    counts = counts or {}
     singles = {tokens(a)[0] for a in names if len(tokens(a)) == 1}
-    return max(names, key=lambda a: (len(tokens(a)) > 1 and tokens(a)[-1] in singles,
-                                     min(len(tokens(a)), 3), -names.index(a)))
+    return max(names, key=lambda a: (well_formed(a, names), len(tokens(a)) > 1 and tokens(a)[-1] in singles,
+                                     min(len(tokens(a)), 3), counts.get(a, 0), -names.index(a)))
 
 
 def new_canonical(entity: Entity) -> Canonical:
     name = best_name(entity.aliases)
     return Canonical(canonical_id(entity.label, name), name, entity.label, tuple(entity.aliases),
-                     lookup_keys(entity.aliases, entity.label))
+                     lookup_keys(entity.aliases, entity.label), tuple((a, 1) for a in entity.aliases))
 
 
 def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Canonical]:
@@ -199,7 +236,7 @@ def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Ca
         new = links[local_key]
         context = sorted(c.id for k, c in links.items() if k != local_key)
         for old in absorbable(new, candidates, context, store.entity_cooccurrence):
-            links[local_key] = new = merged(new, old.aliases)
+            links[local_key] = new = merged(new, old.aliases, dict(old.counts) or None)
             store.merge_entities(old.id, new)
     return links
 

@@ -19,7 +19,8 @@ WORDS = {w: i for i, w in enumerate(
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
               "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24})
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 100}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 100,
+          "dozen": 12}
 UNITS = {"%": "percent", "percent": "percent", "per cent": "percent", "$": "USD", "€": "EUR",
          "£": "GBP", "minutes": "minute", "minute": "minute", "hours": "hour", "hour": "hour",
          "days": "day", "day": "day", "weeks": "week", "week": "week", "months": "month",
@@ -33,14 +34,17 @@ LOWER = ("more than", "over", "at least", "no less than", "above", "upwards of",
 APPROX = ("about", "around", "almost", "nearly", "some", "approximately", "roughly", "close to")
 _NUM = re.compile(
     r"(?<![\w.-])([$€£])?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?(%|percent|per cent))?"
-    r"(?:\s+(thousand|million|billion|trillion))?(?![\w])"
+    r"(?:(?:\s+|\s?-\s?)(thousand|million|billion|trillion))?(?![\w])"
     r"|\b(" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?"
-    r"(?:\s+(hundred|thousand|million|billion))?\b", re.IGNORECASE)
+    r"(?:[\s-]+(hundred|thousand|million|billion|dozen))?\b", re.IGNORECASE)
 _WORD_NEXT = re.compile(r"[ \t]+(?!(?:of|to|and|or|in|on|at|for|by|from|with|the|a|an|is|was|"
                         r"are|were|has|had|have|as|than|per|that|who|which)\b)[A-Za-z]")
 _YEARLIKE = re.compile(r"^(1[89]\d\d|20\d\d)$")
-_MONTHS = re.compile(r"(January|February|March|April|May|June|July|August|September|October|"
-                     r"November|December)\s*$")
+_MONTHS = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
+                     r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s*$")
+_CLOCK_AFTER = re.compile(r"\s?:\s?\d\d\b")  # '2:09', '11: 51' (a time of day)
+_CLOCK_BEFORE = re.compile(r"\b\d{1,2}\s?:\s?$")
+_CLOCK_ZONE = re.compile(r"\s?(?:GMT|UTC|EST|EDT|PST|PDT|CET|hours? local|local time)", re.I)
 
 
 def extract(text: str, sentence_of) -> list[Number]:
@@ -56,7 +60,15 @@ def extract(text: str, sentence_of) -> list[Number]:
         if digits and _YEARLIKE.match(digits) and not m.group(3):
             continue  # a year: the time reader's business
         if digits and _MONTHS.search(before):
-            continue  # 'April 8': a date
+            continue  # 'April 8', 'Sept. 11': a date
+        if digits and (_CLOCK_AFTER.match(text, m.end()) or _CLOCK_BEFORE.search(before)):
+            continue  # '2:09 a.m.': a time of day
+        if digits and (re.match(r"\s?/", text[m.end():m.end() + 2]) or re.search(r"/\s?$", before)):
+            continue  # '9/11', '24/7', '4 1/2': a date, a ratio or a fraction, not a count
+        if digits and re.search(r"\b[A-Za-z]{1,4}\s?-\s?$", before) and not m.group(1):
+            continue  # 'AK-47', 'F-16', 'Covid-19': a name, not a count
+        if digits and _CLOCK_ZONE.match(text, m.end()):
+            continue  # '0300 GMT': a time of day
         if not digits and m.group(5).lower() in ("one",) and not m.group(7):
             continue  # 'one of ...' is rarely a quantity worth comparing
         lower = upper = None

@@ -14,6 +14,7 @@ role words in front of the name ('Russian Foreign Affairs spokeswoman').
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .records import Entity, Quote
 
@@ -33,8 +34,13 @@ _BEFORE = re.compile(rf"(?P<lead>(?:[Aa]ccording to|{_VERB})\b[^“”\"]{{0,160
 ROLE_STOP = re.compile(r"\b(?:the|a|an|who|which|that|and|himself|herself|themselves)\b", re.I)
 
 
+SPEAKERS = ("PERSON", "ORG")  # who speaks: people and organisations, never a place
+
+
 def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Quote]:
-    people = [e for e in entities if e.label in ("PERSON", "ORG", "NORP", "GPE")]
+    people = [e for e in entities if e.label in SPEAKERS]
+    places = {a.casefold() for e in entities if e.label in ("GPE", "LOC", "NORP", "FAC")
+              for a in e.aliases if known_place(a)}
     out: list[Quote] = []
     for m in _QUOTE.finditer(text):
         inner = m.group(1).strip()
@@ -53,7 +59,7 @@ def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Q
         before_text = text[s_start: m.start()]
         partial = bool(before_text.strip()) and not before_text.rstrip().endswith((":", ",")) \
             and not _AFTER.match(after_text)
-        speaker = role = verb = None
+        speaker = role = verb = how = None
         attribution = "explicit"
         a = _AFTER.match(after_text)
         if a and not partial:
@@ -61,6 +67,7 @@ def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Q
             who_span = (m.end() + a.start("who1"), m.end() + a.end("who1")) if a.group("who1") \
                 else (m.end() + a.start("who2"), m.end() + a.end("who2"))
             speaker, role = _who(text, who_span, people)
+            how = "after" if speaker else None
         if speaker is None:
             b = _BEFORE.search(before_text)
             if b and not partial:
@@ -69,6 +76,7 @@ def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Q
                 verb = vm.group(1).lower() if vm else verb
                 span = (s_start + b.start("lead"), s_start + b.end("lead"))
                 speaker, role = _who(text, span, people, last=True)
+                how = "before" if speaker else None
         if speaker is None:
             sayers = list(_SAYER.finditer(before_text))
             if sayers:  # 'Page said she grew up ... “we were lucky”', 'He tweeted: “...”'
@@ -79,22 +87,32 @@ def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Q
                     prev = sentences[max(0, sent - 1)] if sent else sentences[sent]
                     span = (prev.start, s_start + sayer.start(1))
                     speaker, role = _who(text, span, people, persons_only=True)
+                    how = "pronoun" if speaker else None
                 else:
                     speaker, role = _who(text, span, people)
+                    how = "sayer" if speaker else None
                 attribution = "explicit" if speaker else attribution
         if speaker is None:
             # reported speech: the subject of the sentence, its first person named
             speaker, role = _who(text, (s_start, m.start()), people, persons_only=True,
                                  sentence_start=True)
+            how = "subject" if speaker else None
             if speaker is None and sent > 0:
                 prev = sentences[sent - 1]
                 speaker, role = _who(text, (prev.start, prev.end), people, last=True,
                                      persons_only=True)
+                how = "previous" if speaker else None
             attribution = "inferred"
             verb = verb if not partial else None
+        if speaker and (known_place(speaker) or speaker.casefold() in places or (
+                how in ("subject", "previous", "pronoun") and len(speaker.split()) == 1
+                and speaker.lower() in common_words())):
+            # 'Ukraine said': a place is not a speaker; a common word ('Her', 'This',
+            # 'Freedom') found by a guess is not a name
+            speaker = role = how = None
         out.append(Quote(text=inner, speaker=speaker, role=role, verb=verb, sentence=sent,
                          start=m.start(1), end=m.start(1) + len(m.group(1)), partial=partial,
-                         attribution=attribution if speaker else "none"))
+                         attribution=attribution if speaker else "none", how=how))
     return out
 
 
@@ -136,6 +154,31 @@ def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool =
     role_words = HONORIFIC.sub("", role_words).strip()
     role = role_words if role_words and len(role_words.split()) <= 8 else None
     return entity.name, role
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> frozenset[str]:
+    from importlib.resources import files
+
+    text = files("parallax.understand").joinpath("data/places.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def known_place(name: str) -> bool:
+    """A country, territory or US state (data/places.txt), with or without 'the'. The tagger
+    calls many surnames places ('Bodiford', 'Pence'); a list of places does not."""
+    folded = name.casefold().strip()
+    return folded.removeprefix("the ") in _gazetteer()
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The 3,000 most common English words: a one-word 'name' among them ('Her', 'This',
+    'Freedom', 'State') is a capitalised word, not a speaker the tagger missed."""
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list("en", 3000))
 
 
 def _name_in(chunk: str, people: list[Entity], *, last: bool,

@@ -50,6 +50,12 @@ class Quote:
     end: int
     partial: bool  # a quoted phrase inside a sentence of reported speech
     attribution: str  # 'explicit' (a speech verb or 'according to') or 'inferred' (nearest name)
+    # how the speaker was found: 'after' ('..., X said'), 'before' ('According to X: ...'),
+    # 'sayer' (a name before a speech verb in the sentence), 'pronoun' ('he said': the subject
+    # of the sentence before), 'subject' (reported speech: the sentence's first person),
+    # 'previous' (a person of the sentence before); None without a speaker. Only the first
+    # three name the speaker in the sentence itself.
+    how: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,9 @@ class TimeExpr:
     sentence: int
     start: int
     end: int
+    # 'event': something happened (or will) then; 'reference': a bound or a point of
+    # comparison ('since 1996', 'until Feb. 15', 'as of Monday'), not an event of that date
+    kind: str = "event"
 
 
 @dataclass
