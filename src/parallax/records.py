@@ -153,3 +153,4 @@ class CanonicalEntity:
     label: str
     aliases: tuple[str, ...]
     lookup: tuple[tuple[str, str], ...] = ()
+    counts: tuple[tuple[str, int], ...] = ()  # alias -> how many articles used it

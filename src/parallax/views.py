@@ -64,19 +64,27 @@ def story_summary(s: Story) -> dict[str, Any]:
 
 
 def story_full(s: Story, articles: list[Article], assignments: list[Any]) -> dict[str, Any]:
-    """The story with its articles and ``sources``: the articles grouped by lineage (copies of
-    one report form one source; ``is_origin`` marks the report the copies come from)."""
+    """The story with its articles and ``sources``: the articles grouped by voice, one
+    independent source each (copies of one report, and one outlet's articles, form one
+    source; ``is_origin`` marks the report the copies come from). ``lineage`` is the first
+    article's lineage group, kept for scripts written before voices."""
+    from .compare import source_name, story_voices
+
     by_id = {x.article_id: x for x in assignments}
+    voice_of = story_voices(articles, assignments)
     out = story_summary(s)
     out["articles"] = []
     groups: dict[str, list[dict[str, Any]]] = {}
     for a in articles:
         x = by_id.get(a.id)
         row = dict(article_summary(a, s.id), lineage=x.lineage_id if x else None,
-                   is_origin=x.is_origin if x else True)
+                   is_origin=x.is_origin if x else True, voice=voice_of[a.id])
         out["articles"].append(row)
-        groups.setdefault(row["lineage"] or a.id, []).append(row)
-    out["sources"] = [{"lineage": gid, "articles": members} for gid, members in groups.items()]
+        groups.setdefault(voice_of[a.id], []).append(row)
+    names = {a.id: source_name(a) for a in articles}
+    out["sources"] = [{"voice": vid, "lineage": members[0]["lineage"] or members[0]["id"],
+                       "names": sorted({names[m["id"]] for m in members}), "articles": members}
+                      for vid, members in groups.items()]
     return out
 
 

@@ -103,6 +103,9 @@ CREATE TABLE stage_state (                       -- a stage's saved state (zlib-
     value  BLOB NOT NULL
 );
 """),
+    (5, "how often each name of an entity is used (its shown name is the most frequent)", """
+ALTER TABLE entities ADD COLUMN alias_counts TEXT NOT NULL DEFAULT '{}';  -- JSON: alias -> articles
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import NotFoundError, StoreError
+from ..outlets import Speaker, count_voices, outlet_names
 from ..records import Article, CanonicalEntity as Canonical, Edit, LineageMember, Story
 from ..textutil import count_cases
 from .base import AddResult, Outcome, Store, StoryAssignment
@@ -140,13 +141,13 @@ class SQLiteStore(Store):
         if not name_keys and not last_tokens:
             return []
         firsts = sorted({k.split()[0] for k in name_keys if k})
-        q = ("SELECT DISTINCT e.id, e.name, e.label, e.aliases FROM entity_names n "
+        q = ("SELECT DISTINCT e.id, e.name, e.label, e.aliases, e.alias_counts FROM entity_names n "
              "JOIN entities e ON e.id = n.entity_id WHERE n.name_key IN ({}) OR n.last_token IN ({}) "
              "OR n.first_token IN ({}) ORDER BY e.id").format(
                  ",".join("?" * len(name_keys)) or "NULL", ",".join("?" * len(last_tokens)) or "NULL",
                  ",".join("?" * len(firsts)) or "NULL")
         rows = self.conn.execute(q, [*name_keys, *last_tokens, *firsts]).fetchall()
-        return [Canonical(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in rows]
+        return [_canonical(*r) for r in rows]
 
     def entity_cooccurrence(self, entity_ids: list[str], context_ids: list[str]) -> dict[str, int]:
         if not entity_ids or not context_ids:
@@ -175,9 +176,11 @@ class SQLiteStore(Store):
 
     def _save_entity(self, ent: Canonical) -> None:
         c = self.conn
-        c.execute("INSERT INTO entities(id, name, label, aliases) VALUES (?, ?, ?, ?) "
-                  "ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases",
-                  (ent.id, ent.name, ent.label, json.dumps(list(ent.aliases), ensure_ascii=False)))
+        c.execute("INSERT INTO entities(id, name, label, aliases, alias_counts) VALUES (?, ?, ?, ?, ?) "
+                  "ON CONFLICT(id) DO UPDATE SET aliases=excluded.aliases, name=excluded.name, "
+                  "alias_counts=excluded.alias_counts",
+                  (ent.id, ent.name, ent.label, json.dumps(list(ent.aliases), ensure_ascii=False),
+                   json.dumps(dict(ent.counts), ensure_ascii=False)))
         c.execute("DELETE FROM entity_names WHERE entity_id=?", (ent.id,))
         c.executemany("INSERT INTO entity_names(entity_id, name_key, last_token, first_token) "
                       "VALUES (?, ?, ?, ?)",
@@ -185,9 +188,9 @@ class SQLiteStore(Store):
 
     def article_entity_ids(self, article_id: str) -> dict[str, Canonical]:
         rows = self.conn.execute(
-            "SELECT a.local_key, e.id, e.name, e.label, e.aliases FROM article_entities a "
+            "SELECT a.local_key, e.id, e.name, e.label, e.aliases, e.alias_counts FROM article_entities a "
             "JOIN entities e ON e.id = a.entity_id WHERE a.article_id=?", (article_id,))
-        return {r[0]: Canonical(r[1], r[2], r[3], tuple(json.loads(r[4]))) for r in rows}
+        return {r[0]: _canonical(*r[1:]) for r in rows}
 
     def count_entities(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
@@ -263,13 +266,14 @@ class SQLiteStore(Store):
             titles[r["story_id"]] = r["story_title"]
         stories = []
         for sid, members in groups.items():
-            outlets = sorted({m["outlet"] or m["credited_source"] or "unknown" for m in members})
+            speakers = [Speaker(m["id"], m["outlet"], m["credited_source"], m["lineage_id"])
+                        for m in members]
             dates = sorted(m["date"] for m in members if m["date"])
-            lineages = {m["lineage_id"] or m["id"] for m in members}
             stories.append(Story(
                 id=sid, title=titles[sid], article_ids=tuple(m["id"] for m in members),
-                outlets=tuple(outlets), first_date=dates[0] if dates else None,
-                last_date=dates[-1] if dates else None, independent_sources=len(lineages)))
+                outlets=tuple(outlet_names(speakers)), first_date=dates[0] if dates else None,
+                last_date=dates[-1] if dates else None,
+                independent_sources=count_voices(speakers)))
         return stories
 
     # -- stage state ------------------------------------------------------------------------------
@@ -445,3 +449,8 @@ def _split_sql(sql: str) -> list[str]:
     if "\n".join(current).strip():
         statements.append("\n".join(current))
     return statements
+
+
+def _canonical(id_: str, name: str, label: str, aliases: str, counts: str | None) -> Canonical:
+    return Canonical(id_, name, label, tuple(json.loads(aliases)),
+                     counts=tuple(json.loads(counts or "{}").items()))

@@ -1,0 +1,120 @@
+"""Independent sources are outlets after lineage: one outlet's articles are one voice (its later
+article is a revision, never a conflict with itself), copies of one wire report are one
+voice, and every face reports the same count."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from parallax.cli import app
+from parallax.outlets import Speaker, count_voices, outlet_key, voices
+from parallax.pipeline import ingest, update_stories
+from parallax.reports import story_report
+from parallax.settings import Settings
+from parallax.store import SQLiteStore
+
+FLOOD = ("Floods swept through the Ebro valley on Tuesday, killing {dead} people and forcing "
+         "{evacuated} residents from their homes, regional officials said. {extra}")
+
+
+def write(d, name, **kw):
+    (d / f"{name}.json").write_text(json.dumps(kw), encoding="utf-8")
+
+
+@pytest.fixture
+def flood(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    # El Diario: two articles (an update raises the toll), NYT and a verbatim copy of NYT
+    write(d, "a1", title="Floods kill 4 in Ebro valley", source="El Diario", date="2013-07-02",
+          text=FLOOD.format(dead=4, evacuated=300, extra="Rescue teams searched the riverbanks."))
+    write(d, "a2", title="Ebro flood toll rises", source="El Diario", date="2013-07-03",
+          text=FLOOD.format(dead=7, evacuated=300, extra="The army sent 200 soldiers to help."))
+    nyt = FLOOD.format(dead=9, evacuated=300, extra="The regional president visited the area.")
+    write(d, "b1", title="Deadly floods in Spain", source="nytimes.com", date="2013-07-03", text=nyt)
+    write(d, "b2", title="Deadly floods in Spain", source="www.NYTimes.com", date="2013-07-03", text=nyt)
+    write(d, "c1", title="Spain floods", source="The Local", date="2013-07-03", url="https://thelocal.es/x",
+          text=nyt)  # a copy of the NYT report published by another outlet
+    db = str(tmp_path / "p.db")
+    settings = Settings(db=db)
+    with SQLiteStore(db) as store:
+        ingest([str(d)], store, settings)
+        update_stories(store, settings)
+        (story,) = store.list_stories()
+        report = story_report(store, story.id, settings)
+    return db, story, report
+
+
+def test_voices_are_outlets_after_lineage(flood):
+    _db, story, report = flood
+    # El Diario (2 articles), nytimes.com (2 spellings), The Local's copy of NYT: 2 voices
+    assert story.independent_sources == 2 and report["independent_sources"] == 2
+    assert len(report["sources"]) == 2
+    conflicts = [c for f in report["facts"] for c in f["conflicts"]]
+    assert conflicts and all(c["a"]["source"] != c["b"]["source"] for c in conflicts)
+    # El Diario's 4 then 7 dead is a revision of one voice, never a conflict
+    assert not any({c["a"]["value"], c["b"]["value"]} == {4, 7} for c in conflicts)
+    revisions = [r for f in report["facts"] for r in f["revisions"]]
+    assert any({r["a"]["value"], r["b"]["value"]} == {4, 7} for r in revisions)
+    # the toll El Diario and NYT disagree on is a number conflict with both sentences
+    assert any(c["type"] == "number" and {c["a"]["value"], c["b"]["value"]} & {9} for c in conflicts)
+
+
+def test_every_face_gives_the_same_count(flood):
+    from fastapi.testclient import TestClient
+
+    from parallax.export import html, markdown
+    from parallax.web.app import create_app
+
+    db, story, report = flood
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(app, ["--db", db, "stories", "--json"]).stdout)
+    shown = json.loads(runner.invoke(app, ["--db", db, "show", story.id, "--json"]).stdout)
+    with TestClient(create_app(Settings(db=db))) as client:
+        api_list = client.get("/api/stories").json()["items"]
+        api_story = client.get(f"/api/stories/{story.id}").json()
+        page = client.get(f"/stories/{story.id}").text
+    counts = {listed[0]["independent_sources"], shown["independent_sources"],
+              api_list[0]["independent_sources"], api_story["independent_sources"]}
+    assert counts == {2}
+    assert "2 independent sources" in markdown(report) and "2 independent sources" in html(report)
+    assert "2 independent sources" in " ".join(page.split())
+
+
+def test_one_outlet_says_it_cannot_corroborate(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    write(d, "a1", title="Floods", source="El Diario", date="2013-07-02",
+          text=FLOOD.format(dead=4, evacuated=300, extra=""))
+    write(d, "a2", title="Floods update", source="El Diario", date="2013-07-03",
+          text=FLOOD.format(dead=7, evacuated=300, extra="Rescue teams searched the riverbanks."))
+    db = str(tmp_path / "p.db")
+    with SQLiteStore(db) as store:
+        ingest([str(d)], store, Settings(db=db))
+        update_stories(store, Settings(db=db))
+        (story,) = store.list_stories()
+        report = story_report(store, story.id, Settings(db=db))
+    assert report["independent_sources"] == 1
+    assert [n["code"] for n in report["notices"]] == ["one_outlet"]
+    assert all(f["status"] != "corroborated" and not f["conflicts"] for f in report["facts"])
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("nytimes.com", "www.NYTimes.com", True), ("https://www.bbc.co.uk/", "bbc.co.uk", True),
+    ("El Diario", "el diario", True), ("nytimes.com", "nypost.com", False),
+])
+def test_outlet_keys(a, b, same):
+    assert (outlet_key(a) == outlet_key(b)) is same
+
+
+def test_voices_join_outlets_and_copies():
+    sp = [Speaker("1", "A", None, "g1"), Speaker("2", "B", None, "g1"),  # B copies A's report
+          Speaker("3", "B", None, "3"), Speaker("4", None, "EFE", "4"), Speaker("5", None, None, "5"),
+          Speaker("6", None, None, "6")]
+    v = voices(sp)
+    assert v["1"] == v["2"] == v["3"]  # B's own article joins B, which copied A
+    assert v["4"] != v["1"] and v["5"] != v["6"]  # unknown outlets are never merged
+    assert count_voices(sp) == 4
