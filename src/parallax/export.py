@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .compare.report import brief_flag, date_flag, shown_finding
+from .compare.report import brief_flag, date_flag, findings_shown
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -23,7 +23,9 @@ def _cites(citations: list[dict]) -> str:
 def markdown(d: dict[str, Any]) -> str:
     lines = [f"# {d['title']}", "",
              f"{d['size']} articles, {d['independent_sources']} independent sources, "
-             f"{d['first_date'] or 'undated'} – {d['last_date'] or 'undated'}.", "", "## Brief", ""]
+             f"{d['first_date'] or 'undated'} – {d['last_date'] or 'undated'}.", ""]
+    lines += [f"> {n['text']}" for n in d.get("notices") or []]
+    lines += [""] * bool(d.get("notices")) + ["## Brief", ""]
     for b in d["brief"]:
         flag = f" ({brief_flag(b)})" if b.get("flag") else ""
         lines.append(f"- {b['text']} [{_cites(b['citations'])}]{flag}")
@@ -31,8 +33,7 @@ def markdown(d: dict[str, Any]) -> str:
     for f in d["facts"]:
         badge = f["status"] + (f" ({f['independent_sources']} sources)" if f["status"] == "corroborated" else "")
         lines.append(f"- **{badge}**: {f['text']} — {', '.join(f['sources'])}")
-        finding = shown_finding(f)
-        if finding:
+        for finding in findings_shown(f):
             lines.append(f"  - {finding['type']}: {finding['why']}")
             lines.append(f"    - {finding['a']['source']}: {finding['a']['text']}")
             lines.append(f"    - {finding['b']['source']}: {finding['b']['text']}")
@@ -51,7 +52,7 @@ def markdown(d: dict[str, Any]) -> str:
 CSS = ("body{font:16px/1.5 system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#1b1f23}"
        ".b{display:inline-block;padding:0 8px;border-radius:10px;font-size:13px;font-weight:600}"
        ".corroborated{background:#e7f3ea;color:#1a7f37}.single_source{background:#fff4d6;color:#7a5a00}"
-       ".conflict{background:#ffe3e3;color:#8a1f1f}.cite{color:#5c6670;font-size:13px}"
+       ".conflict{background:#ffe3e3;color:#8a1f1f}.differs{background:#f3e5f5;color:#6a1b9a}.cite{color:#5c6670;font-size:13px}"
        "td{vertical-align:top;padding:4px 8px;border-bottom:1px solid #d8dde3}")
 
 
@@ -59,7 +60,7 @@ def html(d: dict[str, Any]) -> str:
     """A self-contained HTML report (inline CSS, no scripts) from ``templates/report.html``;
     Jinja2 escapes every value, so a source's text can never become markup."""
     return _template().render(d=d, css=CSS, cites=_cites, date_flag=date_flag,
-                              shown_finding=shown_finding) + "\n"
+                              findings_shown=findings_shown) + "\n"
 
 
 @lru_cache(maxsize=1)

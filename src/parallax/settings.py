@@ -63,7 +63,10 @@ class Settings:
     lineage_threshold: float = 0.5  # MinHash Jaccard (5-shingles) for copies of one report
 
     # -- comparison ----------------------------------------------------------------------
-    align_threshold: float = 0.30  # statements this similar report one fact (bench/compare_bench.py)
+    # A statement states another's fact when it holds this share of the other's informative
+    # words (and the checkable parts agree; compare/relate.py). Chosen on the dev judgements,
+    # tests/fixtures/compare_dev.jsonl (bench/compare_gold.py devtune).
+    align_threshold: float = 0.65
     brief_sentences: int = 6  # length of a story's brief
 
     # -- web ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ..compare.report import brief_flag, date_flag, shown_finding
+from ..compare.report import brief_flag, date_flag, findings_shown, status_label
 from ..store import Outcome
 
 
@@ -205,7 +205,7 @@ def stories_table(console: Console, rows: list[dict]) -> None:
     console.print(table)
 
 
-BADGES = {"corroborated": "green", "single_source": "yellow", "conflict": "red"}
+BADGES = {"corroborated": "green", "single_source": "yellow", "conflict": "red", "differs": "magenta"}
 SINGLE_FACTS = 40  # single-source facts `show` lists unless --all
 
 
@@ -216,6 +216,8 @@ def story_detail(console: Console, s: dict, *, single_limit: int | None = SINGLE
     console.print(f"[bold]id[/]: {s['id']}   [bold]articles[/]: {s['size']}   "
                   f"[bold]independent sources[/]: {s['independent_sources']}   "
                   f"[bold]dates[/]: {s['first_date'] or '—'} … {s['last_date'] or '—'}")
+    for n in s.get("notices") or []:
+        console.print(f"[yellow]note[/]: {escape(n['text'])}")
     if s.get("brief"):
         console.print("\n[bold]Brief[/]")
         for b in s["brief"]:
@@ -230,11 +232,10 @@ def story_detail(console: Console, s: dict, *, single_limit: int | None = SINGLE
                 single += 1
                 if single_limit is not None and single > single_limit:
                     continue
-            badge = f["status"] + (f" ×{f['independent_sources']}" if f["status"] == "corroborated" else "")
-            console.print(f"  [{BADGES[f['status']]}]{badge:<16}[/] {escape(_clip(f['text'], 110))} "
+            badge = status_label(f)
+            console.print(f"  [{BADGES.get(f['status'], 'white')}]{badge:<16}[/] {escape(_clip(f['text'], 110))} "
                           f"[dim]{escape(', '.join(f['sources']))}[/]")
-            finding = shown_finding(f)
-            if finding:
+            for finding in findings_shown(f):
                 console.print(f"      [bold]{escape(finding['type'])}[/]: {escape(finding['why'])}")
                 console.print(f"        {escape(finding['a']['source'])}: {escape(_clip(finding['a']['text'], 100))}")
                 console.print(f"        {escape(finding['b']['source'])}: {escape(_clip(finding['b']['text'], 100))}")
@@ -252,7 +253,7 @@ def story_detail(console: Console, s: dict, *, single_limit: int | None = SINGLE
                           f"[dim]\\[{escape(cites)}][/]{flag}")
     console.print("\n[bold]Sources[/]")
     for n, members in enumerate((g["articles"] for g in s["sources"]), start=1):
-        console.print(f"  source {n}" + (f" ({len(members)} copies)" if len(members) > 1 else ""))
+        console.print(f"  source {n}" + (f" ({len(members)} articles: one outlet, or copies of one report)" if len(members) > 1 else ""))
         for a in members:
             console.print(f"    {a['id']}  {escape(a['date'] or '—')}  "
                           f"{escape(a['outlet'] or a['credited_source'] or a['origin'])}  "

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..outlets import UNKNOWN, Speaker, voices
 from ..records import Article
 from ..settings import Settings
 from ..store import Store, StoryAssignment
 from .align import AlignParams, align
 from .places import demonym_links
-from .report import brief, date_flag, facts, timeline
+from .relate import RelateParams
+from .report import brief, date_flag, facts, findings_shown, notices, status_label, timeline
 from .statements import Statement, statements_of
 
-__all__ = ["compare", "story_statements", "date_flag", "AlignParams", "Statement"]
+__all__ = ["compare", "story_statements", "story_voices", "source_name", "date_flag",
+           "findings_shown", "status_label",
+           "AlignParams", "RelateParams", "Statement"]
 
 
 def story_statements(store: Store, articles: list[Article], sources: list[str],
@@ -30,6 +34,18 @@ def story_statements(store: Store, articles: list[Article], sources: list[str],
     return out
 
 
+def source_name(art: Article) -> str:
+    """How a statement's source is cited: the outlet, else the credited source, else an
+    unknown outlet told apart by the article ('unknown outlet 37d4af')."""
+    return art.outlet or art.credited_source or f"{UNKNOWN} {art.id[:6]}"
+
+
+def story_voices(articles: list[Article], assignments: list[StoryAssignment]) -> dict[str, str]:
+    """Article id -> its voice in the story (see :mod:`parallax.outlets`)."""
+    lineage = {a.article_id: a.lineage_id for a in assignments if a.lineage_id}
+    return voices([Speaker(a.id, a.outlet, a.credited_source, lineage.get(a.id)) for a in articles])
+
+
 def compare(store: Store, articles: list[Article], assignments: list[StoryAssignment],
             settings: Settings | None = None) -> dict[str, Any]:
     """Brief, facts and timeline of a story's already loaded articles (``reports.story_report``
@@ -37,13 +53,15 @@ def compare(store: Store, articles: list[Article], assignments: list[StoryAssign
     group (copies of one report never corroborate each other); the store is asked only for
     canonical entity ids."""
     settings = settings or Settings()
-    group_of = {a.article_id: a.lineage_id for a in assignments if a.lineage_id}
-    statements = story_statements(store, articles, [art.source_name for art in articles],
-                                  [group_of.get(art.id, art.id) for art in articles])
-    published = [(art.date[:10], art.source_name, art.id) for art in articles if art.date]
-    groups, sim = align(statements, AlignParams(threshold=settings.align_threshold))
-    fact_list = facts(statements, groups, sim)
+    voice_of = story_voices(articles, assignments)
+    statements = story_statements(store, articles, [source_name(art) for art in articles],
+                                  [voice_of[art.id] for art in articles])
+    published = [(art.date[:10], source_name(art), art.id) for art in articles if art.date]
+    groups = align(statements, AlignParams(RelateParams(agree_small=settings.align_threshold)))
+    fact_list = facts(statements, groups)
     return {
+        "independent_sources": len(set(voice_of.values())),
+        "notices": notices(statements, set(voice_of.values()), articles),
         "brief": brief(fact_list, statements, settings.brief_sentences),
         "facts": [{k: v for k, v in f.items() if not k.startswith("_")} for f in fact_list],
         "timeline": timeline(statements, fact_list, published),

@@ -1,49 +1,235 @@
-"""Alignment: statements from different independent sources that report the same fact.
+"""Fact groups: the statements of several voices that state one fact, with the statements
+that tell the same thing differently attached to it.
 
-Similarity (``similarity.py``): content words, shared canonical entities, and a little for a
-shared number or date. Pairs inside one lineage group (copies of one report) are never
-aligned: copies do not corroborate each other. Groups are built greedily from the most similar
-pair down, at most one statement per article in a group."""
+1. Candidate pairs come from :func:`coverage.scan` (statements about one thing share most of
+   the lighter one's informative words) and :func:`coverage.toll_pairs` (two tolls of one
+   story: 'killing 10' / 'three people killed').
+2. Each pair is related (:func:`relate.relate`): ``agree`` (one states what the other
+   states), ``conflict`` (a checkable part differs: number, date, speaker, yes/no),
+   ``differ`` (a date one side cannot place), or nothing.
+3. Groups grow from the strongest ``agree`` pairs of two voices, one statement per voice, and
+   only while every member states what the group's *lead* states (the lead is the member
+   with the least to say, the core the others all hold), so a fact shown as corroborated is
+   stated by each source listed.
+4. Within one voice (an outlet's articles, copies of one report), the same sentence again is
+   a *repeat* (it adds no source), and a later article that changes a number or a date is a
+   *revision* of that voice, never a conflict.
+5. A statement of another voice that conflicts with (or differs from) a group's lead joins it
+   as a conflicting member, shown with what it says; when both sides are facts of their own,
+   each keeps its sources and both show the conflict.
+6. Every other statement is its own group (single-source); groups whose lead states no fact
+   (a dateline, a list item) are dropped."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .similarity import Similarity
+from .coverage import Pair, scan, toll_pairs
+from .relate import RelateParams, Relation, StoryWeights, coverage, relate
 from .statements import Statement
+
+REPEAT = 0.9  # both coverages of two statements of one voice that are one sentence again
 
 
 @dataclass(frozen=True)
 class AlignParams:
-    threshold: float = 0.30  # chosen on ECB+ event chains, train+dev (bench/compare_bench.py)
-    entity_weight: float = 0.3
-    number_bonus: float = 0.1
+    relate: RelateParams = field(default_factory=RelateParams)
 
 
-def align(statements: list[Statement],
-          p: AlignParams | None = None) -> tuple[list[list[int]], Similarity]:
-    """Fact groups (lists of statement indices) and the similarity (``sim[i, j]``, and each
-    statement's ``closeness`` to the others)."""
-    p = p or AlignParams()
-    sim = Similarity(statements, p)
-    pairs = sim.scan(p.threshold, [s.group for s in statements])
-    n = len(statements)
-    parent = list(range(n))
-    articles = [{statements[i].article} for i in range(n)]
+@dataclass
+class Member:
+    index: int
+    role: str  # 'states' | 'conflicts' | 'differs' | 'revision' | 'repeats'
+    relation: Relation | None = None  # how it relates to the lead (None: the lead itself)
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    for i, j in pairs:
-        ri, rj = find(i), find(j)
-        if ri == rj or articles[ri] & articles[rj]:
-            continue
-        parent[rj] = ri
-        articles[ri] |= articles[rj]
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values()), sim
+@dataclass
+class Group:
+    lead: int
+    members: list[Member]
+    strength: float = 0.0  # the sum of its agreeing pairs' coverage (how central it is)
+    # conflicts with statements that belong to another fact: (this fact's statement, the
+    # other statement, their relation); the other stays where it is, both facts show it
+    across: list[tuple[int, int, Relation]] = field(default_factory=list)
+    # a later article of one voice that changes a number or date of a member of another fact
+    revised: list[tuple[int, int, Relation]] = field(default_factory=list)
+
+    def indices(self, *roles: str) -> list[int]:
+        return [m.index for m in self.members if not roles or m.role in roles]
+
+
+class Aligner:
+    """Relations between a story's statements, computed once per pair."""
+
+    def __init__(self, statements: list[Statement], p: AlignParams | None = None):
+        self.s = statements
+        self.p = p or AlignParams()
+        self.w = StoryWeights(statements)
+        self.cache: dict[tuple[int, int], Relation] = {}
+
+    def rel(self, i: int, j: int) -> Relation:
+        """How statement ``j`` relates to ``i`` (computed once, either order)."""
+        k = (i, j) if i < j else (j, i)
+        if k not in self.cache:
+            a, b = self.s[k[0]], self.s[k[1]]
+            self.cache[k] = relate(a, b, coverage(self.w, k[0], k[1], a, b), self.p.relate,
+                                   self.w.content(a, b), self.w.said_words(a, b))
+        return self.cache[k]
+
+    def pairs(self) -> list[Pair]:
+        r = self.p.relate
+        found = scan(self.s, self.w, min(r.same_thing, r.number_thing, r.date_thing))
+        return found + toll_pairs(self.s, self.w, {(q.i, q.j) for q in found})
+
+
+@dataclass
+class _Relations:
+    agree: list[Pair] = field(default_factory=list)
+    against: list[tuple[Pair, Relation]] = field(default_factory=list)
+    repeats: list[Pair] = field(default_factory=list)
+    revisions: list[tuple[Pair, Relation]] = field(default_factory=list)
+
+
+def _relations(al: Aligner) -> _Relations:
+    out = _Relations()
+    sts = al.s
+    for pair in al.pairs():
+        a, b = sts[pair.i], sts[pair.j]
+        r = relate(a, b, pair.cov, al.p.relate, al.w.content(a, b), al.w.said_words(a, b))
+        al.cache[(pair.i, pair.j)] = r
+        if a.group == b.group:
+            if a.article == b.article:
+                continue
+            if r.kind == "conflict" and r.finding["type"] in ("number", "date"):
+                out.revisions.append((pair, r))
+            elif r.kind == "agree" and pair.small >= REPEAT and pair.large >= REPEAT:
+                out.repeats.append(pair)
+        elif r.kind == "agree":
+            out.agree.append(pair)
+        elif r.kind in ("conflict", "differ"):
+            out.against.append((pair, r))
+    return out
+
+
+class _Grouping:
+    """The groups as they grow: ``group_of[i]`` is the key of statement i's group."""
+
+    def __init__(self, al: Aligner):
+        self.al = al
+        self.s = al.s
+        self.group_of = list(range(len(self.s)))
+        self.groups: dict[int, Group] = {i: Group(i, [Member(i, "states")]) for i in range(len(self.s))}
+
+    def voices(self, g: Group, *roles: str) -> set[str]:
+        return {self.s[m.index].group for m in g.members if not roles or m.role in roles}
+
+    def alone(self, i: int) -> bool:
+        return len(self.groups[self.group_of[i]].members) == 1
+
+    def attach(self, host: int, i: int, member: Member) -> None:
+        """Statement ``i`` (alone in its group) joins group ``host``."""
+        guest = self.group_of[i]
+        g = self.groups[host]
+        g.members.append(member)
+        g.across += self.groups[guest].across
+        g.revised += self.groups[guest].revised
+        del self.groups[guest]
+        self.group_of[i] = host
+
+    def join(self, pair: Pair) -> None:
+        """Two voices that state one fact: one group, if every member states its lead."""
+        gi, gj = self.group_of[pair.i], self.group_of[pair.j]
+        if gi == gj:
+            self.groups[gi].strength += pair.small
+            return
+        g1, g2 = self.groups[gi], self.groups[gj]
+        if self.voices(g1) & self.voices(g2):
+            return  # one statement per voice
+        lead = min((g1.lead, g2.lead), key=lambda x: (self.al.w.mass[x], x))
+        merged = g1.members + g2.members
+        relations = {m.index: (self.al.rel(lead, m.index) if m.index != lead else None) for m in merged}
+        if any(r is not None and r.kind != "agree" for r in relations.values()):
+            return  # a member that does not state what the lead states
+        keep, drop = (gi, gj) if self.groups[gi].lead == lead else (gj, gi)
+        g = Group(lead, [Member(x.index, "states", relations[x.index]) for x in merged],
+                  g1.strength + g2.strength + pair.small, g1.across + g2.across, g1.revised + g2.revised)
+        g.members.sort(key=lambda m: (m.index != lead, m.index))
+        self.groups[keep] = g
+        del self.groups[drop]
+        for m in g.members:
+            self.group_of[m.index] = keep
+
+    def _earlier_later(self, pair: Pair) -> tuple[int, int]:
+        a, b = self.s[pair.i], self.s[pair.j]
+        if (a.date or "", a.article) <= (b.date or "", b.article):
+            return pair.i, pair.j
+        return pair.j, pair.i
+
+    def repeat(self, pair: Pair) -> None:
+        """One voice's sentence again (a copy, an update that keeps it): it joins the fact of
+        its twin and adds no source."""
+        early, late = self._earlier_later(pair)
+        if self.group_of[early] == self.group_of[late]:
+            return
+        if not self.alone(late):
+            early, late = late, early
+            if not self.alone(late):
+                return
+        self.attach(self.group_of[early], late, Member(late, "repeats", self.al.rel(early, late)))
+
+    def revise(self, pair: Pair, r: Relation) -> None:
+        """A later article of one voice that changes a number or date: a revision of that
+        voice, shown with the earlier statement's fact."""
+        early, late = self._earlier_later(pair)
+        host = self.group_of[early]
+        if self.group_of[late] == host:
+            return
+        if self.alone(late):
+            self.attach(host, late, Member(late, "revision", r))
+        else:
+            self.groups[host].revised.append((early, late, r))
+
+    def oppose(self, pair: Pair, r: Relation) -> None:
+        """Two voices that tell one thing differently."""
+        gi, gj = self.group_of[pair.i], self.group_of[pair.j]
+        if gi == gj:
+            return
+        g1, g2 = self.groups[gi], self.groups[gj]
+        # the side that is a lone statement joins the other's group; the group with more
+        # voices keeps its place
+        n1, n2 = len(self.voices(g1, "states")), len(self.voices(g2, "states"))
+        host, guest = (gi, gj) if n1 >= n2 else (gj, gi)
+        other = pair.j if guest == gj else pair.i
+        if len(self.groups[guest].members) == 1 and self.s[other].group not in self.voices(self.groups[host]):
+            lead_rel = self.al.rel(self.groups[host].lead, other)
+            if lead_rel.kind not in ("conflict", "differ"):
+                lead_rel = r  # shown against the statement it disagrees with
+            role = "conflicts" if r.kind == "conflict" else "differs"
+            self.attach(host, other, Member(other, role, lead_rel))
+        elif r.kind == "conflict":
+            # both sides are facts of their own: each keeps its sources, both show it
+            self.groups[gi].across.append((pair.i, pair.j, r))
+            self.groups[gj].across.append((pair.j, pair.i, r))
+
+    def facts(self) -> list[Group]:
+        out = [g for g in self.groups.values() if self.s[g.lead].fact]
+        return sorted(out, key=lambda g: g.lead)
+
+
+def align(statements: list[Statement], p: AlignParams | None = None) -> list[Group]:
+    al = Aligner(statements, p)
+    rel = _relations(al)
+    grouping = _Grouping(al)
+    for pair in rel.agree:
+        grouping.join(pair)
+    for pair in rel.repeats:
+        grouping.repeat(pair)
+    for pair, r in rel.revisions:
+        grouping.revise(pair, r)
+    for pair, r in rel.against:
+        grouping.oppose(pair, r)
+    return grouping.facts()
+
+
+def voices_of(g: Group, statements: list[Statement], *roles: str) -> set[str]:
+    return {statements[m.index].group for m in g.members if not roles or m.role in roles}

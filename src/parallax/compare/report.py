@@ -1,18 +1,28 @@
-"""Facts with their status, a cited brief and a cited timeline, built from aligned statements."""
+"""Facts with their status, a cited brief and a cited timeline, built from the fact groups.
+
+A fact's status:
+
+- ``corroborated``: two or more independent sources (voices: outlets after lineage) state it,
+  and no source tells it differently;
+- ``conflict``: sources tell it with a different number, date, speaker or yes/no;
+- ``differs``: sources place it differently in time and one side's date cannot be placed
+  ('last month' / 'two days after' in an undated article): a difference to check, not a
+  proven conflict;
+- ``single_source``: one source states it.
+
+Each member of a fact says how it relates to the fact's statement (``role``: states,
+conflicts, differs, revision) and what it ``agrees_on`` / ``differs_on`` (numbers, dates,
+speakers, polarity)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .checks import CONFLICT_TYPES, check_pair, is_conflict
-from .similarity import Similarity
+from .align import Group
+from .checks import CONFLICT_TYPES, is_conflict, wording_of_quotes
 from .statements import Statement
 
-
-def _rank(finding: dict) -> int:
-    if is_conflict(finding):
-        return 2
-    return 1 if finding["type"] != "wording" else 0
+STATUS_ORDER = {"conflict": 0, "corroborated": 1, "differs": 2, "single_source": 3}
 
 
 def citation(s: Statement) -> dict[str, Any]:
@@ -25,45 +35,79 @@ def _fragment(text: str) -> bool:
     return not (first.isupper() or first.isdigit())
 
 
-def facts(statements: list[Statement], groups: list[list[int]], sim: Similarity) -> list[dict]:
-    """Each fact group with its status, sources, evidence and strongest finding, central
-    facts first within a status (``sim.closeness``: each statement's similarity to all the
-    others, from ``align``)."""
+def _evidence(s: Statement, role: str, relation) -> dict[str, Any]:
+    return {"article": s.article, "sentence": s.sentence, "source": s.source, "text": s.text,
+            "role": role, "agrees": role in ("states", "repeats"),
+            "agrees_on": list(relation.agrees_on) if relation else [],
+            "differs_on": list(relation.differs_on) if relation else []}
+
+
+def _distinct(findings: list[dict]) -> list[dict]:
+    """One finding per pair of voices and what they say (copies of one report give the same
+    conflict once)."""
+    seen, out = set(), []
+    for f in findings:
+        k = (f["type"], frozenset(((f["a"].get("voice"), str(f["a"].get("value"))),
+                                   (f["b"].get("voice"), str(f["b"].get("value"))))))
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def facts(statements: list[Statement], groups: list[Group]) -> list[dict]:
+    """Each fact group with its status, sources, evidence and findings; within a status the
+    facts most sources state come first, then the most central."""
     out = []
-    blocks = iter(sim.within([g for g in groups if len(g) > 1]))
     for g in groups:
-        within = next(blocks) if len(g) > 1 else None
-        members = [statements[i] for i in g]
-        sources = sorted({s.source for s in members})
-        independent = len({s.group for s in members})
-        finding = None
-        for x in range(len(g)):
-            for y in range(x + 1, len(g)):
-                f = check_pair(statements[g[x]], statements[g[y]], float(within[x, y]))
-                if f and (finding is None or (_rank(f) > _rank(finding))):
-                    finding = f
-        if is_conflict(finding):
+        lead = statements[g.lead]
+        states = [m for m in g.members if m.role == "states"]
+        agreeing_voices = {statements[m.index].group for m in states}
+        findings = [m.relation.finding for m in g.members
+                    if m.role in ("conflicts", "differs") and m.relation and m.relation.finding]
+        conflicts = _distinct([f for f in findings if is_conflict(f)]
+                              + [r.finding for _mine, _other, r in g.across if r.finding])
+        revisions = _distinct([dict(r.finding, type="revision", revised=r.finding["type"],
+                                    why="revised: " + r.finding["why"])
+                               for r in [m.relation for m in g.members if m.role == "revision"]
+                               + [r for _e, _l, r in g.revised] if r and r.finding])
+        if conflicts:
             status = "conflict"
-        elif independent >= 2:
+        elif findings:
+            status = "differs"
+        elif len(agreeing_voices) >= 2:
             status = "corroborated"
         else:
             status = "single_source"
-        # the statement that stands for the fact: a whole sentence before a clause cut from one
-        # ('which Vladimir Putin broke last month.' reads badly alone), then the earliest
-        lead = min(members, key=lambda s: (_fragment(s.text), s.date or "9999", s.article,
-                                           s.sentence))
-        centrality = float(sim.closeness[g].sum()) / max(1, len(g))
+        difference = None
+        if not conflicts:
+            difference = (findings[0] if findings else None) or wording_of_quotes(
+                lead, [statements[m.index] for m in states[1:]]) or (revisions[0] if revisions else None)
+        # the statement that stands for the fact: the lead (what every source listed holds)
+        members = sorted(g.members, key=lambda m: (m.role != "states", m.index != g.lead,
+                                                   _fragment(statements[m.index].text),
+                                                   statements[m.index].date or "9999", m.index))
         out.append({
-            "text": lead.text, "status": status, "sources": sources,
-            "independent_sources": independent,
-            "evidence": [{"article": s.article, "sentence": s.sentence, "source": s.source,
-                          "text": s.text} for s in members],
-            "conflict": finding if status == "conflict" else None,
-            "difference": finding if finding and status != "conflict" else None,
-            "_order": (-independent, -centrality, lead.article, lead.sentence),
-            "_members": g,
+            "text": lead.text, "status": status,
+            "sources": sorted({statements[m.index].source for m in states}),
+            "independent_sources": len(agreeing_voices),
+            "disagreeing_sources": sorted({statements[m.index].source for m in g.members
+                                           if m.role in ("conflicts", "differs")}
+                                          | {statements[o].source for _m, o, _r in g.across}),
+            "repeated_by": sorted({statements[m.index].source for m in g.members if m.role == "repeats"}),
+            "evidence": [_evidence(statements[m.index], m.role, m.relation) for m in members],
+            "conflict": conflicts[0] if conflicts else None,
+            "conflicts": conflicts,
+            "difference": difference,
+            "revisions": revisions,
+            "_order": (STATUS_ORDER[status] if status != "conflict" or len(agreeing_voices) < 2 else -1,
+                       -len(agreeing_voices), -g.strength, lead.article, lead.sentence),
+            "_members": [m.index for m in members if m.role == "states"],
+            "_all": [m.index for m in members],
         })
-    out.sort(key=lambda f: f["_order"])
+    # corroborated and conflicting facts first, by how many sources state them
+    out.sort(key=lambda f: (f["status"] == "single_source", f["_order"][1], f["_order"][0],
+                            f["_order"][2:]))
     return out
 
 
@@ -83,11 +127,12 @@ def finding_label(finding: dict | None) -> str | None:
 
 
 def brief(fact_list: list[dict], statements: list[Statement], length: int) -> list[dict]:
-    """The most corroborated and central facts, each sentence verbatim from a source and
-    followed by every source that reports it; ``flag`` says when the sources disagree on it
-    (the fact's conflict or difference, see :func:`finding_label`) and ``why`` which source
-    says what."""
-    chosen = [f for f in fact_list if f["status"] != "single_source"][:length]
+    """The facts most sources state, and the conflicts, each sentence verbatim from a source
+    and followed by every source that reports it; ``flag`` says when the sources disagree on
+    it and ``why`` which source says what. Single-source facts fill the brief only when the
+    story has nothing else."""
+    shared = [f for f in fact_list if f["status"] != "single_source"]
+    chosen = shared[:length]
     if len(chosen) < length:
         chosen += [f for f in fact_list if f["status"] == "single_source"][: length - len(chosen)]
     out = []
@@ -96,24 +141,25 @@ def brief(fact_list: list[dict], statements: list[Statement], length: int) -> li
         flag = finding_label(finding)
         out.append({"text": f["text"], "status": f["status"], "flag": flag,
                     "why": finding["why"] if flag else None,
-                    "citations": [citation(statements[i]) for i in f["_members"]]})
+                    "citations": [citation(statements[i]) for i in f["_all"]]})
     return out
 
 
 def timeline(statements: list[Statement], fact_list: list[dict],
              published: list[tuple[str, str, str]]) -> list[dict]:
-    """Dated events (resolved times in the statements, and publication dates). Sources are
-    merged into one entry when they report the same fact (one fact group) on the same date;
-    two facts that fall on one date stay two entries, so an entry cites only sources that say
-    what it says. Publications of one day are one entry naming every outlet. An entry whose
-    fact the sources place differently in time carries that finding: ``certain`` when both
-    dates are resolved and differ (a conflict), not when one side could not be placed ('two
-    days after', in an undated article) and the accounts only differ."""
-    fact_of = {i: n for n, f in enumerate(fact_list) for i in f["_members"]}
+    """What happened on each date: the event dates in the statements (a reference such as
+    'since 1996' or 'until Feb. 15' is no event of that date), and publications. Sources
+    share an entry when they report the same fact (one fact group) on the same date; two facts
+    of one date stay two entries, so each citation of an entry says what the entry says.
+    Publications of one day are one entry naming every outlet. An entry whose fact the
+    sources place differently in time carries that finding (``certain``: a conflict)."""
+    fact_of = {i: n for n, f in enumerate(fact_list) for i in f["_all"]}
     events: dict[tuple[str, str, int], dict] = {}
     for i, s in enumerate(statements):
+        if i not in fact_of:
+            continue
         for t in s.times:
-            if not t["value"]:
+            if not t["value"] or t.get("kind", "event") != "event":
                 continue
             n = fact_of[i]
             e = events.setdefault((t["value"], t["precision"], n), {
@@ -143,14 +189,31 @@ def _date_mark(fact: dict) -> dict | None:
 
 
 def shown_finding(fact: dict) -> dict | None:
-    """The finding a reader is shown beside a fact: a conflict or difference, and a wording
-    difference only between quotes ('for as long as it takes' / 'whatever is necessary').
-    The term-by-term wording differences stay in the JSON for scripts: listed to a reader
-    they are noise."""
+    """The finding a reader is shown beside a fact: a conflict or difference, a revision by
+    one source, and a wording difference only between quotes ('for as long as it takes' /
+    'whatever is necessary')."""
     finding = fact.get("conflict") or fact.get("difference")
     if finding and finding["type"] == "wording" and not finding["a"].get("value"):
         return None
     return finding
+
+
+def findings_shown(fact: dict) -> list[dict]:
+    """Every finding a reader is shown beside a fact: each conflict (a fact may conflict with
+    several sources), else its difference; then each revision by one source."""
+    out = list(fact.get("conflicts") or ([fact["conflict"]] if fact.get("conflict") else []))
+    if not out:
+        found = shown_finding(fact)
+        if found:
+            out.append(found)
+    out += [r for r in fact.get("revisions") or [] if r not in out]
+    return out
+
+
+def status_label(fact: dict) -> str:
+    """'corroborated ×2', 'single source', 'conflict', 'differs'."""
+    label = fact["status"].replace("_", " ")
+    return label + (f" ×{fact['independent_sources']}" if fact["status"] == "corroborated" else "")
 
 
 def date_flag(entry: dict, *, why: bool = True) -> str | None:
@@ -171,3 +234,26 @@ def brief_flag(entry: dict, *, why: bool = True) -> str | None:
     if not entry.get("flag"):
         return None
     return f"{entry['flag']}: {entry['why']}" if why and entry.get("why") else entry["flag"]
+
+
+def notices(statements: list[Statement], voices: set[str], articles) -> list[dict]:
+    """What the comparison cannot judge, said rather than guessed: one voice, undated
+    articles, articles not in English, articles with nothing to compare."""
+    out = []
+    if len(voices) < 2:
+        out.append({"code": "one_outlet", "text": "one outlet: nothing to corroborate or contradict"})
+    undated = [a for a in articles if not a.date]
+    if undated:
+        out.append({"code": "undated", "text": f"{len(undated)} of {len(articles)} articles undated: "
+                    "their relative dates ('yesterday', 'last month') are not placed"})
+    foreign = [a for a in articles if a.analysis and not a.analysis.get("entity_tagged", True)]
+    if foreign:
+        langs = sorted({a.lang or "?" for a in foreign})
+        out.append({"code": "not_english", "text": f"{len(foreign)} article(s) in {', '.join(langs)}: "
+                    "compared on their words, numbers and dates only (no names or speakers)"})
+    said = {s.article for s in statements}
+    empty = [a for a in articles if a.id not in said]
+    if empty:
+        out.append({"code": "no_statements", "text": f"{len(empty)} article(s) with no statement to "
+                    "compare (empty, too short, or not analysed)"})
+    return out

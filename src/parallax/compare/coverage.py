@@ -1,0 +1,94 @@
+"""Which statement pairs of a story share enough to be about one thing, computed a block of
+rows at a time (a 300-article story has about 8,000 statements: no n x n matrix is held).
+
+For two statements, with each word weighed by its story IDF (``relate.StoryWeights``):
+the *smaller* coverage is the share of the lighter statement's weight that the other holds,
+the *larger* coverage the share of the heavier one's, and *common* the number of words they
+share. :func:`relate.relate` decides from these and the checkable parts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .relate import StoryWeights
+from .statements import Statement
+
+BLOCK_CELLS = 1_000_000  # cells of one block (rows x statements): 8 MB per array
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    i: int
+    j: int  # i < j
+    small: float
+    large: float
+    common: int
+
+    @property
+    def cov(self) -> tuple[float, float, int]:
+        return self.small, self.large, self.common
+
+
+def scan(statements: Sequence[Statement], weights: StoryWeights, min_small: float,
+         min_common: int = 2) -> list[Pair]:
+    """Every pair (i < j) whose smaller coverage is at least ``min_small`` with at least
+    ``min_common`` words in common, most covered first (ties by i, then j)."""
+    from scipy.sparse import csr_matrix
+
+    n = len(statements)
+    if n < 2:
+        return []
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for r, s in enumerate(statements):
+        for t in s.terms:
+            rows.append(r)
+            cols.append(vocab.setdefault(t, len(vocab)))
+            vals.append(weights.idf[t])
+    shape = (n, max(1, len(vocab)))
+    weighted = csr_matrix((np.array(vals, dtype=float), (rows, cols)), shape=shape)
+    binary = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    mass = np.asarray(weighted.sum(axis=1)).ravel()
+    found: list[Pair] = []
+    step = max(1, BLOCK_CELLS // n)
+    for a in range(0, n, step):
+        block = np.arange(a, min(n, a + step))
+        shared = (weighted[block] @ binary.T).toarray()  # Σ idf of the words both hold
+        common = (binary[block] @ binary.T).toarray()
+        lo = np.minimum.outer(mass[block], mass)
+        hi = np.maximum.outer(mass[block], mass)
+        small = np.divide(shared, lo, out=np.zeros_like(shared), where=lo > 0)
+        r, j = np.nonzero((small >= min_small) & (common >= min_common))
+        i = block[r]
+        keep = j > i
+        for ri, ii, jj in zip(r[keep], i[keep], j[keep]):
+            found.append(Pair(int(ii), int(jj), float(small[ri, jj]),
+                              float(shared[ri, jj] / hi[ri, jj]) if hi[ri, jj] else 0.0,
+                              int(common[ri, jj])))
+    found.sort(key=lambda p: (-p.small, -p.large, p.i, p.j))
+    return found
+
+
+MAX_TOLL_STATEMENTS = 400  # a story's first statements with a toll compared pairwise
+
+
+def toll_pairs(statements: Sequence[Statement], weights: StoryWeights,
+               seen: set[tuple[int, int]]) -> list[Pair]:
+    """Pairs of statements of two articles that each give a toll ('killing 10', 'three people
+    killed') and are not in ``seen``: a story's tolls are compared whatever else the two
+    statements say (at most the first MAX_TOLL_STATEMENTS of them)."""
+    from .quantities import has_toll
+    from .relate import coverage
+
+    with_toll = [i for i, s in enumerate(statements) if s.numbers and has_toll(s)][:MAX_TOLL_STATEMENTS]
+    out = []
+    for n, i in enumerate(with_toll):
+        for j in with_toll[n + 1:]:
+            if (i, j) in seen or statements[i].article == statements[j].article:
+                continue  # (one voice's two articles: a revision, when they differ)
+            small, large, common = coverage(weights, i, j, statements[i], statements[j])
+            out.append(Pair(i, j, small, large, common))
+    return out

@@ -1,0 +1,379 @@
+"""When two numbers of two statements count one thing, and when they disagree.
+
+A reader trusts a 'number conflict' only when the two numbers are plainly the same quantity
+told twice: the death toll of one quake, not the dead of two quakes; this operation's
+seizures, not the total so far; one player's points, not another's. So two numbers are one
+quantity when
+
+- they have the same unit, or (without one) the same counted noun ('people', 'villages');
+- the words right around them, names and numbers left out, say the same thing happened
+  ('killing 10 people' / 'three people killed': kill);
+- nothing tells them apart: whom they are about (the person or organisation named before
+  them in their part of the sentence, or a pronoun: 'He has 53 catches' names no one the
+  other side can be matched with), where (a place in their part of the sentence), which
+  scope ('so far', 'a total of', 'this season' on one side only);
+
+and they disagree when neither has a compatible partner (within rounding, a bound respected,
+or a parse of one amount at two scales such as '$2.6' / '$2.6 million')."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..stories.features import terms as content_terms
+from .dates import background, event_times
+from .statements import Statement
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+# What a count of people is a count of, however it is worded: 'killing 12', 'the death toll
+# rose to 22', '22 dead' are one quantity; so are 'injuring five' and 'five were hurt'.
+OUTCOMES = {
+    "#dead": {"kill", "dead", "death", "died", "die", "toll", "fatality", "fatal", "perish",
+              "body", "liv", "claim"},
+    "#hurt": {"injur", "injury", "wound", "hurt", "hospitaliz"},
+    "#missing": {"miss", "unaccount"},
+    "#displaced": {"evacuat", "evacuation", "displac", "homeless", "shelter", "fled", "flee"},
+    "#arrested": {"arrest", "detain", "custody"},
+}
+_OUTCOME_OF = {t: c for c, ts in OUTCOMES.items() for t in ts}
+PEOPLE = {"people", "person", "victim", "resident", "civilian", "villager", "passenger",
+          "worker", "child", "student", "soldier", "men", "women"}
+WHO_LABELS = ("PERSON", "ORG")
+_SEGMENT = re.compile(r"[,;:()]|\s(?:and|but|while|whereas)\s|\s[-–—]\s")
+_PRONOUN_START = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|we|i)\b", re.I)
+_THING_PRONOUN = re.compile(r"^\W*(?:it|its|they|their|that|this|these|those|the (?:earlier|previous|last) \w+)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.I)
+SCOPE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|totall?ing|overall|in all|"
+                   r"altogether|all[- ]time|career|this season|this year|cumulative|combined|"
+                   r"since (?:(?-i:[A-Z0-9])\w*|the (?:start|beginning)|last|early)|in (?:their|its|his|her) \w+ (?:operations|games|seasons|years)|"
+                   r"per (?:game|day|year|month|week)|a (?:year|day|game|season)|annual(?:ly)?|each of|"
+                   r"(?:past|last) \w+ (?:seasons|years|games|months|weeks)|"
+                   r"in (?:\d+|\w+) (?:games|seasons|starts|appearances|matches|years)|"
+                   r"in the (?:first|second|third|fourth|final|last|opening) (?:\S+ ){0,2}(?:half|quarter|"
+                   r"period|round|set|inning|minutes?|hours?|days?|weeks?)|during (?:the|a|that|this) \w+)\b",
+                   re.I)
+
+
+# words that make a number a different quantity from the same words without them: 'his first
+# 11 seasons' (not all of them), 'needed nine points' (not scored), 'two more', 'four other'
+_QUALIFIER_BEFORE = re.compile(r"\b(?:first|last|next|final|another|more|additional|"
+                               r"remaining|extra|needs?|needed|only|just|top|previous|past)\s+"
+                               r"(?:\w+\s+)?$", re.I)
+_QUALIFIER_AFTER = re.compile(r"^\s*(?:more|other|others|additional|extra|straight|consecutive|"
+                              r"left|remaining|to go|to play|of\s+(?:\w+\s+)?\d|"
+                              r"(?:\w+\s+)?as\s+(?:a|an|the|its|his|her|their)\s)", re.I)
+
+
+def qualified(s: Statement, n: dict) -> bool:
+    """A number that is not the whole count: 'his first 11 seasons', 'needed nine points',
+    'two more', '12 seconds left', the 28 of '28 of 41 passes' (the 41 is a whole), 'four
+    seasons as the team's director' (a part of a career)."""
+    at, end = n["start"] - s.start, n["end"] - s.start
+    before = s.text[max(0, at - 30):at]
+    return bool(_QUALIFIER_BEFORE.search(before) or _QUALIFIER_AFTER.match(s.text[end:end + 20]))
+
+
+def segment(s: Statement, n: dict) -> tuple[int, int]:
+    """The part of the statement a number belongs to, in article offsets: between the
+    separators around it (commas, semicolons, 'and', 'while')."""
+    at, end = n["start"] - s.start, n["end"] - s.start
+    lo, hi = 0, len(s.text)
+    for m in _SEGMENT.finditer(s.text):
+        if m.end() <= at:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return s.start + lo, s.start + hi
+
+
+def _in(span: tuple[int, int], m: tuple) -> bool:
+    return span[0] <= m[0] and m[1] <= span[1]
+
+
+def number_context(s: Statement, n: dict, width: int = 3) -> set[str]:
+    """The content words around a number in its part of the statement (what it counts, what
+    happened to it), names and other numbers left out: 'five people were killed' -> {peopl,
+    kill}; 'killing seven people and injuring 40' -> {kill, peopl} for the seven."""
+    text = s.text
+    for a, b, _cid, _label in s.mentions:  # names say whom, not what happened
+        if a - s.start >= 0 and b - s.start <= len(text):
+            text = text[:a - s.start] + " " * (b - a) + text[b - s.start:]
+    lo, hi = (x - s.start for x in segment(s, n))
+    at = n["start"] - s.start
+    before = text[max(lo, at - 60): max(0, at)]
+    after = text[max(0, n["end"] - s.start): min(hi, n["end"] - s.start + 60)]
+    words = list(content_terms(" ".join(before.split()[-width:])).keys())
+    words += list(content_terms(" ".join(after.split()[:width])).keys())
+    if n.get("counted"):
+        words += list(content_terms(n["counted"]).keys())
+    return {_OUTCOME_OF.get(w, w) for w in words if not w[:1].isdigit()}
+
+
+_OUTCOME_BEFORE = re.compile(r"(?:\b(kill|injur|wound|hurt)\w*|\b(death|casualty)\s+toll\s+(?:\w+\s+){0,3}?"
+                             r"(?:to|of|at|is|was|reached|rose|stood|climbed|hit)?)\s+(?:at\s+least\s+|"
+                             r"more\s+than\s+|nearly\s+|almost\s+|about\s+|some\s+|over\s+|other\s+|another\s+)?$", re.I)
+_OUTCOME_AFTER = re.compile(r"^\s+(?:(?:people|persons|others)\s+)?(?:were\s+|are\s+|have\s+been\s+)?"
+                            r"(dead|killed|died|injured|wounded|hurt|missing)\b", re.I)
+
+
+def outcome(s: Statement, n: dict) -> str | None:
+    """The outcome a number of people counts, told right beside it: 'killing 12', 'the death
+    toll rose to 22', '12 dead', 'injuring 40', 'five were hurt' -> '#dead' / '#hurt'."""
+    at, end = n["start"] - s.start, n["end"] - s.start
+    m = _OUTCOME_BEFORE.search(s.text[max(0, at - 50):at])
+    if m:
+        word = (m.group(1) or "kill").lower()
+        return "#dead" if word in ("kill", "death", "casualty") else "#hurt"
+    m = _OUTCOME_AFTER.match(s.text[end:end + 40])
+    if m:
+        word = m.group(1).lower()
+        return {"dead": "#dead", "killed": "#dead", "died": "#dead", "missing": "#missing"}.get(word, "#hurt")
+    return None
+
+
+def head(n: dict) -> str | None:
+    counted = n.get("counted")
+    if not counted:
+        return None
+    words = list(content_terms(counted).keys())
+    return words[-1] if words else None
+
+
+def who(s: Statement, n: dict) -> str | None:
+    """Whom a number is about: the person or organisation named last before it in its part of
+    the sentence (else in the statement); 'pronoun' when the statement opens with a pronoun
+    and names no one before it ('He wound up with eight catches'); None when unknown."""
+    seg = segment(s, n)
+    before = [m for m in s.mentions if m[1] <= n["start"] and m[3] in WHO_LABELS]
+    inside = [m for m in before if _in(seg, m)]
+    if inside:
+        return inside[-1][2]
+    persons = [m for m in before if m[3] == "PERSON"]
+    if persons:
+        return persons[-1][2]
+    if _PRONOUN_START.match(s.text) or _PRONOUN.search(s.text[seg[0] - s.start:n["start"] - s.start]):
+        return "pronoun"
+    return None
+
+
+_VERB_GAP = re.compile(r"^\s*(?!(?:of|in|on|at|for|to|from|and|or|with|by|the|a|an)\b)[a-z]+"
+                       r"(?:\s+[a-z]+)?\s*$")
+
+
+def direct_subject(s: Statement, n: dict) -> str | None:
+    """The person a number is told of directly: 'Richard Carter had 12 points', 'Ty Lawson
+    added 16' (one or two words, the first not a preposition, between the name and the
+    number)."""
+    for a, b, cid, label in reversed(s.mentions):
+        if b <= n["start"] and label == "PERSON":
+            gap = s.text[b - s.start:n["start"] - s.start]
+            return cid if _VERB_GAP.match(gap) else None
+    return None
+
+
+_FROM = re.compile(r"^\s*(?:\w+\s+)?(?:(?:north|south|east|west|north-?east|north-?west|south-?east|"
+                   r"south-?west|away|off|outside|short)\s+(?:of|from)|from|of)\s+(?:the\s+)?"
+                   r"([^,.;:()]{2,40}?)(?=\s*(?:[,.;:()]|$|\s(?:on|in|at|and|when|where|while)\s))", re.I)
+DISTANCES = ("mile", "kilometre", "metre", "foot", "yard")
+
+
+def measured_from(s: Statement, n: dict) -> str | None:
+    """What a distance is measured from ('15 miles north of Detroit' -> 'detroit', 'about 50
+    miles north of here' -> 'here')."""
+    if n.get("unit") not in DISTANCES:
+        return None
+    m = _FROM.match(s.text[n["end"] - s.start:n["end"] - s.start + 80])
+    return " ".join(m.group(1).lower().split()) if m else None
+
+
+def agents(s: Statement, n: dict) -> set[str]:
+    """The organisations named before a number in its statement."""
+    return {m[2] for m in s.mentions if m[3] == "ORG" and m[1] <= n["start"]}
+
+
+def where(s: Statement, n: dict) -> set[str]:
+    """The places a number is told of: named after it in its part of the sentence ('60 per
+    cent in Pakistan', 'killing 612 people in Zarand'; not 'the disaster center in Hormozgan
+    said 10 were killed', where the place is the speaker's)."""
+    seg = segment(s, n)
+    return {cid for a, b, cid, label in s.mentions
+            if label in PLACE_LABELS and _in(seg, (a, b)) and a >= n["end"]}
+
+
+def scope(s: Statement) -> frozenset[str]:
+    """The scopes beyond the event a statement counts over ('so far', 'a total of', 'this
+    season'), outside quotations: two counts compare only over the same scopes."""
+    text = s.text
+    for q in s.quotes:
+        a, b = q["start"] - s.start, q["end"] - s.start
+        text = text[:max(0, a)] + " " * max(0, b - a) + text[max(0, b):]
+    text = " ".join(text.split())  # thin and non-breaking spaces ('7\u2009½ minutes')
+    return frozenset(m.group().lower() for m in SCOPE.finditer(text))
+
+
+_MONTH_OR_YEAR = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|"
+                            r"\b(?:1[89]|20)\d\d\b", re.I)
+
+
+def when_named(s: Statement) -> frozenset[str]:
+    """The months and years a statement names for what it tells ('In February, a quake ...
+    killed 612'): a count dated to another month than the other side's is another event's
+    (in undated articles, where the dates cannot be placed, the words are compared)."""
+    out = set()
+    for t in event_times(s):
+        if _MONTH_OR_YEAR.search(t["text"]):
+            out.add(t["value"] or t["text"].lower())
+    return frozenset(out)
+
+
+def same_kind(x: dict, y: dict, a: Statement | None = None, b: Statement | None = None) -> bool:
+    """The same unit, or (without one) the same counted noun: numbers that could count one
+    thing ('five people' and '12 people'; not 'five people' and '12 villages', nor two bare
+    numbers whose counted thing is unknown). With their statements, a count of people and a
+    bare number of the same outcome are one kind ('killing 12 people' / 'the death toll rose
+    to 22')."""
+    if x.get("unit") != y.get("unit"):
+        return False
+    hx, hy = head(x), head(y)
+    if x.get("unit") is None and not (hx and hy and hx == hy):
+        hx, hy = (None if h in _OUTCOME_OF else h for h in (hx, hy))  # '50 hurt', '80 wounded'
+        if a is None or b is None or (hx and hx not in PEOPLE) or (hy and hy not in PEOPLE):
+            return False
+        ox, oy = outcome(a, x), outcome(b, y)
+        return bool(ox) and ox == oy
+    return not (hx and hy and hx != hy)
+
+
+def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: float) -> bool:
+    """Two numbers count the same thing about the same subject, place and scope: the same
+    kind, nothing that tells them apart, and either the same words around them, the same
+    person told of directly before both, or the same outcome ('killing 10' / 'three people
+    killed': a toll is one quantity of the story, whoever reports it)."""
+    if not same_kind(x, y, a, b):
+        return False
+    if qualified(a, x) or qualified(b, y):
+        return False  # 'his first 11 seasons' / '19 seasons'
+    toll = outcome(a, x) is not None and outcome(a, x) == outcome(b, y)
+    if toll and (_THING_PRONOUN.match(a.text) or _THING_PRONOUN.match(b.text)):
+        return False  # 'It killed 612 people': which quake is in the sentence before
+    wx, wy = who(a, x), who(b, y)
+    if "pronoun" in (wx, wy):
+        if not toll:
+            return False  # 'He has 53 catches': whose?
+    elif wx and wy and wx != wy:
+        return False  # 'Hansbrough had 20 points' / 'Raji posted 16 points'
+    px, py = where(a, x), where(b, y)
+    if px and py and not px & py:
+        return False  # '70 per cent in Egypt' / '52 per cent in Saudi Arabia'
+    if (px and not px & b.article_places) or (py and not py & a.article_places):
+        return False  # 'a dozen killed by a quake in eastern China' in a report on Iran's
+    if measured_from(a, x) != measured_from(b, y):
+        return False  # '15 miles north of Detroit' / '50 miles north of here'
+    if toll:
+        return True
+    if bool(wx) != bool(wy):  # one names whose the count is; the other names only others
+        known, other = (wx, b) if wx else (wy, a)
+        named = {m[2] for m in other.mentions if m[3] in WHO_LABELS}
+        if named and known not in named:
+            return False  # 'Jamaal Charles rushed for 226 yards' / 'rushing for 352 yards, the Chiefs'
+    ox, oy = agents(a, x), agents(b, y)
+    if ox and oy and not ox & oy:
+        return False  # 'the Red Sox made a $200 million offer' / 'the Nationals ... $160 million'
+    dx = direct_subject(a, x)
+    if dx and dx == direct_subject(b, y):
+        return True  # 'Richard Carter had 12 points' / 'Richard Carter scored 14 points'
+    hx, hy = head(x), head(y)
+    unit_words = set(content_terms(x.get("unit") or "").keys()) | {hx, hy}
+    cx = number_context(a, x) - unit_words
+    cy = number_context(b, y) - unit_words
+    common = cx & cy
+    return bool(common) and len(common) / len(cx | cy) >= min_context
+
+
+def elsewhere(a: Statement, b: Statement) -> bool:
+    """The two statements tell of events in two places: each names places, and neither's
+    places appear anywhere in the other's article ('killed five in Salt Lake City' /
+    'shot three in Detroit' in two reports that never name the other city)."""
+    pa = {m[2] for m in a.mentions if m[3] in PLACE_LABELS}
+    pb = {m[2] for m in b.mentions if m[3] in PLACE_LABELS}
+    return bool(pa and pb and not pa & b.article_places and not pb & a.article_places)
+
+
+def compatible(x: dict, y: dict) -> bool:
+    """Equal within rounding (5%, 10% when either is approximate), one a bound the other
+    respects ('less than ten minutes' and 'nine minutes', 'at least four' and 'five'), or one
+    amount read at two scales ('$2.6' / '$2.6 million': a parse, not a disagreement)."""
+    a, b = x["value"], y["value"]
+    tolerance = 0.10 if x.get("approximate") or y.get("approximate") else 0.05
+    if abs(a - b) <= tolerance * max(abs(a), abs(b)):
+        return True
+    if a and b and any(abs(max(a, b) / min(a, b) - k) < 1e-6 * k for k in (1e3, 1e6, 1e9)) \
+            and x.get("unit") not in (None, "percent"):
+        return True
+    for bound, other in ((x, b), (y, a)):
+        if bound.get("upper") is not None and other <= bound["upper"]:
+            return True
+        if bound.get("lower") is not None and other >= bound["lower"]:
+            return True
+    return False
+
+
+def quantity_pairs(a: Statement, b: Statement, min_context: float) -> list[tuple[int, int]]:
+    """Index pairs of numbers of ``a`` and ``b`` that count one thing."""
+    return [(i, j) for i, x in enumerate(a.numbers) for j, y in enumerate(b.numbers)
+            if same_quantity(a, x, b, y, min_context)]
+
+
+def compare_numbers(a: Statement, b: Statement, min_context: float):
+    """(agreeing pairs, disagreeing pairs, numbers of the smaller statement the other lacks).
+
+    A number with a compatible partner of the same quantity agrees and is never also paired
+    against another ('13 miles east of Cloverdale and 2 miles from the Geysers' in both: 13
+    with 13, 2 with 2, not 13 against 2); it disagrees only when neither side has a
+    compatible partner. When every count of a list differs, the two lists count over two
+    scopes ('in this operation' / 'so far'); a scope one side names and the other does not
+    makes the two counts incomparable."""
+    same = quantity_pairs(a, b, min_context)
+    # a number the other side gives too (the same kind and value) is matched, whatever the
+    # words around it ('rushed for 101 yards' / 'added 101 yards on the ground')
+    fits = {(i, j) for i, x in enumerate(a.numbers) for j, y in enumerate(b.numbers)
+            if same_kind(x, y, a, b) and compatible(x, y)}
+    fit_a = {i for i, _ in fits}
+    fit_b = {j for _, j in fits}
+    agree = [(a.numbers[i], b.numbers[j]) for i, j in sorted(fits)]
+    differ = [(a.numbers[i], b.numbers[j]) for i, j in same
+              if (i, j) not in fits and i not in fit_a and j not in fit_b]
+    if len({i for i, _ in same}) >= 2 and not fits:
+        differ = []
+    if scope(a) != scope(b) or background(a) != background(b) or when_named(a) != when_named(b) \
+            or elsewhere(a, b):
+        differ = []  # 'so far' / 'in this operation'; an earlier event / the story's
+    matched_a = {i for i, _ in same}
+    matched_b = {j for _, j in same}
+    small, matched = (a, matched_a) if len(a.terms) <= len(b.terms) else (b, matched_b)
+    missing = [n for k, n in enumerate(small.numbers) if k not in matched and n.get("unit") != "year"]
+    return agree, differ, missing
+
+
+def has_toll(s: Statement) -> bool:
+    """The statement gives a number of dead, injured or missing ('killing 10')."""
+    return any(outcome(s, n) for n in s.numbers)
+
+
+def spans(s: Statement) -> list[dict]:
+    """Spans of days to years that place a statement in time ('two days after')."""
+    return [n for n in s.numbers if n.get("unit") in ("day", "week", "month", "year")]
+
+
+_OUTCOME_WORDS = {"#dead": "dead", "#hurt": "injured", "#missing": "missing"}
+
+
+def describe(s: Statement, x: dict) -> str:
+    """What a number counts, as a reader is told: 'people', 'USD', 'dead'."""
+    return x.get("counted") or x.get("unit") or _OUTCOME_WORDS.get(outcome(s, x) or "") or "the same count"
+
+
+__all__: Sequence[str] = ("compare_numbers", "compatible", "same_quantity", "spans", "describe")
