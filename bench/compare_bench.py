@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpora import load, write_source  # noqa: E402
 from parallax.compare.align import AlignParams, align  # noqa: E402
-from parallax.compare.checks import check_pair, is_conflict  # noqa: E402
+from parallax.compare.checks import is_conflict  # noqa: E402
+from parallax.compare.relate import RelateParams, StoryWeights, coverage, relate  # noqa: E402
 from parallax.compare.report import facts  # noqa: E402
 from parallax.compare import story_statements  # noqa: E402
 from parallax.compare.statements import Statement  # noqa: E402
@@ -97,15 +98,21 @@ def sentence_statements(sts: list[Statement]) -> dict[tuple[str, int], list[int]
     return at
 
 
+def params(args) -> AlignParams:
+    """The shipped parameters, with ``--threshold`` as the coverage a statement needs to state
+    another's fact (RelateParams.agree_small)."""
+    return AlignParams(RelateParams(agree_small=args.threshold))
+
+
 def ecb(args) -> dict:
     """A pair of sentences counts as put together when a fact group holds a statement of each
     (a clause of a sentence that carries several facts is enough)."""
     tp = fp = fn = 0
     for sts, gold in ecb_stories(args.split):
-        groups, _sim = align(sts, AlignParams(threshold=args.threshold))
-        group_of = [0] * len(sts)
+        groups = align(sts, params(args))
+        group_of = list(range(len(sts), 2 * len(sts)))  # a statement in no fact: its own group
         for gi, g in enumerate(groups):
-            for i in g:
+            for i in g.indices("states"):
                 group_of[i] = gi
         at = sentence_statements(sts)
         groups_at = {k: {group_of[i] for i in v} for k, v in at.items()}
@@ -132,6 +139,7 @@ def claimdiff(args) -> dict:
         for side, text in (("a", p["claim_a"]), ("b", p["claim_b"])):
             an = analyze(text, published=p.get("date"))
             st = Statement(f"{side}", side, side, side, 0, 0, len(text), text)
+            st.date = p.get("date")
             from parallax.stories.features import terms
             from dataclasses import asdict
 
@@ -144,12 +152,12 @@ def claimdiff(args) -> dict:
 
             st.negated = bool(NEGATION.search(text))
             sts.append(st)
-        groups, sim = align(sts, AlignParams(threshold=args.threshold))
-        s = float(sim[0, 1])
-        finding = check_pair(sts[0], sts[1], s) if len(groups) == 1 or s >= args.threshold * 0.5 else None
-        if is_conflict(finding):
+        w = StoryWeights(sts)
+        rel = relate(sts[0], sts[1], coverage(w, 0, 1, sts[0], sts[1]), params(args).relate,
+                     w.content(sts[0], sts[1]), w.said_words(sts[0], sts[1]))
+        if rel.kind == "conflict" and is_conflict(rel.finding):
             pred = "weaken"
-        elif len(groups) == 1:
+        elif rel.kind == "agree":
             pred = "strengthen"
         else:
             pred = "neither"
@@ -180,8 +188,7 @@ def basil(args) -> dict:
         single: dict[str, list[str]] = defaultdict(list)  # doc -> texts of single-source facts
         for docs in by_story.values():
             sts = doc_statements(store, docs, by_doc)
-            groups, sim = align(sts, AlignParams(threshold=args.threshold))
-            for f in facts(sts, groups, sim):
+            for f in facts(sts, align(sts, params(args))):
                 if f["status"] == "single_source":
                     for e in f["evidence"]:
                         single[e["source"]].append(e["text"])

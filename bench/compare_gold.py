@@ -41,29 +41,45 @@ BASIL_STORIES = 14
 ECB_STORIES = 10
 
 
-def chosen_rows() -> dict[str, list[dict]]:
-    """Gold story -> its corpus rows (with ``doc``: the corpus id), in a fixed order."""
+def chosen_rows(split: str = "test", basil_n: int = BASIL_STORIES,
+                ecb_n: int = ECB_STORIES, ecb_split: str | None = None) -> dict[str, list[dict]]:
+    """Gold story -> its corpus rows (with ``doc``: the corpus id), in a fixed order: the
+    first ``basil_n`` BASIL stories of the split by story id, the ``ecb_n`` ECB+ stories of
+    the split with the least text (the dev set: BASIL's dev half, ECB+'s dev split)."""
     out: dict[str, list[dict]] = {}
     basil = load("basil/articles.jsonl")
     by_story = defaultdict(list)
     for i, r in enumerate(basil):
-        if split_of(r, i) == "test":
+        if split_of(r, i) == split:
             by_story[r["story"]].append(r)
-    for story in sorted(by_story)[:BASIL_STORIES]:
+    for story in sorted(by_story)[:basil_n]:
         out[f"basil:{story[:8]}"] = [dict(r, doc=f"basil:{r['id']}") for r in by_story[story]]
     ecb = defaultdict(list)
     for r in load("ecbplus/articles.jsonl"):
-        if r["split"] == "test":
+        if r["split"] == (ecb_split or split):
             ecb[r["story"]].append(r)
-    small = sorted(ecb, key=lambda s: (sum(len(r["text"]) for r in ecb[s]), s))[:ECB_STORIES]
+    small = sorted(ecb, key=lambda s: (sum(len(r["text"]) for r in ecb[s]), s))[:ecb_n]
     for story in sorted(small):
         out[f"ecb:{story}"] = [dict(r, doc=f"ecb:{r['id']}") for r in ecb[story]]
     return out
 
 
-def build(settings_overrides: dict | None = None):
-    """A store holding the seeds and the chosen stories; yields (story, report, doc_of) with
-    ``doc_of``: stored article id -> corpus document."""
+def stories_of(split: str, wide: bool = False) -> dict[str, list[dict]]:
+    """The test stories; the dev set (6 BASIL dev stories and 4 ECB+ dev stories); ``wide``:
+    every BASIL dev story, 40 ECB+ train stories and the ECB+ train/dev stories with the most
+    casualty figures and numbers (for the rarer findings: conflicts)."""
+    if split == "test":
+        return chosen_rows(split)
+    if not wide:
+        return chosen_rows(split, 6, 4)
+    return {**chosen_rows(split, 60, 40, "train"), **toll_rows(), **number_rows()}
+
+
+def build(settings_overrides: dict | None = None, split: str = "test", raw: bool = False,
+          wide: bool = False):
+    """A store holding the seeds and the chosen stories; yields (story, report, doc_of,
+    articles) with ``doc_of``: stored article id -> corpus document (``raw``: the store and
+    the assignments instead of the report)."""
     from parallax.compare import compare
     from parallax.pipeline import ingest, update_stories
     from parallax.settings import Settings
@@ -71,7 +87,7 @@ def build(settings_overrides: dict | None = None):
 
     tmp = Path(tempfile.mkdtemp())
     db = str(tmp / "gold.db")
-    stories = chosen_rows()
+    stories = stories_of(split, wide)
     src = tmp / "stories.jsonl"
     with src.open("w", encoding="utf-8") as fh:
         for rows in stories.values():
@@ -80,20 +96,24 @@ def build(settings_overrides: dict | None = None):
                                      "date": r.get("date"), "source": r.get("source")}) + "\n")
     settings = Settings(db=db, **(settings_overrides or {}))
     with SQLiteStore(db) as store:
-        ingest([str(SEEDS), str(src)], store, settings)
+        ingest([str(src)] if split != "test" else [str(SEEDS), str(src)], store, settings)
         update_stories(store, settings)
         arts = list(store.iter_articles())
         doc_of = {}
         for a in arts:
             doc_of[a.id] = a.metadata.get("id") or "seed:" + Path(a.origin).name.split("_")[0]
-        members = {"seeds": [a for a in arts if doc_of[a.id].startswith("seed:")]}
+        members = {"seeds": [a for a in arts if doc_of[a.id].startswith("seed:")]} \
+            if split == "test" else {}
         for story, rows in stories.items():
             docs = {r["doc"] for r in rows}
             members[story] = [a for a in arts if doc_of[a.id] in docs]
         lineage = {x.article_id: x for x in store.assignments()}
         for story, articles in members.items():
             assignments = [lineage[a.id] for a in articles if a.id in lineage]
-            yield story, compare(store, articles, assignments, settings), doc_of, articles
+            if raw:
+                yield story, (store, assignments), doc_of, articles
+            else:
+                yield story, compare(store, articles, assignments, settings), doc_of, articles
 
 
 # -- statement keys ------------------------------------------------------------------------
@@ -168,7 +188,7 @@ def sheet(args) -> None:
             add({"kind": "single", "story": story, "statement": key(lead["doc"], lead["text"]),
                  "source": lead["source"]},
                 f"SINGLE [{lead['source']}] {lead['text']}\n" + _closest(lead, articles, doc_of))
-        for a, b, why in candidates(articles, doc_of):
+        for a, b, why in ([] if args.shown_only else candidates(articles, doc_of)):
             add({"kind": "candidate", "story": story, "a": a, "b": b, "what": why},
                 f"CANDIDATE ({why})\n   A [{a['source']}] {a['text']}\n   B [{b['source']}] {b['text']}")
     out = Path(args.out)
@@ -264,12 +284,15 @@ def corpus_texts() -> dict[str, str]:
 
 def locate(raw: str, text: str) -> tuple[int, int] | None:
     """Where ``text`` is in ``raw``, whatever the whitespace (cleaning joins lines, splits
-    glued words): (start, end) or None."""
-    words = text.split()
-    if not words:
+    glued words, closes '3 p. m.' up): (start, end) or None."""
+    needle = "".join(text.split())
+    if not needle:
         return None
-    m = re.search(r"\s*".join(re.escape(w) for w in words), raw)
-    return (m.start(), m.end()) if m else None
+    where = [i for i, c in enumerate(raw) if not c.isspace()]
+    at = "".join(raw[i] for i in where).find(needle)
+    if at < 0:
+        return None
+    return where[at], where[at + len(needle) - 1] + 1
 
 
 def to_span(ref: dict, texts: dict[str, str]) -> dict:
@@ -364,7 +387,11 @@ class Gold:
         """'real', 'spurious' or None: is a conflict shown between ``a`` and ``b`` a real
         disagreement about one thing (with ``values``, the quantities shown)?"""
         verdict = None
-        for r in self.pair(a, b):
+        found = self.pair(a, b)
+        if values and any(r["label"] in REAL and r.get("values") and same_values(r["values"], values)
+                          for r in found):
+            return "real"  # the judge named these very quantities
+        for r in found:
             if r["kind"] == "candidate" and r["label"] == "N":
                 return "spurious"
             if r["label"] in REAL:
@@ -404,16 +431,24 @@ def conflicts_of(fact: dict) -> list[dict]:
     return [fact["conflict"]] if fact.get("conflict") else []
 
 
+DEV_GOLDS = ("compare_dev.jsonl", "compare_dev_tolls.jsonl", "compare_dev_conflicts.jsonl",
+             "compare_dev_numbers.jsonl")
+
+
 def score(args) -> dict:
     texts = corpus_texts()
-    gold = Gold([json.loads(x) for x in GOLD.read_text().splitlines() if x.strip()], texts)
+    dev = getattr(args, "set", "test") == "dev"
+    files = [ROOT / "tests" / "fixtures" / f for f in DEV_GOLDS] if dev else [GOLD]
+    gold = Gold([json.loads(x) for f in files if f.exists() for x in f.read_text().splitlines()
+                 if x.strip()], texts)
     corr = {"facts": 0, "judged": 0, "correct": 0}
     conf = {"shown": 0, "judged": 0, "real": 0, "self": 0}
     unjudged: list[str] = []
+    to_judge: list[dict] = []  # the unjudged members, as a sheet's items (judged after)
     wrong: list[str] = []
     found_pairs: list[tuple[dict, dict, str, tuple | None]] = []
     outlets_ok = outlets_total = 0
-    for story, rep, doc_of, articles in build():
+    for story, rep, doc_of, articles in (build(split="dev", wide=True) if dev else build()):
         outlet_count = len({a.outlet or a.credited_source or a.id for a in articles})
         if story.startswith("basil:"):
             outlets_total += 1
@@ -435,6 +470,12 @@ def score(args) -> dict:
                 conf["real"] += verdict == "real"
                 if verdict != "real":
                     wrong.append(f"[{story}] spurious {c['type']}: {c['why']}")
+            for c in f.get("revisions") or []:  # found (a copy's or an update's change), not a conflict
+                if c.get("a") and c.get("b"):
+                    values = (c["a"].get("value"), c["b"].get("value")) if c.get("revised") == "number" else None
+                    found_pairs.append((key(doc_of[c["a"]["article"]], c["a"]["text"]),
+                                        key(doc_of[c["b"]["article"]], c["b"]["text"]),
+                                        "number" if values else "date", values))
             if f["status"] != "corroborated":
                 continue
             corr["facts"] += 1
@@ -448,24 +489,35 @@ def score(args) -> dict:
             elif None in verdicts:
                 unjudged.append(f"[{story}] CORROBORATED [{lead['source']}] {lead['text']}\n" + "\n".join(
                     f"   member [{m['source']}] {m['text']}" for m, v in zip(agree, verdicts) if v is None))
+                for m, v in zip(agree, verdicts):
+                    if v is None:
+                        to_judge.append({"item": f"a{len(to_judge):04d}", "kind": "member", "story": story,
+                                         "lead": {k: lead[k] for k in ("doc", "text")},
+                                         "member": {k: m[k] for k in ("doc", "text")}})
             else:
                 corr["judged"] += 1
                 corr["correct"] += 1
     gold_diffs = [r for r in gold.rows if r["kind"] == "candidate" and r["label"] == "D"]
     found = 0
+    missed: list[str] = []
     for r in gold_diffs:
-        kind = "date" if r.get("what", "").startswith("date") or not r.get("values") else "number"
         for a, b, typ, values in found_pairs:
             if typ not in ("number", "date"):
                 continue
-            if ((same_statement(r["a"], a) and same_statement(r["b"], b)) or
-                    (same_statement(r["a"], b) and same_statement(r["b"], a))) and \
-                    (not r.get("values") or (values and same_values(r["values"], values))):
+            same_pair = ((same_statement(r["a"], a) and same_statement(r["b"], b)) or
+                         (same_statement(r["a"], b) and same_statement(r["b"], a)))
+            # one disagreement of two articles is shown once (a headline and a sentence that
+            # give the same two numbers): the same articles and the same values count
+            same_docs = {r["a"]["doc"], r["b"]["doc"]} == {a["doc"], b["doc"]} and bool(r.get("values"))
+            if (same_pair or same_docs) and (not r.get("values") or (values and same_values(r["values"], values))):
                 found += 1
                 break
+        else:
+            missed.append(f"[{r['story']}] {r['id']} {r.get('values')}\n   A {r['a']['doc']} {r['a']['text']}\n"
+                          f"   B {r['b']['doc']} {r['b']['text']}")
     singles = [r for r in gold.rows if r["kind"] == "single"]
     result = {
-        "stories": len(chosen_rows()) + 1,
+        "stories": len(stories_of("dev", True)) if dev else len(chosen_rows()) + 1,
         "corroborated": dict(corr, precision=_ratio(corr["correct"], corr["judged"]),
                              unjudged=corr["facts"] - corr["judged"]),
         "conflicts": dict(conf, precision=_ratio(conf["real"], conf["judged"]),
@@ -476,21 +528,249 @@ def score(args) -> dict:
         "single_source_sample": {"judged": len(singles),
                                  "truly_single": sum(r["label"] == "T" for r in singles)},
     }
-    out = Path(args.out)
+    out = Path(args.out or OUT / ("compare_gold_dev.json" if dev else "compare_gold.json"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     sheet_dir = Path(__file__).parent / "out"
     sheet_dir.mkdir(exist_ok=True)
-    (sheet_dir / "unjudged.txt").write_text("\n".join(unjudged) + "\n", encoding="utf-8")
-    (sheet_dir / "wrong.txt").write_text("\n".join(wrong) + "\n", encoding="utf-8")
+    tag = "_dev" if dev else ""
+    (sheet_dir / f"unjudged{tag}.txt").write_text("\n".join(unjudged) + "\n", encoding="utf-8")
+    (sheet_dir / f"wrong{tag}.txt").write_text("\n".join(wrong) + "\n", encoding="utf-8")
+    (sheet_dir / f"missed{tag}.txt").write_text("\n".join(missed) + "\n", encoding="utf-8")
+    (sheet_dir / f"unjudged{tag}.jsonl").write_text(
+        "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in to_judge), encoding="utf-8")
     print(json.dumps(result, indent=2))
-    print(f"unjudged items: bench/out/unjudged.txt ({len(unjudged)}); "
-          f"wrong ones: bench/out/wrong.txt ({len(wrong)})")
+    print(f"unjudged items: bench/out/unjudged{tag}.txt ({len(unjudged)}); "
+          f"wrong ones: bench/out/wrong{tag}.txt ({len(wrong)})")
     return result
 
 
 def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
+
+
+# -- the dev judgements (thresholds are chosen on them) -----------------------------------------
+
+DEV_GOLD = ROOT / "tests" / "fixtures" / "compare_dev.jsonl"
+
+
+def dev_pairs(split: str = "dev"):
+    """Every pair of statements of two voices in the dev stories that the relation has to
+    decide on (a covered weight of 0.3 or more, two words in common), with its features."""
+    from parallax.compare import story_statements, story_voices, source_name
+    from parallax.compare.relate import RelateParams, StoryWeights, coverage, relate
+
+    for story, (store, assignments), doc_of, articles in build(split=split, raw=True):
+        voice = story_voices(articles, assignments)
+        sts = story_statements(store, articles, [source_name(a) for a in articles],
+                               [voice[a.id] for a in articles])
+        w = StoryWeights(sts)
+        for i, a in enumerate(sts):
+            for j in range(i + 1, len(sts)):
+                b = sts[j]
+                if a.group == b.group:
+                    continue
+                cov = coverage(w, i, j, a, b)
+                if cov[0] < 0.3 or cov[2] < 2:
+                    continue
+                rel = relate(a, b, cov, RelateParams(same_thing=0.3, agree_small=0.3, agree_large=0.0,
+                                                     agree_terms=2), w.content(a, b), w.said_words(a, b))
+                small, large = (a, b) if w.mass[i] <= w.mass[j] else (b, a)
+                yield story, small, large, cov, rel, doc_of, (w.content(a, b), w.said_words(a, b))
+
+
+def dev_sheet(args) -> None:
+    """A stratified sample of dev pairs to judge: for each, does the larger statement state
+    what the smaller states (S), part of it (P), not (N), or the same thing differently (C)?"""
+    rng = random.Random(7)
+    bins: dict[tuple[str, int], list] = defaultdict(list)
+    for story, small, large, cov, rel, doc_of, _c in dev_pairs():
+        bins[(story, min(3, int((cov[0] - 0.3) / 0.15)))].append((story, small, large, cov, rel, doc_of))
+    lines, items = [], []
+    for key_ in sorted(bins):
+        pool = bins[key_]
+        for story, small, large, cov, rel, doc_of in rng.sample(pool, min(args.per_bin, len(pool))):
+            item = {"item": f"d{len(items):04d}", "kind": "member", "story": story,
+                    "lead": key(doc_of[small.article], small.text),
+                    "member": key(doc_of[large.article], large.text)}
+            items.append(item)
+            lines.append(f"[{item['item']}] {story} cov {cov[0]:.2f}/{cov[1]:.2f} common {cov[2]} "
+                         f"-> {rel.kind} {rel.agrees_on} {rel.differs_on}\n"
+                         f"   A [{small.source}] {small.text}\n   B [{large.source}] {large.text}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    print(f"{len(items)} pairs -> {out}")
+
+
+def dev_conflict_sheet(args) -> None:
+    """The dev stories' candidate number/date disagreements (drawn as for the test gold) and
+    the conflicts the comparison shows there, to judge: D (a real disagreement, with
+    values=A|B), N or U."""
+    lines, items = [], []
+    for story, rep, doc_of, articles in build(split="dev", wide=args.wide):
+        seen = set()
+        for f in rep["facts"]:
+            for c in f.get("conflicts") or []:
+                a, b = key(doc_of[c["a"]["article"]], c["a"]["text"]), key(doc_of[c["b"]["article"]], c["b"]["text"])
+                seen.add((a["text"], b["text"]))
+                item = {"item": f"c{len(items):04d}", "kind": "candidate", "story": story, "a": a, "b": b,
+                        "what": c["why"]}
+                items.append(item)
+                lines.append(f"[{item['item']}] SHOWN {c['why']}\n   A {a['text']}\n   B {b['text']}")
+        for a, b, why in ([] if args.shown_only else candidates(articles, doc_of)):
+            if (a["text"], b["text"]) in seen:
+                continue
+            item = {"item": f"c{len(items):04d}", "kind": "candidate", "story": story, "a": a, "b": b, "what": why}
+            items.append(item)
+            lines.append(f"[{item['item']}] ({why})\n   A [{a['source']}] {a['text']}\n   B [{b['source']}] {b['text']}")
+    out = Path(args.out)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    print(f"{len(items)} pairs -> {out}")
+
+
+TOLL_STORIES = ("18_ecb", "19_ecb", "22_ecbplus", "3_ecb", "18_ecbplus", "25_ecb", "16_ecbplus",
+                "19_ecbplus", "21_ecb", "20_ecbplus")  # ECB+ train/dev stories with the most tolls
+_TOLL = re.compile(r"(?:kill\w*|dead|death toll|died|injur\w*|wound\w*|hurt|casualt\w*)\W+(?:\w+\W+){0,3}?"
+                   r"(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?)\b|"
+                   r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?)"
+                   r"\W+(?:\w+\W+){0,3}?(?:kill\w*|dead|died|injur\w*|wound\w*|hurt)", re.I)
+
+
+NUMBER_STORIES = ("29_ecbplus", "26_ecbplus", "5_ecbplus", "13_ecbplus", "33_ecbplus", "7_ecbplus",
+                  "12_ecbplus", "5_ecb", "29_ecb")  # ECB+ train/dev stories with the most numbers
+
+
+def number_rows() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in load("ecbplus/articles.jsonl"):
+        if r["story"] in NUMBER_STORIES and r["split"] != "test":
+            out[f"ecb:{r['story']}"].append(dict(r, doc=f"ecb:{r['id']}"))
+    return dict(out)
+
+
+def number_sheet(args) -> None:
+    """The candidate number/date disagreements of the ECB+ train/dev stories with the most
+    numbers, drawn exactly as the test gold's candidates were: the dev set for recall."""
+    from parallax.pipeline import ingest
+    from parallax.settings import Settings
+    from parallax.store import SQLiteStore
+
+    tmp = Path(tempfile.mkdtemp())
+    db = str(tmp / "numbers.db")
+    src = tmp / "numbers.jsonl"
+    stories = number_rows()
+    with src.open("w", encoding="utf-8") as fh:
+        for rows in stories.values():
+            for r in rows:
+                fh.write(json.dumps({"id": r["doc"], "title": r.get("title"), "text": r["text"],
+                                     "date": r.get("date"), "source": r.get("source")}) + "\n")
+    lines, items = [], []
+    with SQLiteStore(db) as store:
+        ingest([str(src)], store, Settings(db=db))
+        arts = list(store.iter_articles())
+        doc_of = {a.id: a.metadata.get("id") for a in arts}
+        for story, rows in sorted(stories.items()):
+            docs = {r["doc"] for r in rows}
+            for a, b, why in candidates([x for x in arts if doc_of[x.id] in docs], doc_of):
+                item = {"item": f"n{len(items):04d}", "kind": "candidate", "story": story,
+                        "a": a, "b": b, "what": why}
+                items.append(item)
+                lines.append(f"[{item['item']}] {story} ({why})\n   A [{a['source']}] {a['text']}\n"
+                             f"   B [{b['source']}] {b['text']}")
+    out = Path(args.out)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    print(f"{len(items)} pairs -> {out}")
+
+
+def toll_rows() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in load("ecbplus/articles.jsonl"):
+        if r["story"] in TOLL_STORIES and r["split"] != "test":
+            out[f"ecb:{r['story']}"].append(dict(r, doc=f"ecb:{r['id']}"))
+    return dict(out)
+
+
+def toll_sheet(args) -> None:
+    """Every pair of sentences of two outlets in the ECB+ train/dev stories with the most
+    casualty figures where each gives a different number beside a casualty word ('killing
+    10', 'three people killed'): the dev set for toll disagreements (D, N or U)."""
+    from parallax.pipeline import ingest, update_stories
+    from parallax.settings import Settings
+    from parallax.store import SQLiteStore
+
+    tmp = Path(tempfile.mkdtemp())
+    db = str(tmp / "tolls.db")
+    src = tmp / "tolls.jsonl"
+    stories = toll_rows()
+    with src.open("w", encoding="utf-8") as fh:
+        for rows in stories.values():
+            for r in rows:
+                fh.write(json.dumps({"id": r["doc"], "title": r.get("title"), "text": r["text"],
+                                     "date": r.get("date"), "source": r.get("source")}) + "\n")
+    lines, items = [], []
+    with SQLiteStore(db) as store:
+        ingest([str(src)], store, Settings(db=db))
+        arts = list(store.iter_articles())
+        doc_of = {a.id: a.metadata.get("id") for a in arts}
+        for story, rows in sorted(stories.items()):
+            docs = {r["doc"] for r in rows}
+            per = []
+            for a in arts:
+                if doc_of[a.id] not in docs:
+                    continue
+                for sent in _sentences(a, doc_of):
+                    vals = {m.group(1) or m.group(2) for m in _TOLL.finditer(sent["text"])}
+                    if vals:
+                        per.append((sent, {v.lower() for v in vals}))
+            for i, (x, vx) in enumerate(per):
+                for y, vy in per[i + 1:]:
+                    if (x["source"] or x["doc"]) == (y["source"] or y["doc"]) or vx == vy:
+                        continue
+                    item = {"item": f"t{len(items):04d}", "kind": "candidate", "story": story,
+                            "a": key(x["doc"], x["text"]), "b": key(y["doc"], y["text"]),
+                            "what": f"{sorted(vx)} / {sorted(vy)}"}
+                    items.append(item)
+                    lines.append(f"[{item['item']}] {story} {item['what']}\n   A [{x['source']}] {x['text']}\n"
+                                 f"   B [{y['source']}] {y['text']}")
+    out = Path(args.out)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    print(f"{len(items)} pairs -> {out}")
+
+
+def dev_tune(args) -> None:
+    """Precision and recall of 'agree' on the dev judgements over a grid of thresholds."""
+    from parallax.compare.relate import RelateParams, relate
+
+    texts = corpus_texts()
+    gold = Gold([json.loads(x) for x in DEV_GOLD.read_text().splitlines() if x.strip()], texts)
+    pairs = [(small, large, cov, doc_of, c) for _s, small, large, cov, _r, doc_of, c in dev_pairs()]
+    judged = []
+    for small, large, cov, doc_of, c in pairs:
+        verdict = gold.states(key(doc_of[small.article], small.text), key(doc_of[large.article], large.text))
+        if verdict is not None:
+            judged.append((small, large, cov, c, verdict == "yes"))
+    print(f"{len(judged)} judged pairs, {sum(v for *_, v in judged)} state the fact")
+    rows = []
+    for a_small in (0.5, 0.55, 0.6, 0.65, 0.7):
+        for a_large in (0.0, 0.1, 0.15, 0.2, 0.3):
+            for terms_ in (0.0, 0.4, 0.5, 0.6, 0.7):
+                p = RelateParams(agree_small=a_small, agree_large=a_large, agree_content=terms_)
+                tp = fp = fn = 0
+                for small, large, cov, c, yes in judged:
+                    said = relate(small, large, cov, p, *c).kind == "agree"
+                    tp += said and yes
+                    fp += said and not yes
+                    fn += yes and not said
+                prec = tp / (tp + fp) if tp + fp else 0.0
+                rows.append((prec, tp / (tp + fn) if tp + fn else 0.0, a_small, a_large, terms_, tp, fp))
+    rows.sort(key=lambda r: (-(r[0] >= 0.95), -r[1], -r[0]))
+    for r in rows[:25]:
+        print("P %.3f R %.3f small %.2f large %.2f content %.2f (tp %d fp %d)" % r)
 
 
 def main() -> None:
@@ -503,10 +783,26 @@ def main() -> None:
     g.add_argument("--items", default=str(Path(__file__).parent / "out" / "judge.jsonl"))
     g.add_argument("--phase", default="before")
     g.add_argument("--out", default=str(GOLD))
+    d = sub.add_parser("devsheet")
+    d.add_argument("--out", default=str(Path(__file__).parent / "out" / "dev.txt"))
+    d.add_argument("--per-bin", type=int, default=9)
+    sub.add_parser("devtune")
+    dc = sub.add_parser("devconflicts")
+    dc.add_argument("--out", default=str(Path(__file__).parent / "out" / "devc.txt"))
+    dc.add_argument("--wide", action="store_true", help="30 BASIL dev + 15 ECB+ train stories")
+    dc.add_argument("--shown-only", action="store_true", help="only the conflicts shown")
+    ns = sub.add_parser("numsheet")
+    ns.add_argument("--out", default=str(Path(__file__).parent / "out" / "numbers.txt"))
+    t = sub.add_parser("tollsheet")
+    t.add_argument("--out", default=str(Path(__file__).parent / "out" / "tolls.txt"))
     c = sub.add_parser("score")
-    c.add_argument("--out", default=str(OUT / "compare_gold.json"))
+    c.add_argument("--out", default=None)
+    c.add_argument("--set", choices=("test", "dev"), default="test",
+                   help="test: the gold of 25 test stories; dev: the dev judgements (tuning)")
     args = p.parse_args()
-    {"sheet": sheet, "gold": make_gold, "score": score}[args.cmd](args)
+    {"sheet": sheet, "gold": make_gold, "score": score, "devsheet": dev_sheet,
+     "devtune": dev_tune, "devconflicts": dev_conflict_sheet,
+     "tollsheet": toll_sheet, "numsheet": number_sheet}[args.cmd](args)
 
 
 if __name__ == "__main__":
