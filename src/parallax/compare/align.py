@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .coverage import Pair, scan, toll_pairs
+from .quantities import kinds
 from .relate import RelateParams, Relation, StoryWeights, coverage, relate
 from .statements import Statement
 
@@ -73,13 +74,29 @@ class Aligner:
         if k not in self.cache:
             a, b = self.s[k[0]], self.s[k[1]]
             self.cache[k] = relate(a, b, coverage(self.w, k[0], k[1], a, b), self.p.relate,
-                                   self.w.content(a, b), self.w.said_words(a, b))
+                                   lambda: self.w.content(a, b), lambda: self.w.said_words(a, b))
         return self.cache[k]
 
     def pairs(self) -> list[Pair]:
         r = self.p.relate
-        found = scan(self.s, self.w, min(r.same_thing, r.number_thing, r.date_thing))
-        return found + toll_pairs(self.s, self.w, {(q.i, q.j) for q in found})
+        sts = self.s
+        found = scan(sts, self.w, r.same_thing)
+        # less in common than that: only a number (or a date, where date_thing is lower) can
+        # differ, so only the statements that have one are scanned further
+        for floor, has, related in ((r.number_thing, lambda s: bool(s.numbers),
+                                     lambda a, b: kinds(a) & kinds(b)),
+                                    (r.date_thing, lambda s: bool(s.times), lambda a, b: True)):
+            if floor < r.same_thing:
+                only = [k for k, s in enumerate(sts) if has(s)]
+                found += [q for q in scan(sts, self.w, floor, only=only)
+                          if q.small < r.same_thing and related(sts[q.i], sts[q.j])]
+        seen: set[tuple[int, int]] = set()
+        unique = []
+        for q in found:
+            if (q.i, q.j) not in seen:
+                seen.add((q.i, q.j))
+                unique.append(q)
+        return unique + toll_pairs(sts, self.w, seen)
 
 
 @dataclass
@@ -95,7 +112,7 @@ def _relations(al: Aligner) -> _Relations:
     sts = al.s
     for pair in al.pairs():
         a, b = sts[pair.i], sts[pair.j]
-        r = relate(a, b, pair.cov, al.p.relate, al.w.content(a, b), al.w.said_words(a, b))
+        r = relate(a, b, pair.cov, al.p.relate, lambda: al.w.content(a, b), lambda: al.w.said_words(a, b))
         al.cache[(pair.i, pair.j)] = r
         if a.group == b.group:
             if a.article == b.article:

@@ -33,25 +33,28 @@ class Pair:
 
 
 def scan(statements: Sequence[Statement], weights: StoryWeights, min_small: float,
-         min_common: int = 2) -> list[Pair]:
+         min_common: int = 2, only: Sequence[int] | None = None) -> list[Pair]:
     """Every pair (i < j) whose smaller coverage is at least ``min_small`` with at least
-    ``min_common`` words in common, most covered first (ties by i, then j)."""
+    ``min_common`` words in common, most covered first (ties by i, then j); ``only``: among
+    these statements (indices) alone."""
     from scipy.sparse import csr_matrix
 
-    n = len(statements)
+    index = list(only) if only is not None else list(range(len(statements)))
+    n = len(index)
     if n < 2:
         return []
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
-    for r, s in enumerate(statements):
+    for r, s in enumerate(statements[k] for k in index):
         for t in s.terms:
             rows.append(r)
             cols.append(vocab.setdefault(t, len(vocab)))
             vals.append(weights.idf[t])
     shape = (n, max(1, len(vocab)))
+    mass_all = weights.mass
     weighted = csr_matrix((np.array(vals, dtype=float), (rows, cols)), shape=shape)
     binary = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-    mass = np.asarray(weighted.sum(axis=1)).ravel()
+    mass = np.array([mass_all[k] for k in index], dtype=float)
     found: list[Pair] = []
     step = max(1, BLOCK_CELLS // n)
     for a in range(0, n, step):
@@ -65,7 +68,7 @@ def scan(statements: Sequence[Statement], weights: StoryWeights, min_small: floa
         i = block[r]
         keep = j > i
         for ri, ii, jj in zip(r[keep], i[keep], j[keep]):
-            found.append(Pair(int(ii), int(jj), float(small[ri, jj]),
+            found.append(Pair(index[ii], index[jj], float(small[ri, jj]),
                               float(shared[ri, jj] / hi[ri, jj]) if hi[ri, jj] else 0.0,
                               int(common[ri, jj])))
     found.sort(key=lambda p: (-p.small, -p.large, p.i, p.j))

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .statements import Statement
+from .statements import Statement, memoised
 
 BACKGROUND_DAYS = 14  # an event this long before its article's publication is background
 
 
+@memoised
 def event_times(s: Statement) -> list[dict]:
     """The statement's event dates: not references ('since 1996'), and not a date inside a
     quotation (the speaker's 'yesterday' is not the outlet's)."""
@@ -68,6 +69,7 @@ def _day(value: str) -> date | None:
         return None
 
 
+@memoised
 def background(s: Statement) -> bool:
     """The statement dates what it tells well before its article was published: an earlier
     event the report recalls, not the story's own (a month precision counts from the month's

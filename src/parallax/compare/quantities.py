@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..stories.features import terms as content_terms
 from .dates import background, event_times
-from .statements import Statement
+from .statements import Statement, memoised, per_number
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 
@@ -66,6 +67,7 @@ _QUALIFIER_AFTER = re.compile(r"^\s*(?:more|other|others|additional|extra|straig
                               r"(?:\w+\s+)?as\s+(?:a|an|the|its|his|her|their)\s)", re.I)
 
 
+@per_number
 def qualified(s: Statement, n: dict) -> bool:
     """A number that is not the whole count: 'his first 11 seasons', 'needed nine points',
     'two more', '12 seconds left', the 28 of '28 of 41 passes' (the 41 is a whole), 'four
@@ -75,6 +77,7 @@ def qualified(s: Statement, n: dict) -> bool:
     return bool(_QUALIFIER_BEFORE.search(before) or _QUALIFIER_AFTER.match(s.text[end:end + 20]))
 
 
+@per_number
 def segment(s: Statement, n: dict) -> tuple[int, int]:
     """The part of the statement a number belongs to, in article offsets: between the
     separators around it (commas, semicolons, 'and', 'while')."""
@@ -94,6 +97,11 @@ def _in(span: tuple[int, int], m: tuple) -> bool:
 
 
 def number_context(s: Statement, n: dict, width: int = 3) -> set[str]:
+    return _context_at(s, n["start"], n["end"], n.get("counted"), width)
+
+
+@memoised
+def _context_at(s: Statement, start: int, end: int, counted: str | None, width: int) -> set[str]:
     """The content words around a number in its part of the statement (what it counts, what
     happened to it), names and other numbers left out: 'five people were killed' -> {peopl,
     kill}; 'killing seven people and injuring 40' -> {kill, peopl} for the seven."""
@@ -101,14 +109,14 @@ def number_context(s: Statement, n: dict, width: int = 3) -> set[str]:
     for a, b, _cid, _label in s.mentions:  # names say whom, not what happened
         if a - s.start >= 0 and b - s.start <= len(text):
             text = text[:a - s.start] + " " * (b - a) + text[b - s.start:]
-    lo, hi = (x - s.start for x in segment(s, n))
-    at = n["start"] - s.start
+    lo, hi = (x - s.start for x in segment(s, {"start": start, "end": end}))
+    at = start - s.start
     before = text[max(lo, at - 60): max(0, at)]
-    after = text[max(0, n["end"] - s.start): min(hi, n["end"] - s.start + 60)]
+    after = text[max(0, end - s.start): min(hi, end - s.start + 60)]
     words = list(content_terms(" ".join(before.split()[-width:])).keys())
     words += list(content_terms(" ".join(after.split()[:width])).keys())
-    if n.get("counted"):
-        words += list(content_terms(n["counted"]).keys())
+    if counted:
+        words += list(content_terms(counted).keys())
     return {_OUTCOME_OF.get(w, w) for w in words if not w[:1].isdigit()}
 
 
@@ -120,9 +128,14 @@ _OUTCOME_AFTER = re.compile(r"^\s+(?:(?:people|persons|others)\s+)?(?:were\s+|ar
 
 
 def outcome(s: Statement, n: dict) -> str | None:
+    return _outcome_at(s, n["start"], n["end"])
+
+
+@memoised
+def _outcome_at(s: Statement, start: int, end: int) -> str | None:
     """The outcome a number of people counts, told right beside it: 'killing 12', 'the death
     toll rose to 22', '12 dead', 'injuring 40', 'five were hurt' -> '#dead' / '#hurt'."""
-    at, end = n["start"] - s.start, n["end"] - s.start
+    at, end = start - s.start, end - s.start
     m = _OUTCOME_BEFORE.search(s.text[max(0, at - 50):at])
     if m:
         word = (m.group(1) or "kill").lower()
@@ -135,13 +148,19 @@ def outcome(s: Statement, n: dict) -> str | None:
 
 
 def head(n: dict) -> str | None:
-    counted = n.get("counted")
+    """The counted noun's term ('nuclear warheads' -> 'warhead')."""
+    return _head_of(n.get("counted"))
+
+
+@lru_cache(maxsize=4096)
+def _head_of(counted: str | None) -> str | None:
     if not counted:
         return None
     words = list(content_terms(counted).keys())
     return words[-1] if words else None
 
 
+@per_number
 def who(s: Statement, n: dict) -> str | None:
     """Whom a number is about: the person or organisation named last before it in its part of
     the sentence (else in the statement); 'pronoun' when the statement opens with a pronoun
@@ -163,6 +182,7 @@ _VERB_GAP = re.compile(r"^\s*(?!(?:of|in|on|at|for|to|from|and|or|with|by|the|a|
                        r"(?:\s+[a-z]+)?\s*$")
 
 
+@per_number
 def direct_subject(s: Statement, n: dict) -> str | None:
     """The person a number is told of directly: 'Richard Carter had 12 points', 'Ty Lawson
     added 16' (one or two words, the first not a preposition, between the name and the
@@ -180,6 +200,7 @@ _FROM = re.compile(r"^\s*(?:\w+\s+)?(?:(?:north|south|east|west|north-?east|nort
 DISTANCES = ("mile", "kilometre", "metre", "foot", "yard")
 
 
+@per_number
 def measured_from(s: Statement, n: dict) -> str | None:
     """What a distance is measured from ('15 miles north of Detroit' -> 'detroit', 'about 50
     miles north of here' -> 'here')."""
@@ -189,11 +210,13 @@ def measured_from(s: Statement, n: dict) -> str | None:
     return " ".join(m.group(1).lower().split()) if m else None
 
 
+@per_number
 def agents(s: Statement, n: dict) -> set[str]:
     """The organisations named before a number in its statement."""
     return {m[2] for m in s.mentions if m[3] == "ORG" and m[1] <= n["start"]}
 
 
+@per_number
 def where(s: Statement, n: dict) -> set[str]:
     """The places a number is told of: named after it in its part of the sentence ('60 per
     cent in Pakistan', 'killing 612 people in Zarand'; not 'the disaster center in Hormozgan
@@ -203,6 +226,7 @@ def where(s: Statement, n: dict) -> set[str]:
             if label in PLACE_LABELS and _in(seg, (a, b)) and a >= n["end"]}
 
 
+@memoised
 def scope(s: Statement) -> frozenset[str]:
     """The scopes beyond the event a statement counts over ('so far', 'a total of', 'this
     season'), outside quotations: two counts compare only over the same scopes."""
@@ -218,6 +242,7 @@ _MONTH_OR_YEAR = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|d
                             r"\b(?:1[89]|20)\d\d\b", re.I)
 
 
+@memoised
 def when_named(s: Statement) -> frozenset[str]:
     """The months and years a statement names for what it tells ('In February, a quake ...
     killed 612'): a count dated to another month than the other side's is another event's
@@ -336,6 +361,9 @@ def compare_numbers(a: Statement, b: Statement, min_context: float):
     compatible partner. When every count of a list differs, the two lists count over two
     scopes ('in this operation' / 'so far'); a scope one side names and the other does not
     makes the two counts incomparable."""
+    if not (a.numbers and b.numbers) or not kinds(a) & kinds(b):
+        small = a if len(a.terms) <= len(b.terms) else b  # nothing they count is counted by both
+        return [], [], [n for n in small.numbers if n.get("unit") != "year"]
     same = quantity_pairs(a, b, min_context)
     # a number the other side gives too (the same kind and value) is matched, whatever the
     # words around it ('rushed for 101 yards' / 'added 101 yards on the ground')
@@ -348,8 +376,8 @@ def compare_numbers(a: Statement, b: Statement, min_context: float):
               if (i, j) not in fits and i not in fit_a and j not in fit_b]
     if len({i for i, _ in same}) >= 2 and not fits:
         differ = []
-    if scope(a) != scope(b) or background(a) != background(b) or when_named(a) != when_named(b) \
-            or elsewhere(a, b):
+    if differ and (scope(a) != scope(b) or background(a) != background(b)
+                   or when_named(a) != when_named(b) or elsewhere(a, b)):
         differ = []  # 'so far' / 'in this operation'; an earlier event / the story's
     matched_a = {i for i, _ in same}
     matched_b = {j for _, j in same}
@@ -358,11 +386,25 @@ def compare_numbers(a: Statement, b: Statement, min_context: float):
     return agree, differ, missing
 
 
+@memoised
+def kinds(s: Statement) -> frozenset:
+    """What the statement's numbers count (units, counted nouns, outcomes): two statements
+    whose numbers count nothing in common cannot disagree on a number."""
+    out = set()
+    for n in s.numbers:
+        out.add(("unit", n.get("unit")) if n.get("unit") else ("head", head(n)))
+        if outcome(s, n):
+            out.add(("outcome", outcome(s, n)))
+    return frozenset(out)
+
+
+@memoised
 def has_toll(s: Statement) -> bool:
     """The statement gives a number of dead, injured or missing ('killing 10')."""
     return any(outcome(s, n) for n in s.numbers)
 
 
+@memoised
 def spans(s: Statement) -> list[dict]:
     """Spans of days to years that place a statement in time ('two days after')."""
     return [n for n in s.numbers if n.get("unit") in ("day", "week", "month", "year")]

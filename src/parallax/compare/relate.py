@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ..understand.names import same_person
 from .dates import compare_dates, event_times
-from .quantities import compare_numbers, describe, has_toll, outcome, spans
+from .quantities import compare_numbers, describe, has_toll, kinds, outcome, spans
 from .statements import Statement
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -189,11 +189,11 @@ def _number_conflict(rel: Relation, a: Statement, b: Statement, differ: list) ->
 
 
 def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
-           p: RelateParams | None = None, content: float = 1.0,
-           words: tuple[int, int] = (0, 0)) -> Relation:
+           p: RelateParams | None = None, content=1.0, words=(0, 0)) -> Relation:
     """How ``b`` relates to ``a`` (both of one story; ``cov`` from :func:`coverage`,
     ``content`` from :meth:`StoryWeights.content`, ``words`` from
-    :meth:`StoryWeights.said_words`)."""
+    :meth:`StoryWeights.said_words`; either may be a function computing it, called only when
+    the coverage makes it matter)."""
     p = p or RelateParams()
     small, large, common = cov
     if not (a.fact and b.fact):
@@ -201,7 +201,10 @@ def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
     floor = min(p.same_thing, p.number_thing, p.date_thing)
     if small < floor or common < 2:
         return _tolls(a, b, small, p)  # two tolls of one story need no words in common
-    if small < p.same_thing and not (a.numbers and b.numbers) and not (a.times and b.times):
+    if small < p.agree_small and not kinds(a) & kinds(b) and not (a.quotes and b.quotes) \
+            and not (small >= p.date_thing >= p.agree_small and a.times and b.times):
+        # too little in common to state one fact: only a number of one kind (or a date dated
+        # by a shared number) or a quotation could differ, and there is none
         return Relation("none", small)
     agree_n, differ_n, missing_n = compare_numbers(a, b, p.quantity_context)
     agree_d, differ_d, unsure_d = compare_dates(a, b)
@@ -211,7 +214,9 @@ def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
     # one fact (or share a number: 'sold for $30 million in 1957' / '... in 1967')
     if small < p.number_thing:  # a toll names what it counts
         differ_n = [(x, y) for x, y in differ_n if _toll_pair(a, x, b, y)]
-    if small < p.date_thing or content < p.agree_content or not (small >= p.agree_small or agree_n):
+    if differ_d and small >= p.date_thing and callable(content):
+        content = content()
+    if small < p.date_thing or not (small >= p.agree_small or agree_n) or (differ_d and content < p.agree_content):
         differ_d = []  # what is dated must be the same: 'escorted from his office in June' /
         # 'testified last month' share the report they follow, not the event
     if small < p.same_thing:
@@ -251,8 +256,10 @@ def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
                        "a": _side(yes, "affirms"), "b": _side(no, "denies"), "certain": True}
         return rel
     states = (small >= p.agree_small and large >= p.agree_large and common >= p.agree_terms
-              and not missing_n and content >= p.agree_content
-              and words[1] >= min(p.agree_words, words[0]))
+              and not missing_n and (content() if callable(content) else content) >= p.agree_content)
+    if states:
+        words = words() if callable(words) else words
+        states = words[1] >= min(p.agree_words, words[0])
     when_a, when_b = event_times(a) + spans(a), event_times(b) + spans(b)
     placed_a = any(t["value"] for t in event_times(a))
     placed_b = any(t["value"] for t in event_times(b))

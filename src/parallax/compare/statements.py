@@ -4,6 +4,7 @@ sentence lists several ('three points: ...; ...; ...'), each with its provenance
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..records import Article
@@ -39,13 +40,6 @@ forgot forgave overtook overtaken undertook sprang sprung stung struck stricken 
 
 
 _DATELINE = re.compile(r"^\W*(?:posted|published|updated|last updated|first published)\b", re.I)
-_CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*")
-
-
-def name_terms(text: str) -> set[str]:
-    """The terms of the capitalised words inside a statement (names: 'Scalia', 'Wal-Mart'),
-    not its first word: what it is about, as against what it says of them."""
-    return set(terms(" ".join(m.group() for m in _CAPITAL.finditer(text.strip()))))
 
 
 def has_verb(text: str) -> bool:
@@ -77,17 +71,17 @@ def entity_terms(text: str, s0: int, s1: int, mentions: list[tuple[int, int, str
     """The terms of ``text[s0:s1]``, each named entity counted once as its canonical entity
     ('@e5f801...') instead of its words, so that 'US' and 'the United States', or 'Segéi
     Lavrov' and 'Sergey Lavrov', are one term when the entities were linked."""
-    out: dict[str, float] = {}
-    pos = s0
+    parts, ids, pos = [], [], s0
     for a, b, cid, label in mentions:
         if label not in ENTITY_TERM_LABELS or a < pos:
             continue
-        for t, c in terms(text[pos:a]).items():
-            out[t] = out.get(t, 0) + c
-        out["@" + cid] = out.get("@" + cid, 0) + 1
+        parts.append(text[pos:a])
+        ids.append("@" + cid)
         pos = b
-    for t, c in terms(text[pos:s1]).items():
-        out[t] = out.get(t, 0) + c
+    parts.append(text[pos:s1])
+    out: dict[str, float] = dict(terms(" ".join(parts)))
+    for i in ids:
+        out[i] = out.get(i, 0) + 1
     return out
 
 
@@ -108,10 +102,36 @@ class Statement:
     quotes: list[dict] = field(default_factory=list)
     negated: bool = False
     fact: bool = True  # it has a verb: a fact to compare (not a list item, dateline, heading)
-    names: set[str] = field(default_factory=set)  # terms of its capitalised words (names)
+    names: set[str] = field(default_factory=set)  # its named entities' terms ('@e5f801...')
     mentions: list[tuple[int, int, str, str]] = field(default_factory=list)  # (start, end, entity id, label)
     date: str | None = None  # the article's publication date
     article_places: set[str] = field(default_factory=set)  # places its whole article names
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # derived values, computed once
+
+
+def memoised(fn):
+    """A function of one statement (and hashable arguments) computed once per statement: a
+    story's statements are related to many others."""
+    def wrapper(s: "Statement", *args):
+        k = (fn.__name__, *args)
+        if k not in s.memo:
+            s.memo[k] = fn(s, *args)
+        return s.memo[k]
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def per_number(fn):
+    """A function of a statement and one of its numbers (or times), computed once per pair."""
+    def wrapper(s: "Statement", n: dict):
+        k = (fn.__name__, n["start"], n["end"])
+        if k not in s.memo:
+            s.memo[k] = fn(s, n)
+        return s.memo[k]
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
 
 
 _CLAUSE = re.compile(r";\s*(?:and\??\s*)?|,\s+(?=which\b|according to\b|while\b|whereas\b)")
@@ -148,6 +168,8 @@ def statements_of(article: Article, source: str, group: str, canonical: dict,
         for _s, s0, s1 in e.mentions:
             cid = c.id if c else e.key
             mentions.append((s0, s1, same_as.get(cid, cid), e.label))
+    mentions.sort()
+    starts = [m[0] for m in mentions]
     out = []
     for sent in an.sentences:
         clauses = split_clauses(sent.text, sent.start)
@@ -156,7 +178,7 @@ def statements_of(article: Article, source: str, group: str, canonical: dict,
             if len(piece.split()) < 4:
                 continue
             sid = f"{article.id}:{sent.index}" + (f".{n}" if len(clauses) > 1 else "")
-            inside = sorted(m for m in mentions if s0 <= m[0] and m[1] <= s1)
+            inside = [m for m in mentions[bisect_left(starts, s0):bisect_left(starts, s1)] if m[1] <= s1]
             st = Statement(sid, article.id, source, group, sent.index, s0, s1, piece,
                            entity_terms(text, s0, s1, inside), date=article.date)
             st.entities = {m[2] for m in inside}
@@ -166,7 +188,7 @@ def statements_of(article: Article, source: str, group: str, canonical: dict,
             st.quotes = [fields_dict(q) for q in an.quotes if s0 <= q.start < s1]
             st.negated = bool(NEGATION.search(_NOT_BUT.sub(" ", _QUOTED_WORD.sub(" ", piece))))
             st.fact = states_something(piece)
-            st.names = name_terms(piece) | {t for t in st.terms if t.startswith("@")}
+            st.names = {t for t in st.terms if t.startswith("@")}  # the named entities
             out.append(st)
     places = {m[2] for m in mentions if m[3] in ("GPE", "LOC", "FAC")}
     for st in out:
