@@ -4,8 +4,9 @@
     ├── ConfigError            bad settings or options                 E0xx
     ├── InputError             a file, line or URL that cannot be read E1xx
     │   └── FetchError         network problems                        E15x
-    └── StoreError             the database                            E2xx
-        └── NotFoundError      no such article or story                E204
+    ├── StoreError             the database                            E2xx
+    │   └── NotFoundError      no such article or story                E204
+    └── ModelError             a model file that cannot be loaded      E3xx
 """
 
 from __future__ import annotations
@@ -61,3 +62,9 @@ class StoreError(ParallaxError):
 
 class NotFoundError(StoreError):
     code = "E204"
+
+
+class ModelError(ParallaxError):
+    """A model (a file Parallax runs, such as the sentence-pair model) that cannot be used."""
+
+    code = "E300"

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .compare.report import brief_flag, date_flag, findings_shown
+from .compare.report import brief_flag, date_flag, findings_shown, similar_label
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -37,6 +37,8 @@ def markdown(d: dict[str, Any]) -> str:
             lines.append(f"  - {finding['type']}: {finding['why']}")
             lines.append(f"    - {finding['a']['source']}: {finding['a']['text']}")
             lines.append(f"    - {finding['b']['source']}: {finding['b']['text']}")
+        for near in f.get("told_similarly") or []:
+            lines.append(f"  - {similar_label(near)}: {near['source']}: {near['text']}")
     lines += ["", "## Timeline", ""]
     for t in d["timeline"]:
         label = date_flag(t)
@@ -60,7 +62,7 @@ def html(d: dict[str, Any]) -> str:
     """A self-contained HTML report (inline CSS, no scripts) from ``templates/report.html``;
     Jinja2 escapes every value, so a source's text can never become markup."""
     return _template().render(d=d, css=CSS, cites=_cites, date_flag=date_flag,
-                              findings_shown=findings_shown) + "\n"
+                              findings_shown=findings_shown, similar_label=similar_label) + "\n"
 
 
 @lru_cache(maxsize=1)

@@ -68,6 +68,14 @@ class Settings:
     # tests/fixtures/compare_dev.jsonl (bench/compare_gold.py devtune).
     align_threshold: float = 0.65
     brief_sentences: int = 6  # length of a story's brief
+    # The sentence-pair model for facts told in other words (compare/pairmodel.py): 'builtin'
+    # (shipped), a directory with model.onnx and tokenizer.json, or 'none' (words alone).
+    pair_model: str = "builtin"
+    # Its score from which a statement of another source counts as stating a fact told in
+    # other words; 0 = the model card's (the shipped card: never; its model only shows close
+    # statements as 'told similarly', never counted; see docs/benchmarks.md).
+    pair_model_threshold: float = 0.0
+    pair_model_threads: int = 1  # onnxruntime threads (1: the same speed on any machine)
 
     # -- web ---------------------------------------------------------------------------
     web_token: str = ""  # the JSON ingest endpoint is off unless this is set

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from ..compare.report import brief_flag, date_flag, findings_shown, status_label
+from ..compare.report import brief_flag, date_flag, findings_shown, similar_label, status_label
 from ..store import Outcome
 
 
@@ -239,6 +239,9 @@ def story_detail(console: Console, s: dict, *, single_limit: int | None = SINGLE
                 console.print(f"      [bold]{escape(finding['type'])}[/]: {escape(finding['why'])}")
                 console.print(f"        {escape(finding['a']['source'])}: {escape(_clip(finding['a']['text'], 100))}")
                 console.print(f"        {escape(finding['b']['source'])}: {escape(_clip(finding['b']['text'], 100))}")
+            for near in f.get("told_similarly") or []:
+                console.print(f"      [dim]{escape(similar_label(near))}: {escape(near['source'])}: "
+                              f"{escape(_clip(near['text'], 90))}[/]")
         if single_limit is not None and single > single_limit:
             console.print(f"  [dim]… and {single - single_limit} more reported by one source only "
                           "(--all lists them)[/]")

@@ -4,13 +4,16 @@ sentence with its citations."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ..outlets import UNKNOWN, Speaker, voices
 from ..records import Article
+from ..errors import ModelError
 from ..settings import Settings
 from ..store import Store, StoryAssignment
 from .align import AlignParams, align
+from .pairmodel import load as load_pair_model
 from .places import demonym_links
 from .relate import RelateParams
 from .report import brief, date_flag, facts, findings_shown, notices, status_label, timeline
@@ -46,6 +49,40 @@ def story_voices(articles: list[Article], assignments: list[StoryAssignment]) ->
     return voices([Speaker(a.id, a.outlet, a.credited_source, lineage.get(a.id)) for a in articles])
 
 
+_WARNED: set[str] = set()
+
+
+def pair_model(settings: Settings):
+    """(the sentence-pair model the settings name or None, notices): a model that cannot be
+    loaded is reported once on stderr (one line: the file and the fix) and in every
+    comparison's notices, and the comparison goes on with words alone."""
+    try:
+        return load_pair_model(settings.pair_model, settings.pair_model_threads), []
+    except ModelError as exc:
+        line = exc.one_line()
+        if line not in _WARNED:
+            _WARNED.add(line)
+            print(f"parallax: {line}", file=sys.stderr)
+        return None, [{"code": "pair_model_unavailable",
+                       "text": f"compared on words alone: {line}"}]
+
+
+NEVER = 2.0  # a model threshold no score reaches: the model alone never makes a source
+
+
+def align_params(settings: Settings, model=None) -> AlignParams:
+    """The alignment's parameters from the settings: the word coverage a statement needs to
+    state another's fact; the pair-model score that does the same (the settings', else the
+    model card's; the shipped card has none: its model only shows what is told similarly);
+    and the score from which a statement is shown as told similarly."""
+    card = model.card if model else {}
+    threshold = settings.pair_model_threshold or card.get("threshold")
+    similar = card.get("similar_threshold") or AlignParams.model_similar
+    return AlignParams(RelateParams(agree_small=settings.align_threshold,
+                                    model_agree=threshold if threshold else NEVER),
+                       model_similar=min(threshold, similar) if threshold else similar)
+
+
 def compare(store: Store, articles: list[Article], assignments: list[StoryAssignment],
             settings: Settings | None = None) -> dict[str, Any]:
     """Brief, facts and timeline of a story's already loaded articles (``reports.story_report``
@@ -53,15 +90,21 @@ def compare(store: Store, articles: list[Article], assignments: list[StoryAssign
     group (copies of one report never corroborate each other); the store is asked only for
     canonical entity ids."""
     settings = settings or Settings()
+    model, model_notice = pair_model(settings)
     voice_of = story_voices(articles, assignments)
     statements = story_statements(store, articles, [source_name(art) for art in articles],
                                   [voice_of[art.id] for art in articles])
     published = [(art.date[:10], source_name(art), art.id) for art in articles if art.date]
-    groups = align(statements, AlignParams(RelateParams(agree_small=settings.align_threshold)))
+    params = align_params(settings, model)
+    threshold = params.relate.model_agree if params.relate.model_agree < NEVER else None
+    groups = align(statements, params, model)
     fact_list = facts(statements, groups)
     return {
         "independent_sources": len(set(voice_of.values())),
-        "notices": notices(statements, set(voice_of.values()), articles),
+        "notices": notices(statements, set(voice_of.values()), articles) + model_notice,
+        "compared_with": {"words": True, "pair_model": model.card.get("name", str(model.path)) if model else None,
+                          "pair_model_threshold": threshold if model else None,
+                          "told_similarly_threshold": params.model_similar if model else None},
         "brief": brief(fact_list, statements, settings.brief_sentences),
         "facts": [{k: v for k, v in f.items() if not k.startswith("_")} for f in fact_list],
         "timeline": timeline(statements, fact_list, published),

@@ -48,12 +48,15 @@ class RelateParams:
     quantity_context: float = 0.34  # Jaccard of the words around two numbers of one quantity
     quote_overlap: float = 0.6  # word Jaccard of two quotations that are one quotation
     polarity_small: float = 0.8  # near-identity needed before yes/no can conflict
+    model_agree: float = 0.5  # the sentence-pair model's score at which two statements state one fact
 
 
 @dataclass
 class Relation:
     kind: str  # 'agree' | 'conflict' | 'differ' | 'none'
     strength: float  # the smaller statement's covered weight
+    score: float | None = None  # the sentence-pair model's score, when it scored the pair
+    signal: str = "words"  # what made them one fact: 'words' (coverage) or 'model' 
     agrees_on: list[str] = field(default_factory=list)
     differs_on: list[str] = field(default_factory=list)
     finding: dict | None = None  # for a conflict or a difference: what a reader is shown
@@ -189,39 +192,44 @@ def _number_conflict(rel: Relation, a: Statement, b: Statement, differ: list) ->
 
 
 def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
-           p: RelateParams | None = None, content=1.0, words=(0, 0)) -> Relation:
+           p: RelateParams | None = None, content=1.0, words=(0, 0),
+           score: float | None = None) -> Relation:
     """How ``b`` relates to ``a`` (both of one story; ``cov`` from :func:`coverage`,
     ``content`` from :meth:`StoryWeights.content`, ``words`` from
     :meth:`StoryWeights.said_words`; either may be a function computing it, called only when
-    the coverage makes it matter)."""
+    the coverage makes it matter). ``score``: the sentence-pair model's score for the pair;
+    at ``model_agree`` or more the two say one thing (told in other words), and only their
+    checkable parts decide whether they agree."""
     p = p or RelateParams()
     small, large, common = cov
     if not (a.fact and b.fact):
-        return Relation("none", small)
+        return Relation("none", small, score)
+    model = score is not None and score >= p.model_agree
     floor = min(p.same_thing, p.number_thing, p.date_thing)
-    if small < floor or common < 2:
+    if (small < floor or common < 2) and not model:
         return _tolls(a, b, small, p)  # two tolls of one story need no words in common
-    if small < p.agree_small and not kinds(a) & kinds(b) and not (a.quotes and b.quotes) \
+    if small < p.agree_small and not model and not kinds(a) & kinds(b) and not (a.quotes and b.quotes) \
             and not (small >= p.date_thing >= p.agree_small and a.times and b.times):
         # too little in common to state one fact: only a number of one kind (or a date dated
         # by a shared number) or a quotation could differ, and there is none
-        return Relation("none", small)
+        return Relation("none", small, score)
     agree_n, differ_n, missing_n = compare_numbers(a, b, p.quantity_context)
     agree_d, differ_d, unsure_d = compare_dates(a, b)
     agree_q, differ_q = compare_quotes(a, b, p)
     # statements about one thing: a number's own words say what it counts; a date's say
     # little of which event it dates, so two dates conflict only where the statements state
     # one fact (or share a number: 'sold for $30 million in 1957' / '... in 1967')
-    if small < p.number_thing:  # a toll names what it counts
+    if small < p.number_thing and not model:  # a toll names what it counts
         differ_n = [(x, y) for x, y in differ_n if _toll_pair(a, x, b, y)]
-    if differ_d and small >= p.date_thing and callable(content):
+    if differ_d and small >= p.date_thing and callable(content) and not model:
         content = content()
-    if small < p.date_thing or not (small >= p.agree_small or agree_n) or (differ_d and content < p.agree_content):
+    if not model and (small < p.date_thing or not (small >= p.agree_small or agree_n)
+                      or (differ_d and content < p.agree_content)):
         differ_d = []  # what is dated must be the same: 'escorted from his office in June' /
         # 'testified last month' share the report they follow, not the event
-    if small < p.same_thing:
+    if small < p.same_thing and not model:
         differ_q = []
-    rel = Relation("none", small)
+    rel = Relation("none", small, score, "model" if model else "words")
     rel.agrees_on = ([f"number: {x['text']}" for x, _ in agree_n]
                      + [f"date: {x['value']}" for x, _ in agree_d]
                      + [f"speaker: {x['speaker']}" for x, _ in agree_q])
@@ -260,6 +268,9 @@ def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
     if states:
         words = words() if callable(words) else words
         states = words[1] >= min(p.agree_words, words[0])
+        rel.signal = "words"
+    elif model:
+        states = not missing_n  # told in other words; a number one side lacks is not stated
     when_a, when_b = event_times(a) + spans(a), event_times(b) + spans(b)
     placed_a = any(t["value"] for t in event_times(a))
     placed_b = any(t["value"] for t in event_times(b))

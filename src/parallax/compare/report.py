@@ -39,7 +39,11 @@ def _evidence(s: Statement, role: str, relation) -> dict[str, Any]:
     return {"article": s.article, "sentence": s.sentence, "source": s.source, "text": s.text,
             "role": role, "agrees": role in ("states", "repeats"),
             "agrees_on": list(relation.agrees_on) if relation else [],
-            "differs_on": list(relation.differs_on) if relation else []}
+            "differs_on": list(relation.differs_on) if relation else [],
+            # how it joined the fact: 'words' (it holds the fact's informative words) or
+            # 'model' (the sentence-pair model: the same fact in other words), and the score
+            "joined_by": relation.signal if relation else None,
+            "score": relation.score if relation else None}
 
 
 def _distinct(findings: list[dict]) -> list[dict]:
@@ -100,6 +104,11 @@ def facts(statements: list[Statement], groups: list[Group]) -> list[dict]:
             "conflicts": conflicts,
             "difference": difference,
             "revisions": revisions,
+            # other voices' statements the sentence-pair model finds close, not shown to state
+            # the fact: for a reader to check, never counted as sources
+            "told_similarly": [{"article": statements[k].article, "sentence": statements[k].sentence,
+                                "source": statements[k].source, "text": statements[k].text,
+                                "score": v} for k, v in g.similar],
             "_order": (STATUS_ORDER[status] if status != "conflict" or len(agreeing_voices) < 2 else -1,
                        -len(agreeing_voices), -g.strength, lead.article, lead.sentence),
             "_members": [m.index for m in members if m.role == "states"],
@@ -113,6 +122,14 @@ def facts(statements: list[Statement], groups: list[Group]) -> list[dict]:
 
 # how 'they differ' reads for each conflict type
 PLURAL = dict(zip(CONFLICT_TYPES, ("numbers", "dates", "attributions", "quotes", "accounts")))
+
+
+SIMILAR_LABEL = "told similarly (model {score:.2f}; check it, not counted as a source)"
+
+
+def similar_label(item: dict) -> str:
+    """How a statement the sentence-pair model found close to a fact reads beside it."""
+    return SIMILAR_LABEL.format(score=item["score"])
 
 
 def finding_label(finding: dict | None) -> str | None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from ..compare.report import date_flag, findings_shown, shown_finding, status_label
+from ..compare.report import date_flag, findings_shown, shown_finding, similar_label, status_label
 from . import queries
 from .deps import SettingsDep, StoreDep, StoryQueryDep
 from .security import safe_url
@@ -19,6 +19,7 @@ templates.env.filters["safe_url"] = safe_url
 templates.env.globals["date_flag"] = date_flag  # one wording for CLI, exports and web
 templates.env.globals["shown_finding"] = shown_finding
 templates.env.globals["findings_shown"] = findings_shown
+templates.env.globals["similar_label"] = similar_label
 templates.env.globals["status_label"] = status_label
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
