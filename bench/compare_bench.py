@@ -34,7 +34,7 @@ from parallax.compare.align import AlignParams, align  # noqa: E402
 from parallax.compare.checks import is_conflict  # noqa: E402
 from parallax.compare.relate import RelateParams, StoryWeights, coverage, relate  # noqa: E402
 from parallax.compare.report import facts  # noqa: E402
-from parallax.compare import story_statements  # noqa: E402
+from parallax.compare import align_params, pair_model, story_statements  # noqa: E402
 from parallax.compare.statements import Statement  # noqa: E402
 from parallax.understand.records import sentence_index  # noqa: E402
 from parallax.pipeline import ingest  # noqa: E402
@@ -98,10 +98,20 @@ def sentence_statements(sts: list[Statement]) -> dict[tuple[str, int], list[int]
     return at
 
 
+def bench_settings(args) -> Settings:
+    return Settings(align_threshold=args.threshold, pair_model=args.pair_model,
+                    pair_model_threshold=args.model_threshold)
+
+
 def params(args) -> AlignParams:
     """The shipped parameters, with ``--threshold`` as the coverage a statement needs to state
-    another's fact (RelateParams.agree_small)."""
-    return AlignParams(RelateParams(agree_small=args.threshold))
+    another's fact (RelateParams.agree_small) and ``--model-threshold`` the pair-model score."""
+    return align_params(bench_settings(args), model(args))
+
+
+def model(args):
+    """The sentence-pair model ``--pair-model`` names ('builtin', a directory, or 'none')."""
+    return pair_model(bench_settings(args))[0]
 
 
 def ecb(args) -> dict:
@@ -109,7 +119,7 @@ def ecb(args) -> dict:
     (a clause of a sentence that carries several facts is enough)."""
     tp = fp = fn = 0
     for sts, gold in ecb_stories(args.split):
-        groups = align(sts, params(args))
+        groups = align(sts, params(args), model(args))
         group_of = list(range(len(sts), 2 * len(sts)))  # a statement in no fact: its own group
         for gi, g in enumerate(groups):
             for i in g.indices("states"):
@@ -188,7 +198,7 @@ def basil(args) -> dict:
         single: dict[str, list[str]] = defaultdict(list)  # doc -> texts of single-source facts
         for docs in by_story.values():
             sts = doc_statements(store, docs, by_doc)
-            for f in facts(sts, align(sts, params(args))):
+            for f in facts(sts, align(sts, params(args), model(args))):
                 if f["status"] == "single_source":
                     for e in f["evidence"]:
                         single[e["source"]].append(e["text"])
@@ -208,7 +218,7 @@ def speed(args) -> dict:
 
     rows = [r for r in load("ecbplus/articles.jsonl") if r["topic"] in ("1", "12", "13")]
     db = stored_corpus(rows, "speed")
-    settings = Settings(db=db)
+    settings = Settings(db=db, pair_model=args.pair_model, pair_model_threshold=args.model_threshold)
     with SQLiteStore(db) as store:
         update_stories(store, settings)
         stories = store.list_stories()
@@ -222,10 +232,10 @@ def speed(args) -> dict:
         biggest = time.process_time() - t
     return {"stories": len(stories), "stories_per_second": 1 / per_story,
             "largest_story_articles": big.size, "largest_story_seconds": biggest,
-            "long_articles": long_story_costs()}
+            "long_articles": long_story_costs(settings=settings)}
 
 
-def long_story_costs(sizes=(20, 100, 300)) -> list[dict]:
+def long_story_costs(sizes=(20, 100, 300), settings: Settings | None = None) -> list[dict]:
     """The comparison of N of BASIL's long articles (27 sentences each on average, against
     ECB+'s 6) as one story: seconds on one core, and the peak of memory it allocates
     (tracemalloc, a second run). The cost depends on the number of statements, not on
@@ -238,14 +248,14 @@ def long_story_costs(sizes=(20, 100, 300)) -> list[dict]:
     out = []
     with SQLiteStore(db) as store:
         articles = list(store.iter_articles())
-        compare(store, articles[:3], [])  # imports and warm-up
+        compare(store, articles[:3], [], settings)  # imports, model load and warm-up
         for n in sizes:
             part = articles[:n]
             t = time.process_time()
-            result = compare(store, part, [])
+            result = compare(store, part, [], settings)
             seconds = time.process_time() - t
             tracemalloc.start()
-            compare(store, part, [])
+            compare(store, part, [], settings)
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             out.append({"articles": n, "statements": sum(len(f["evidence"]) for f in result["facts"]),
@@ -259,11 +269,16 @@ def main() -> None:
     ap.add_argument("task", choices=["ecb", "claimdiff", "basil", "speed"])
     ap.add_argument("--split", default="test", choices=["dev", "test", "all"])
     ap.add_argument("--threshold", type=float, default=Settings().align_threshold)
+    ap.add_argument("--pair-model", default=Settings().pair_model,
+                    help="'builtin' (shipped), a model directory, or 'none' (words alone)")
+    ap.add_argument("--model-threshold", type=float, default=0.0, help="0: the model card's")
     args = ap.parse_args()
     result = {"ecb": ecb, "claimdiff": claimdiff, "basil": basil, "speed": speed}[args.task](args)
     print(json.dumps(result, indent=2))
     OUT.mkdir(exist_ok=True)
     name = args.task + (f"_{args.split}" if args.task == "ecb" else "")
+    name += "_words" if model(args) is None else ""
+    result["pair_model"] = args.pair_model if model(args) is not None else "none"
     (OUT / f"compare_{name}.json").write_text(json.dumps(result, indent=2) + "\n")
 
 

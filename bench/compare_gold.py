@@ -80,6 +80,13 @@ def build(settings_overrides: dict | None = None, split: str = "test", raw: bool
     """A store holding the seeds and the chosen stories; yields (story, report, doc_of,
     articles) with ``doc_of``: stored article id -> corpus document (``raw``: the store and
     the assignments instead of the report)."""
+    yield from build_stories(stories_of(split, wide), settings_overrides, with_seeds=split == "test",
+                             raw=raw)
+
+
+def build_stories(stories: dict[str, list[dict]], settings_overrides: dict | None = None,
+                  with_seeds: bool = False, raw: bool = False):
+    """``build`` over the given stories (gold story -> corpus rows)."""
     from parallax.compare import compare
     from parallax.pipeline import ingest, update_stories
     from parallax.settings import Settings
@@ -87,7 +94,6 @@ def build(settings_overrides: dict | None = None, split: str = "test", raw: bool
 
     tmp = Path(tempfile.mkdtemp())
     db = str(tmp / "gold.db")
-    stories = stories_of(split, wide)
     src = tmp / "stories.jsonl"
     with src.open("w", encoding="utf-8") as fh:
         for rows in stories.values():
@@ -96,14 +102,14 @@ def build(settings_overrides: dict | None = None, split: str = "test", raw: bool
                                      "date": r.get("date"), "source": r.get("source")}) + "\n")
     settings = Settings(db=db, **(settings_overrides or {}))
     with SQLiteStore(db) as store:
-        ingest([str(src)] if split != "test" else [str(SEEDS), str(src)], store, settings)
+        ingest([str(SEEDS), str(src)] if with_seeds else [str(src)], store, settings)
         update_stories(store, settings)
         arts = list(store.iter_articles())
         doc_of = {}
         for a in arts:
             doc_of[a.id] = a.metadata.get("id") or "seed:" + Path(a.origin).name.split("_")[0]
         members = {"seeds": [a for a in arts if doc_of[a.id].startswith("seed:")]} \
-            if split == "test" else {}
+            if with_seeds else {}
         for story, rows in stories.items():
             docs = {r["doc"] for r in rows}
             members[story] = [a for a in arts if doc_of[a.id] in docs]
@@ -448,7 +454,10 @@ def score(args) -> dict:
     wrong: list[str] = []
     found_pairs: list[tuple[dict, dict, str, tuple | None]] = []
     outlets_ok = outlets_total = 0
-    for story, rep, doc_of, articles in (build(split="dev", wide=True) if dev else build()):
+    overrides = {"pair_model": args.pair_model} if getattr(args, "pair_model", None) else {}
+    if getattr(args, "model_threshold", 0.0):
+        overrides["pair_model_threshold"] = args.model_threshold
+    for story, rep, doc_of, articles in (build(overrides, split="dev", wide=True) if dev else build(overrides)):
         outlet_count = len({a.outlet or a.credited_source or a.id for a in articles})
         if story.startswith("basil:"):
             outlets_total += 1
@@ -742,6 +751,101 @@ def toll_sheet(args) -> None:
     print(f"{len(items)} pairs -> {out}")
 
 
+def model_sheet(args) -> None:
+    """The members the sentence-pair model joins to facts on the dev stories (at a low
+    threshold, so the threshold can be chosen on them), a stratified sample by score to
+    judge like any member: S, P, N or C."""
+    rng = random.Random(11)
+    bins: dict[int, list] = defaultdict(list)
+    for story, rep, doc_of, _arts in build({"pair_model_threshold": args.floor}, split="dev", wide=args.wide):
+        for f in rep["facts"]:
+            lead = next(e for e in f["evidence"] if e["role"] == "states")
+            for e in f["evidence"][1:]:
+                if e.get("joined_by") == "model" and e["role"] == "states":
+                    bins[min(9, int(e["score"] * 10))].append((story, lead, e, doc_of))
+    lines, items = [], []
+    for b in sorted(bins):
+        for story, lead, e, doc_of in rng.sample(bins[b], min(args.per_bin, len(bins[b]))):
+            item = {"item": f"m{len(items):04d}", "kind": "member", "story": story,
+                    "lead": key(doc_of[lead["article"]], lead["text"]),
+                    "member": key(doc_of[e["article"]], e["text"]), "score": e["score"]}
+            items.append(item)
+            lines.append(f"[{item['item']}] {story} score {e['score']:.3f}\n   A [{lead['source']}] {lead['text']}\n"
+                         f"   B [{e['source']}] {e['text']}")
+    out = Path(args.out)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    print(f"{len(items)} members -> {out} ({ {b: len(v) for b, v in sorted(bins.items())} })")
+
+
+def dev_model(args) -> None:
+    """The sentence-pair model's threshold on the dev judgements: for the judged dev pairs,
+    precision and recall of 'states the fact' when the comparison decides with the model's
+    score (compare/relate.py: a score at the threshold stands in for the word coverage; the
+    numbers, dates, speakers and polarity still decide), over a grid of thresholds."""
+    import numpy as np
+
+    from parallax.compare.pairmodel import load as load_model
+    from parallax.compare.relate import RelateParams, relate
+
+    model = load_model(args.pair_model)
+    texts = corpus_texts()
+    gold = Gold([json.loads(x) for x in DEV_GOLD.read_text().splitlines() if x.strip()], texts)
+    judged = []
+    for _s, small, large, cov, _r, doc_of, c in dev_pairs():
+        verdict = gold.states(key(doc_of[small.article], small.text), key(doc_of[large.article], large.text))
+        if verdict is not None:
+            judged.append((small, large, cov, c, verdict == "yes"))
+    probs = model.score([(a.text, b.text) for a, b, *_ in judged])
+    sig = model.signal(probs, np.array([cov[0] for _a, _b, cov, *_ in judged]))
+    print(f"{len(judged)} judged pairs, {sum(v for *_, v in judged)} state the fact")
+    base = RelateParams()
+    for floor in args.floors:
+        for tau in (None, 0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.98, 0.985, 0.99, 0.995):
+            tp = fp = fn = 0
+            for (small, large, cov, c, yes), v in zip(judged, sig):
+                p = RelateParams(agree_small=base.agree_small, model_agree=tau or 2.0)
+                score = float(v) if tau and cov[0] >= floor else None
+                said = relate(small, large, cov, p, *c, score).kind == "agree"
+                tp += said and yes
+                fp += said and not yes
+                fn += yes and not said
+            print(f"coverage >= {floor}, threshold {tau}: P {tp / (tp + fp) if tp + fp else 0:.3f} "
+                  f"R {tp / (tp + fn) if tp + fn else 0:.3f} (tp {tp} fp {fp} fn {fn})")
+
+
+def basil_model_sample(args) -> None:
+    """The corroborations the sentence-pair model adds on BASIL's test stories (members it
+    joined to a fact, that words alone would not; ``--threshold`` opts in, the shipped card
+    adds none), or with ``--similar`` the statements it shows as told similarly, 30 sampled to
+    judge by hand (issue 22): does B state the fact of A (S), part of it (P), or not (N)?"""
+    rng = random.Random(5)
+    stories = chosen_rows("test", 100, 0)
+    found = []
+    overrides = {"pair_model_threshold": args.threshold} if args.threshold else {}
+    for story, rep, doc_of, _arts in build_stories(stories, overrides):
+        for f in rep["facts"]:
+            lead = next(e for e in f["evidence"] if e["role"] == "states")
+            if args.similar:  # what the model shows as told similarly
+                found += [(story, lead, dict(n, role="similar"), doc_of) for n in f["told_similarly"]]
+                continue
+            if f["status"] != "corroborated":
+                continue
+            for e in f["evidence"][1:]:
+                if e.get("joined_by") == "model" and e["role"] == "states":
+                    found.append((story, lead, e, doc_of))
+    lines = []
+    for n, (story, lead, e, doc_of) in enumerate(rng.sample(found, min(args.n, len(found)))):
+        lines.append(f"[b{n:02d}] {story} score {e['score']:.3f}\n"
+                     f"   A {key(doc_of[lead['article']], lead['text'])['doc']} [{lead['source']}] {lead['text']}\n"
+                     f"   B {key(doc_of[e['article']], e['text'])['doc']} [{e['source']}] {e['text']}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(found)} {'hints' if args.similar else 'members joined'} by the model on {len(stories)} BASIL test stories; "
+          f"{len(lines)} sampled -> {out}")
+
+
 def dev_tune(args) -> None:
     """Precision and recall of 'agree' on the dev judgements over a grid of thresholds."""
     from parallax.compare.relate import RelateParams, relate
@@ -787,22 +891,39 @@ def main() -> None:
     d.add_argument("--out", default=str(Path(__file__).parent / "out" / "dev.txt"))
     d.add_argument("--per-bin", type=int, default=9)
     sub.add_parser("devtune")
+    bm = sub.add_parser("basilmodel")
+    bm.add_argument("--n", type=int, default=30)
+    bm.add_argument("--threshold", type=float, default=0.0, help="pair_model_threshold (0: the card's)")
+    bm.add_argument("--similar", action="store_true", help="sample the 'told similarly' hints instead")
+    bm.add_argument("--out", default=str(Path(__file__).parent / "out" / "basil_model.txt"))
+    dm = sub.add_parser("devmodel")
+    dm.add_argument("--pair-model", default="builtin")
+    dm.add_argument("--floors", type=float, nargs="+", default=[0.0],
+                    help="word coverages below which the model is not asked")
     dc = sub.add_parser("devconflicts")
     dc.add_argument("--out", default=str(Path(__file__).parent / "out" / "devc.txt"))
     dc.add_argument("--wide", action="store_true", help="30 BASIL dev + 15 ECB+ train stories")
     dc.add_argument("--shown-only", action="store_true", help="only the conflicts shown")
+    ms = sub.add_parser("modelsheet")
+    ms.add_argument("--out", default=str(Path(__file__).parent / "out" / "model.txt"))
+    ms.add_argument("--floor", type=float, default=0.3, help="the threshold to gather members at")
+    ms.add_argument("--per-bin", type=int, default=12)
+    ms.add_argument("--wide", action="store_true")
     ns = sub.add_parser("numsheet")
     ns.add_argument("--out", default=str(Path(__file__).parent / "out" / "numbers.txt"))
     t = sub.add_parser("tollsheet")
     t.add_argument("--out", default=str(Path(__file__).parent / "out" / "tolls.txt"))
     c = sub.add_parser("score")
     c.add_argument("--out", default=None)
+    c.add_argument("--pair-model", default=None, help="'none' for the word comparison alone")
+    c.add_argument("--model-threshold", type=float, default=0.0,
+                   help="pair_model_threshold: the model counts a source from this score (opt-in)")
     c.add_argument("--set", choices=("test", "dev"), default="test",
                    help="test: the gold of 25 test stories; dev: the dev judgements (tuning)")
     args = p.parse_args()
     {"sheet": sheet, "gold": make_gold, "score": score, "devsheet": dev_sheet,
      "devtune": dev_tune, "devconflicts": dev_conflict_sheet,
-     "tollsheet": toll_sheet, "numsheet": number_sheet}[args.cmd](args)
+     "tollsheet": toll_sheet, "numsheet": number_sheet, "modelsheet": model_sheet, "devmodel": dev_model, "basilmodel": basil_model_sample}[args.cmd](args)
 
 
 if __name__ == "__main__":
