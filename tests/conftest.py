@@ -104,3 +104,23 @@ def http_server():
     server.add("/feed.atom", (pages / "feed.atom").read_text(), "application/atom+xml")
     yield server
     server.stop()
+
+
+def corpus_cases(path: Path) -> list[dict]:
+    """Gold cases that point into the corpora of ../shared/data (``source``: 'basil:<id>' or
+    'ecbplus:<id>', ``span``: where the sentence is; ``quote_span``: where the quotation is in
+    it), with ``text`` (and ``quote``) read from there: the repository holds no news text."""
+    import json
+
+    wanted = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts: dict[str, str] = {}
+    for corpus in sorted({c["source"].split(":")[0] for c in wanted}):
+        for line in (SHARED / "data" / corpus / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            texts[f"{corpus}:{row['id']}"] = row["text"]
+    for c in wanted:
+        a, b = c["span"]
+        c["text"] = texts[c["source"]][a:b]
+        if "quote_span" in c:
+            c["quote"] = c["text"][c["quote_span"][0]:c["quote_span"][1]]
+    return wanted
