@@ -783,8 +783,6 @@ def dev_model(args) -> None:
     precision and recall of 'states the fact' when the comparison decides with the model's
     score (compare/relate.py: a score at the threshold stands in for the word coverage; the
     numbers, dates, speakers and polarity still decide), over a grid of thresholds."""
-    import numpy as np
-
     from parallax.compare.pairmodel import load as load_model
     from parallax.compare.relate import RelateParams, relate
 
@@ -796,8 +794,7 @@ def dev_model(args) -> None:
         verdict = gold.states(key(doc_of[small.article], small.text), key(doc_of[large.article], large.text))
         if verdict is not None:
             judged.append((small, large, cov, c, verdict == "yes"))
-    probs = model.score([(a.text, b.text) for a, b, *_ in judged])
-    sig = model.signal(probs, np.array([cov[0] for _a, _b, cov, *_ in judged]))
+    sig = model.score([(a.text, b.text) for a, b, *_ in judged])
     print(f"{len(judged)} judged pairs, {sum(v for *_, v in judged)} state the fact")
     base = RelateParams()
     for floor in args.floors:

@@ -66,7 +66,7 @@ def ecb(args) -> dict:
         np.savez(args.dump, flags=np.array(flags), gold_pairs=gold_pairs, **cells)
     report = {"split": args.split, "judged_pairs": len(flags), "gold_pairs": gold_pairs,
               "statement_pairs_scored": len(cell_row), "seconds": round(time.perf_counter() - t, 1),
-              f"recall_at_precision_{PRECISION}": recalls(np.array(flags), cells, gold_pairs, model)}
+              f"recall_at_precision_{PRECISION}": recalls(np.array(flags), cells, gold_pairs)}
     return _write(report, f"pair_model_ecb_{args.split}.json")
 
 
@@ -91,7 +91,7 @@ def per_pair(cells: dict, values: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def recalls(flags: np.ndarray, cells: dict, gold_pairs: int, _model) -> dict:
+def recalls(flags: np.ndarray, cells: dict, gold_pairs: int) -> dict:
     n = len(flags)
     out = {"word_coverage": best_recall(flags, per_pair(cells, cells["coverage"], n), gold_pairs),
            "pair_model": best_recall(flags, per_pair(cells, cells["model"], n), gold_pairs)}

@@ -57,8 +57,9 @@ def chain_sentences():
 
 
 def pairs(split: str, rng: random.Random, twins_per_story: int = 200,
-          max_per_story: int | None = None) -> list[tuple[str, str, int]]:
-    """(sentence a, sentence b, 1 if they report one event) for the split."""
+          max_per_story: int | None = None, labels: str = "event") -> list[tuple[str, str, int]]:
+    """(sentence a, sentence b, 1 if they report one event) for the split; ``labels='fact'``:
+    1 only when both mention exactly the same event chains (a partial overlap is 0)."""
     sents = chain_sentences()
     by_story: dict[str, list[dict]] = defaultdict(list)
     for s in sents.values():
@@ -70,7 +71,9 @@ def pairs(split: str, rng: random.Random, twins_per_story: int = 200,
     out: list[tuple[str, str, int]] = []
     for story in sorted(by_story):
         rows = sorted(by_story[story], key=lambda s: (s["doc"], s["text"]))
-        found = [(a["text"], b["text"], int(bool(a["chains"] & b["chains"])))
+        same = (lambda a, b: a["chains"] == b["chains"]) if labels == "fact" else \
+            (lambda a, b: bool(a["chains"] & b["chains"]))
+        found = [(a["text"], b["text"], int(same(a, b)))
                  for a, b in combinations(rows, 2) if a["doc"] != b["doc"] and a["text"] != b["text"]]
         if max_per_story and len(found) > max_per_story:
             found = rng.sample(found, max_per_story)
@@ -160,7 +163,7 @@ def train(args) -> dict:
     torch.manual_seed(SEED)
     torch.set_num_threads(args.threads)
     rng = random.Random(SEED)
-    train_pairs = pairs("train", rng, max_per_story=args.max_per_story)
+    train_pairs = pairs("train", rng, max_per_story=args.max_per_story, labels=args.labels)
     rng.shuffle(train_pairs)
     if args.limit:
         train_pairs = train_pairs[:args.limit]
@@ -263,6 +266,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-per-story", type=int, default=600, help="pairs drawn from one story, at most")
     ap.add_argument("--limit", type=int, default=0, help="train pairs, at most (0: all)")
+    ap.add_argument("--labels", default="event", choices=["event", "fact"],
+                    help="event: a shared event chain is positive; fact: the same set of chains")
     ap.add_argument("--dev-limit", type=int, default=3000)
     train(ap.parse_args())
 
