@@ -57,6 +57,15 @@ def fact(result, words):
     return found[0]
 
 
+def coarse(value):
+    """``value`` with every 'score' rounded to two decimals."""
+    if isinstance(value, dict):
+        return {k: (round(v, 2) if k == "score" and isinstance(v, float) else coarse(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [coarse(v) for v in value]
+    return value
+
+
 def test_seeds_story_matches_golden(seeds_story):
     """The whole comparison of the seeds (brief, facts, timeline), so any change to what a
     reader sees shows in review. After a deliberate change, regenerate with
@@ -67,7 +76,9 @@ def test_seeds_story_matches_golden(seeds_story):
     got = json.loads(json.dumps({k: result[k] for k in keys}, ensure_ascii=False))
     if os.environ.get("PARALLAX_REGEN_GOLDEN"):
         GOLDEN.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert got == json.loads(GOLDEN.read_text(encoding="utf-8")), (
+    # the model's scores to two decimals: int8 kernels may round the last digits differently
+    # on another CPU; what a reader sees (statuses, hints, text) must not change
+    assert coarse(got) == coarse(json.loads(GOLDEN.read_text(encoding="utf-8"))), (
         "the seeds' story changed; if deliberately, regenerate (see this test's docstring)")
 
 
