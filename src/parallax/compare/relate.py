@@ -181,14 +181,21 @@ def _tolls(a: Statement, b: Statement, small: float, p: RelateParams) -> Relatio
     return _number_conflict(rel, a, b, differ) if differ else rel
 
 
+def _found(rel: Relation, kind: str, kind_of_finding: str, differs_on: list[str], why: str,
+           side_a: dict, side_b: dict, certain: bool = True) -> Relation:
+    """``rel`` made a conflict (or a difference) with its finding: what differs, why, and
+    each side with what it says."""
+    rel.kind = kind
+    rel.differs_on = differs_on
+    rel.finding = {"type": kind_of_finding, "why": why, "a": side_a, "b": side_b, "certain": certain}
+    return rel
+
+
 def _number_conflict(rel: Relation, a: Statement, b: Statement, differ: list) -> Relation:
     x, y = differ[0]
-    rel.kind = "conflict"
-    rel.differs_on = [f"number: {x['text']} / {y['text']}" for x, y in differ]
-    rel.finding = {"type": "number",
-                   "why": _versus(a, x["text"], b, y["text"]) + f" ({describe(a, x)})",
-                   "a": _side(a, x["value"]), "b": _side(b, y["value"]), "certain": True}
-    return rel
+    return _found(rel, "conflict", "number", [f"number: {x['text']} / {y['text']}" for x, y in differ],
+                  _versus(a, x["text"], b, y["text"]) + f" ({describe(a, x)})",
+                  _side(a, x["value"]), _side(b, y["value"]))
 
 
 def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
@@ -237,32 +244,22 @@ def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
         return _number_conflict(rel, a, b, differ_n)
     if differ_d:
         x, y = differ_d[0]
-        rel.kind = "conflict"
-        rel.differs_on = [f"date: {x['value']} / {y['value']}" for x, y in differ_d]
-        rel.finding = {"type": "date",
-                       "why": _versus(a, x["text"], b, y["text"]) + f" ({x['value']} / {y['value']})",
-                       "a": _side(a, x["value"]), "b": _side(b, y["value"]), "certain": True}
-        return rel
+        return _found(rel, "conflict", "date", [f"date: {x['value']} / {y['value']}" for x, y in differ_d],
+                      _versus(a, x["text"], b, y["text"]) + f" ({x['value']} / {y['value']})",
+                      _side(a, x["value"]), _side(b, y["value"]))
     if differ_q:
         x, y = differ_q[0]
-        rel.kind = "conflict"
-        rel.differs_on = [f"speaker: {x['speaker']} / {y['speaker']}"]
-        rel.finding = {"type": "attribution",
-                       "why": f"the same words given to {x['speaker']} ({a.source}) and to "
-                              f"{y['speaker']} ({b.source})",
-                       "a": _side(a, x["speaker"]), "b": _side(b, y["speaker"]), "certain": True}
-        return rel
+        return _found(rel, "conflict", "attribution", [f"speaker: {x['speaker']} / {y['speaker']}"],
+                      f"the same words given to {x['speaker']} ({a.source}) and to "
+                      f"{y['speaker']} ({b.source})", _side(a, x["speaker"]), _side(b, y["speaker"]))
     if a.negated != b.negated and small >= p.polarity_small and large >= p.polarity_small \
             and common >= 3 \
             and len({t for t in set(a.terms) ^ set(b.terms) if t not in _NEGATING}) <= 1:
         # the same words but for the negation: 'X was found guilty' against 'X has pleaded
         # not guilty' says two things (a plea, a verdict), not yes and no to one
         yes, no = (b, a) if a.negated else (a, b)
-        rel.kind = "conflict"
-        rel.differs_on = ["polarity"]
-        rel.finding = {"type": "polarity", "why": f"{yes.source} affirms what {no.source} denies",
-                       "a": _side(yes, "affirms"), "b": _side(no, "denies"), "certain": True}
-        return rel
+        return _found(rel, "conflict", "polarity", ["polarity"], f"{yes.source} affirms what {no.source} denies",
+                      _side(yes, "affirms"), _side(no, "denies"))
     states = (small >= p.agree_small and large >= p.agree_large and common >= p.agree_terms
               and not missing_n and (content() if callable(content) else content) >= p.agree_content)
     if states:
@@ -279,11 +276,8 @@ def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
         # 'two days after' in an undated article): a difference a reader should check
         ta = ", ".join(x["text"] for x in when_a)
         tb = ", ".join(x["text"] for x in when_b)
-        rel.kind = "differ"
-        rel.differs_on = [f"date: {ta} / {tb}"]
-        rel.finding = {"type": "date", "certain": False, "why": _versus(a, ta, b, tb),
-                       "a": _side(a), "b": _side(b)}
-        return rel
+        return _found(rel, "differ", "date", [f"date: {ta} / {tb}"], _versus(a, ta, b, tb),
+                      _side(a), _side(b), certain=False)
     if states:
         rel.kind = "agree"
         if a.negated == b.negated:
