@@ -186,12 +186,13 @@ def learned_scores(flags: np.ndarray, story_of: np.ndarray, X: np.ndarray) -> np
     return scores
 
 
-def best_recall(flags: np.ndarray, scores: np.ndarray, gold_pairs: int) -> dict:
-    """Recall over all gold pairs (a pair whose sentence has no statement counts as missed)."""
+def best_recall(flags: np.ndarray, scores: np.ndarray, gold_pairs: int, at: float = PRECISION) -> dict:
+    """The best recall over all gold pairs (a pair whose sentence has no statement counts as
+    missed) at precision ``at`` or more, with that precision and the threshold giving it."""
     order = np.argsort(-scores, kind="stable")
     tp = np.cumsum(flags[order])
     precision = tp / np.arange(1, len(order) + 1)
-    ok = np.nonzero(precision >= PRECISION)[0]
+    ok = np.nonzero(precision >= at)[0]
     if not len(ok):
         return {"recall": 0.0}
     k = ok[-1]

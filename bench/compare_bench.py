@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.corpora import load, write_source  # noqa: E402
-from parallax.compare.align import AlignParams, align  # noqa: E402
+from parallax.compare.align import align  # noqa: E402
 from parallax.compare.checks import is_conflict  # noqa: E402
 from parallax.compare.relate import RelateParams, StoryWeights, coverage, relate  # noqa: E402
 from parallax.compare.report import facts  # noqa: E402
@@ -103,15 +103,13 @@ def bench_settings(args) -> Settings:
                     pair_model_threshold=args.model_threshold)
 
 
-def params(args) -> AlignParams:
-    """The shipped parameters, with ``--threshold`` as the coverage a statement needs to state
-    another's fact (RelateParams.agree_small) and ``--model-threshold`` the pair-model score."""
-    return align_params(bench_settings(args), model(args))
-
-
-def model(args):
-    """The sentence-pair model ``--pair-model`` names ('builtin', a directory, or 'none')."""
-    return pair_model(bench_settings(args))[0]
+def resolve(args) -> None:
+    """Once per run: ``args.model``, the sentence-pair model ``--pair-model`` names ('builtin',
+    a directory, or 'none'), and ``args.params``, the shipped alignment parameters with
+    ``--threshold`` as the coverage a statement needs to state another's fact and
+    ``--model-threshold`` the pair-model score."""
+    args.model = pair_model(bench_settings(args))[0]
+    args.params = align_params(bench_settings(args), args.model)
 
 
 def ecb(args) -> dict:
@@ -119,7 +117,7 @@ def ecb(args) -> dict:
     (a clause of a sentence that carries several facts is enough)."""
     tp = fp = fn = 0
     for sts, gold in ecb_stories(args.split):
-        groups = align(sts, params(args), model(args))
+        groups = align(sts, args.params, args.model)
         group_of = list(range(len(sts), 2 * len(sts)))  # a statement in no fact: its own group
         for gi, g in enumerate(groups):
             for i in g.indices("states"):
@@ -163,7 +161,7 @@ def claimdiff(args) -> dict:
             st.negated = bool(NEGATION.search(text))
             sts.append(st)
         w = StoryWeights(sts)
-        rel = relate(sts[0], sts[1], coverage(w, 0, 1, sts[0], sts[1]), params(args).relate,
+        rel = relate(sts[0], sts[1], coverage(w, 0, 1, sts[0], sts[1]), args.params.relate,
                      w.content(sts[0], sts[1]), w.said_words(sts[0], sts[1]))
         if rel.kind == "conflict" and is_conflict(rel.finding):
             pred = "weaken"
@@ -198,7 +196,7 @@ def basil(args) -> dict:
         single: dict[str, list[str]] = defaultdict(list)  # doc -> texts of single-source facts
         for docs in by_story.values():
             sts = doc_statements(store, docs, by_doc)
-            for f in facts(sts, align(sts, params(args), model(args))):
+            for f in facts(sts, align(sts, args.params, args.model)):
                 if f["status"] == "single_source":
                     for e in f["evidence"]:
                         single[e["source"]].append(e["text"])
@@ -273,12 +271,13 @@ def main() -> None:
                     help="'builtin' (shipped), a model directory, or 'none' (words alone)")
     ap.add_argument("--model-threshold", type=float, default=0.0, help="0: the model card's")
     args = ap.parse_args()
+    resolve(args)
     result = {"ecb": ecb, "claimdiff": claimdiff, "basil": basil, "speed": speed}[args.task](args)
     print(json.dumps(result, indent=2))
     OUT.mkdir(exist_ok=True)
     name = args.task + (f"_{args.split}" if args.task == "ecb" else "")
-    name += "_words" if model(args) is None else ""
-    result["pair_model"] = args.pair_model if model(args) is not None else "none"
+    name += "_words" if args.model is None else ""
+    result["pair_model"] = args.pair_model if args.model is not None else "none"
     (OUT / f"compare_{name}.json").write_text(json.dumps(result, indent=2) + "\n")
 
 

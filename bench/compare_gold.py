@@ -27,6 +27,7 @@ import re
 import sys
 import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -75,6 +76,41 @@ def stories_of(split: str, wide: bool = False) -> dict[str, list[dict]]:
     return {**chosen_rows(split, 60, 40, "train"), **toll_rows(), **number_rows()}
 
 
+def write_sheet(path: str, lines: list[str], items: list[dict]) -> Path:
+    """A sheet to judge (``path``: one item per paragraph) and its items beside it (.jsonl),
+    which ``gold`` turns into judgements."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    return out
+
+
+@contextmanager
+def ingested(stories: dict[str, list[dict]], with_seeds: bool = False, **overrides):
+    """The stories' rows (and the seeds) ingested into a fresh store, each article with its
+    real outlet: (store, settings, articles, doc_of), ``doc_of`` mapping a stored article id
+    to its corpus document."""
+    from parallax.pipeline import ingest
+    from parallax.settings import Settings
+    from parallax.store import SQLiteStore
+
+    tmp = Path(tempfile.mkdtemp())
+    db = str(tmp / "gold.db")
+    src = tmp / "stories.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for rows in stories.values():
+            for r in rows:
+                fh.write(json.dumps({"id": r["doc"], "title": r.get("title"), "text": r["text"],
+                                     "date": r.get("date"), "source": r.get("source")}) + "\n")
+    settings = Settings(db=db, **overrides)
+    with SQLiteStore(db) as store:
+        ingest([str(SEEDS), str(src)] if with_seeds else [str(src)], store, settings)
+        arts = list(store.iter_articles())
+        doc_of = {a.id: a.metadata.get("id") or "seed:" + Path(a.origin).name.split("_")[0] for a in arts}
+        yield store, settings, arts, doc_of
+
+
 def build(settings_overrides: dict | None = None, split: str = "test", raw: bool = False,
           wide: bool = False):
     """A store holding the seeds and the chosen stories; yields (story, report, doc_of,
@@ -88,26 +124,10 @@ def build_stories(stories: dict[str, list[dict]], settings_overrides: dict | Non
                   with_seeds: bool = False, raw: bool = False):
     """``build`` over the given stories (gold story -> corpus rows)."""
     from parallax.compare import compare
-    from parallax.pipeline import ingest, update_stories
-    from parallax.settings import Settings
-    from parallax.store import SQLiteStore
+    from parallax.pipeline import update_stories
 
-    tmp = Path(tempfile.mkdtemp())
-    db = str(tmp / "gold.db")
-    src = tmp / "stories.jsonl"
-    with src.open("w", encoding="utf-8") as fh:
-        for rows in stories.values():
-            for r in rows:
-                fh.write(json.dumps({"id": r["doc"], "title": r.get("title"), "text": r["text"],
-                                     "date": r.get("date"), "source": r.get("source")}) + "\n")
-    settings = Settings(db=db, **(settings_overrides or {}))
-    with SQLiteStore(db) as store:
-        ingest([str(SEEDS), str(src)] if with_seeds else [str(src)], store, settings)
+    with ingested(stories, with_seeds, **(settings_overrides or {})) as (store, settings, arts, doc_of):
         update_stories(store, settings)
-        arts = list(store.iter_articles())
-        doc_of = {}
-        for a in arts:
-            doc_of[a.id] = a.metadata.get("id") or "seed:" + Path(a.origin).name.split("_")[0]
         members = {"seeds": [a for a in arts if doc_of[a.id].startswith("seed:")]} \
             if with_seeds else {}
         for story, rows in stories.items():
@@ -197,11 +217,7 @@ def sheet(args) -> None:
         for a, b, why in ([] if args.shown_only else candidates(articles, doc_of)):
             add({"kind": "candidate", "story": story, "a": a, "b": b, "what": why},
                 f"CANDIDATE ({why})\n   A [{a['source']}] {a['text']}\n   B [{b['source']}] {b['text']}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
-    print(f"{len(items)} items -> {out}")
+    print(f"{len(items)} items -> {write_sheet(args.out, lines, items)}")
 
 
 def _sentences(article, doc_of) -> list[dict]:
@@ -606,11 +622,7 @@ def dev_sheet(args) -> None:
             lines.append(f"[{item['item']}] {story} cov {cov[0]:.2f}/{cov[1]:.2f} common {cov[2]} "
                          f"-> {rel.kind} {rel.agrees_on} {rel.differs_on}\n"
                          f"   A [{small.source}] {small.text}\n   B [{large.source}] {large.text}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
-    print(f"{len(items)} pairs -> {out}")
+    print(f"{len(items)} pairs -> {write_sheet(args.out, lines, items)}")
 
 
 def dev_conflict_sheet(args) -> None:
@@ -634,10 +646,7 @@ def dev_conflict_sheet(args) -> None:
             item = {"item": f"c{len(items):04d}", "kind": "candidate", "story": story, "a": a, "b": b, "what": why}
             items.append(item)
             lines.append(f"[{item['item']}] ({why})\n   A [{a['source']}] {a['text']}\n   B [{b['source']}] {b['text']}")
-    out = Path(args.out)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
-    print(f"{len(items)} pairs -> {out}")
+    print(f"{len(items)} pairs -> {write_sheet(args.out, lines, items)}")
 
 
 TOLL_STORIES = ("18_ecb", "19_ecb", "22_ecbplus", "3_ecb", "18_ecbplus", "25_ecb", "16_ecbplus",
@@ -663,24 +672,9 @@ def number_rows() -> dict[str, list[dict]]:
 def number_sheet(args) -> None:
     """The candidate number/date disagreements of the ECB+ train/dev stories with the most
     numbers, drawn exactly as the test gold's candidates were: the dev set for recall."""
-    from parallax.pipeline import ingest
-    from parallax.settings import Settings
-    from parallax.store import SQLiteStore
-
-    tmp = Path(tempfile.mkdtemp())
-    db = str(tmp / "numbers.db")
-    src = tmp / "numbers.jsonl"
     stories = number_rows()
-    with src.open("w", encoding="utf-8") as fh:
-        for rows in stories.values():
-            for r in rows:
-                fh.write(json.dumps({"id": r["doc"], "title": r.get("title"), "text": r["text"],
-                                     "date": r.get("date"), "source": r.get("source")}) + "\n")
     lines, items = [], []
-    with SQLiteStore(db) as store:
-        ingest([str(src)], store, Settings(db=db))
-        arts = list(store.iter_articles())
-        doc_of = {a.id: a.metadata.get("id") for a in arts}
+    with ingested(stories) as (_store, _settings, arts, doc_of):
         for story, rows in sorted(stories.items()):
             docs = {r["doc"] for r in rows}
             for a, b, why in candidates([x for x in arts if doc_of[x.id] in docs], doc_of):
@@ -689,10 +683,7 @@ def number_sheet(args) -> None:
                 items.append(item)
                 lines.append(f"[{item['item']}] {story} ({why})\n   A [{a['source']}] {a['text']}\n"
                              f"   B [{b['source']}] {b['text']}")
-    out = Path(args.out)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
-    print(f"{len(items)} pairs -> {out}")
+    print(f"{len(items)} pairs -> {write_sheet(args.out, lines, items)}")
 
 
 def toll_rows() -> dict[str, list[dict]]:
@@ -707,24 +698,9 @@ def toll_sheet(args) -> None:
     """Every pair of sentences of two outlets in the ECB+ train/dev stories with the most
     casualty figures where each gives a different number beside a casualty word ('killing
     10', 'three people killed'): the dev set for toll disagreements (D, N or U)."""
-    from parallax.pipeline import ingest, update_stories
-    from parallax.settings import Settings
-    from parallax.store import SQLiteStore
-
-    tmp = Path(tempfile.mkdtemp())
-    db = str(tmp / "tolls.db")
-    src = tmp / "tolls.jsonl"
     stories = toll_rows()
-    with src.open("w", encoding="utf-8") as fh:
-        for rows in stories.values():
-            for r in rows:
-                fh.write(json.dumps({"id": r["doc"], "title": r.get("title"), "text": r["text"],
-                                     "date": r.get("date"), "source": r.get("source")}) + "\n")
     lines, items = [], []
-    with SQLiteStore(db) as store:
-        ingest([str(src)], store, Settings(db=db))
-        arts = list(store.iter_articles())
-        doc_of = {a.id: a.metadata.get("id") for a in arts}
+    with ingested(stories) as (_store, _settings, arts, doc_of):
         for story, rows in sorted(stories.items()):
             docs = {r["doc"] for r in rows}
             per = []
@@ -745,10 +721,7 @@ def toll_sheet(args) -> None:
                     items.append(item)
                     lines.append(f"[{item['item']}] {story} {item['what']}\n   A [{x['source']}] {x['text']}\n"
                                  f"   B [{y['source']}] {y['text']}")
-    out = Path(args.out)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
-    print(f"{len(items)} pairs -> {out}")
+    print(f"{len(items)} pairs -> {write_sheet(args.out, lines, items)}")
 
 
 def model_sheet(args) -> None:
@@ -772,9 +745,7 @@ def model_sheet(args) -> None:
             items.append(item)
             lines.append(f"[{item['item']}] {story} score {e['score']:.3f}\n   A [{lead['source']}] {lead['text']}\n"
                          f"   B [{e['source']}] {e['text']}")
-    out = Path(args.out)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out.with_suffix(".jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    out = write_sheet(args.out, lines, items)
     print(f"{len(items)} members -> {out} ({ {b: len(v) for b, v in sorted(bins.items())} })")
 
 

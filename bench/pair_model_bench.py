@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.align_ceiling import coverage_matrix, one_per_article_bound  # noqa: E402
+from bench.align_ceiling import best_recall, coverage_matrix, one_per_article_bound  # noqa: E402
 from bench.compare_bench import ecb_stories, sentence_statements  # noqa: E402
 from bench.corpora import load  # noqa: E402
 from parallax.compare.pairmodel import load as load_model  # noqa: E402
@@ -68,20 +68,6 @@ def ecb(args) -> dict:
               "statement_pairs_scored": len(cell_row), "seconds": round(time.perf_counter() - t, 1),
               f"recall_at_precision_{PRECISION}": recalls(np.array(flags), cells, gold_pairs)}
     return _write(report, f"pair_model_ecb_{args.split}.json")
-
-
-def best_recall(flags: np.ndarray, scores: np.ndarray, gold_pairs: int, precision: float = PRECISION) -> dict:
-    """The best recall over all gold pairs at this precision (a pair whose sentence has no
-    statement counts as missed), and the threshold that gives it."""
-    order = np.argsort(-scores, kind="stable")
-    tp = np.cumsum(flags[order])
-    prec = tp / np.arange(1, len(order) + 1)
-    ok = np.nonzero(prec >= precision)[0]
-    if not len(ok):
-        return {"recall": 0.0}
-    k = ok[-1]
-    return {"recall": round(float(tp[k] / gold_pairs), 4), "precision": round(float(prec[k]), 4),
-            "threshold": round(float(scores[order][k]), 4)}
 
 
 def per_pair(cells: dict, values: np.ndarray, n: int) -> np.ndarray:
