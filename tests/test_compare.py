@@ -107,7 +107,8 @@ def test_nothing_is_corroborated_by_a_source_that_does_not_state_it(seeds_story)
 
 @MISSING
 @pytest.mark.parametrize("words", [["asked his Russian counterpart to sign"],
-                                   ["did not plan to meet Lavrov"]])
+                                   ["did not plan to meet Lavrov"],
+                                   ["had a brief conversation"]])
 def test_paraphrased_facts_corroborated_by_both(seeds_story, words):
     f = fact(seeds_story[0], words)
     assert f["status"] == "corroborated" and f["independent_sources"] == 2

@@ -43,13 +43,49 @@ print(json.dumps([float(x) for x in m.score({[PARAPHRASE, UNRELATED]!r})]))
     assert card["threshold"] is None and unrelated < card["similar_threshold"] < 1.0
 
 
-def test_scores_do_not_depend_on_order_or_batching():
+def test_scores_do_not_depend_on_order_or_neighbours():
+    """A pair's score is the same whatever is scored with it (the int8 model quantises per
+    run, so the model must be run one pair at a time for this to hold)."""
     m = load("builtin")
-    pairs = [PARAPHRASE, UNRELATED, PARAPHRASE[::-1], (UNRELATED[0], PARAPHRASE[1])] * 5
-    whole = m.score(pairs)
-    m2 = load("builtin")
-    one_by_one = [float(m2.score([p])[0]) for p in pairs]
-    assert whole.tolist() == pytest.approx(one_by_one, abs=1e-5)
+    pairs = [PARAPHRASE, UNRELATED, PARAPHRASE[::-1], (UNRELATED[0], PARAPHRASE[1])] * 3
+    whole = m.score(pairs).tolist()
+    assert m.score(pairs[::-1]).tolist()[::-1] == whole
+    assert [float(m.score([p])[0]) for p in pairs] == whole
+
+
+# The three paraphrase pairs of the seeds that issue 22 names (EFE, La Voz de Galicia), and two
+# pairs of the seeds that are not one fact.
+SEED_PARAPHRASES = [
+    ("At the meeting, Blinken asked his Russian counterpart to sign the “New START” treaty",
+     "Blinken, Secretary of State of the United States, asked the interlocutor to review Russia’s "
+     "involvement in the Treaty on Strategic Offensive Weapons (STAR-3)."),
+    ("Blinken said this Wednesday for his part in Uzbekistan, before traveling to India, he did not "
+     "plan to meet Lavrov at the G20", "Despite the fact that just a few days ago, the American "
+     "diplomat said that he did not plan to speak with Lavrov in New Delhi"),
+    ("The American Secretary of State, Antony Blinken, and the Russian Foreign Minister, Segéi "
+     "Lavrov, had a brief conversation on the sidelines of the G20 summit",
+     "The heads of Russian and American diplomacy met face to face for less than ten minutes g20 "
+     "summit in India."),
+]
+SEED_UNRELATED = [
+    ("The treaty limited the number of strategic nuclear weapons with a maximum of 1,550 nuclear "
+     "warheads and 700 ballistic systems for each of the two powers.",
+     "The meeting attended by the foreign ministers of the G20 countries ended without an agreement."),
+    ("“This is not a negotiation or a meeting,” Russian Foreign Affairs spokeswoman Maria Zakharova "
+     "told reporters.", "Criticism of international law and multilateralism is part of Russia’s usual "
+     "strategy in approaching international organizations."),
+]
+
+
+def test_the_seed_paraphrases_score_above_what_is_not_one_fact():
+    """The model ranks each of the seeds' three paraphrase pairs above both unrelated pairs
+    (0.91, 0.85, 0.35 against 0.22, 0.19 when shipped). Whether they count as corroboration is
+    the comparison's threshold: tests/test_compare.py holds that as a strict xfail."""
+    m = load("builtin")
+    para = m.score(SEED_PARAPHRASES)
+    unrelated = m.score(SEED_UNRELATED)
+    assert para.min() > unrelated.max()
+    assert sum(para >= m.card["similar_threshold"]) >= 1  # the sign / review pair is a hint
 
 
 def test_switched_off():
@@ -123,10 +159,12 @@ def test_told_similarly_is_shown_and_never_counted(seeds_db, tmp_path):
         assert {"article", "sentence", "text"} <= set(n)
     words = _report(seeds_db, pair_model="none")
     assert all(f["told_similarly"] == [] for f in words["facts"])
-    # the same counts of sources with or without what the model only finds close
-    counted = {f["text"]: f["independent_sources"] for f in words["facts"]}
-    assert all(counted.get(f["text"], f["independent_sources"]) == f["independent_sources"]
-               for f in report["facts"] if f["status"] == "single_source")
+    # the shipped card lets the model count no source: every fact, its status and its
+    # sources are what the words alone make of the story
+    def counted(r):
+        return [(f["text"], f["status"], f["sources"], f["independent_sources"]) for f in r["facts"]]
+
+    assert counted(report) == counted(words)
 
 
 def test_exports_show_what_is_told_similarly(seeds_db):
