@@ -100,3 +100,21 @@ def count_cases(text: str, words: Container[str] | None = None) -> tuple[Counter
             continue
         (capital if w[0].isupper() else lower)[key] += 1
     return capital, lower
+
+
+# Code points no later stage can meet: NUL (SQLite's FTS and C libraries stop at it) and lone
+# UTF-16 surrogates (json.loads makes them from "\ud800"; they cannot be encoded as UTF-8).
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def scrub(text: str) -> tuple[str, int]:
+    """``text`` with NULs and lone surrogates replaced by U+FFFD, and how many were replaced."""
+    if not _UNSAFE.search(text):
+        return text, 0
+    return _UNSAFE.subn(REPLACEMENT, text)
+
+
+def safe_text(text: str) -> str:
+    """:func:`scrub` without the count: for names and query parameters."""
+    return scrub(text)[0]

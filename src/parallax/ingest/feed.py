@@ -22,7 +22,7 @@ class FeedReader(Reader):
         self.decode_page = decode_page  # (url, bytes, content_type) -> str
         self.html = HtmlReader()
 
-    def read(self, text: str, origin: str, *, url: str | None = None) -> Iterator[ReadItem]:
+    def parse(self, text: str, origin: str, *, url: str | None = None) -> Iterator[ReadItem]:
         import feedparser
 
         parsed = feedparser.parse(text)

@@ -18,7 +18,7 @@ HTML_DATE_CONFIDENCE = 0.8
 class HtmlReader(Reader):
     kind = "html"
 
-    def read(self, text: str, origin: str, *, url: str | None = None) -> Iterator[ReadItem]:
+    def parse(self, text: str, origin: str, *, url: str | None = None) -> Iterator[ReadItem]:
         import trafilatura
 
         doc = trafilatura.bare_extraction(

@@ -26,7 +26,7 @@ _KEY_ALIASES = {"source": "outlet", "language": "lang"}
 class TextReader(Reader):
     kind = "text"
 
-    def read(self, text: str, origin: str, *, url: str | None = None) -> Iterator[ReadItem]:
+    def parse(self, text: str, origin: str, *, url: str | None = None) -> Iterator[ReadItem]:
         meta, body, date_source = _split_header(text, origin)
         title = meta.pop("title", None)
         body = body.strip("\n")
