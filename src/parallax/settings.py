@@ -25,7 +25,13 @@ class Settings:
     db: str = "parallax.db"  # SQLite path (or a database URL once other stores exist)
 
     # -- ingestion -----------------------------------------------------------------------
-    max_bytes: int = 10_000_000  # larger files and pages are refused (E104)
+    max_bytes: int = 10_000_000  # larger single inputs (a text, HTML page or feed) are refused (E104)
+    # JSON and JSON Lines are streamed, with no cap on the whole: a record (a line, an array
+    # item) over this many bytes is skipped with its line or index (E104); the rest goes on.
+    max_record_bytes: int = 10_000_000
+    # Outbound fetching (URLs, feed entries) refuses loopback, private, link-local, multicast
+    # and reserved addresses, after DNS and on every redirect, unless this is 1 (an intranet).
+    allow_private_urls: int = 0
     encoding: str = "utf-8"  # expected text encoding of files; BOMs are honoured
     fetch_timeout: float = 15.0  # seconds, per request
     fetch_retries: int = 2  # retries after the first try, on timeouts, 429 and 5xx
@@ -79,6 +85,7 @@ class Settings:
 
     # -- web ---------------------------------------------------------------------------
     web_token: str = ""  # the JSON ingest endpoint is off unless this is set
+    web_max_body: int = 16_000_000  # bytes: a larger request body is refused (413) unread
 
     @classmethod
     def load(cls, config: str | os.PathLike[str] | None = None,

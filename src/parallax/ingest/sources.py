@@ -11,6 +11,7 @@ import os
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,12 @@ class Source:
 
     @property
     def inner_name(self) -> str:
-        """The name without a trailing ``.gz``: it decides the reader."""
-        return self.name[:-3] if self.name.lower().endswith(".gz") else self.name
+        """The name without a compression suffix (``.gz``, ``.zst``): it decides the reader."""
+        lower = self.name.lower()
+        for ext in COMPRESSED:
+            if lower.endswith(ext):
+                return self.name[: -len(ext)]
+        return self.name
 
 
 def is_url(value: str) -> bool:
@@ -68,14 +73,32 @@ def _walk(root: Path) -> Iterator[Source]:
                 yield Source(str(Path(dirpath) / name), "file")
 
 
-def read_bytes(source: Source, max_bytes: int) -> bytes:
-    """The input's bytes, gunzipped, refusing more than ``max_bytes``."""
+COMPRESSED = (".gz", ".zst", ".zstd")
+# A decompressed stream that grows this many times its compressed size, past BOMB_FLOOR bytes
+# out, is a decompression bomb: real news archives compress 3-15 times.
+BOMB_RATIO, BOMB_FLOOR = 200, 64_000_000
+HEAD = 1 << 16  # bytes sniffed to choose the reader
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An open input: its (decompressed) stream, and how far into the file it has read."""
+
+    stream: io.BufferedReader
+    counter: "_Counting"
+    size: int | None  # the file's size (compressed), None for stdin
+
+    @property
+    def position(self) -> tuple[int, int | None]:
+        return self.counter.count, self.size
+
+
+@contextmanager
+def open_input(source: Source) -> Iterator[Opened]:
+    """The input's bytes as a stream, gunzipped or un-zstd'ed when they are compressed (by
+    their magic bytes, whatever the name), guarded against decompression bombs."""
     try:
-        if source.kind == "stdin":
-            data = sys.stdin.buffer.read(max_bytes + 1)
-        else:
-            with open(source.name, "rb") as fh:
-                data = fh.read(max_bytes + 1)
+        raw = sys.stdin.buffer if source.kind == "stdin" else open(source.name, "rb")
     except PermissionError:
         raise InputError(source.name, "permission denied", code="E102",
                          advice="check the file's permissions") from None
@@ -83,22 +106,113 @@ def read_bytes(source: Source, max_bytes: int) -> bytes:
         raise InputError(source.name, "is a directory", code="E102") from None
     except OSError as exc:
         raise InputError(source.name, f"cannot read: {exc.strerror or exc}", code="E102") from None
-    if data[:2] == b"\x1f\x8b":
-        data = _gunzip(source.name, data, max_bytes)
+    try:
+        counted = _Counting(raw)
+        size = None if source.kind == "stdin" else _size(raw)
+        buffered = io.BufferedReader(counted, HEAD)
+        magic = _peek(source.name, buffered, 4)
+        if magic[:2] == b"\x1f\x8b":
+            inner = gzip.GzipFile(fileobj=buffered, mode="rb")
+        elif magic == b"\x28\xb5\x2f\xfd":
+            import zstandard
+
+            inner = zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)
+        else:
+            yield Opened(buffered, counted, size)
+            return
+        yield Opened(io.BufferedReader(_Guarded(source.name, inner, counted), HEAD), counted, size)
+    finally:
+        if source.kind != "stdin":
+            raw.close()
+
+
+def _size(fh) -> int | None:
+    try:
+        return os.fstat(fh.fileno()).st_size
+    except (OSError, ValueError):
+        return None
+
+
+def _peek(name: str, stream: io.BufferedReader, n: int) -> bytes:
+    try:
+        return stream.peek(n)[:n]
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}", code="E102") from None
+
+
+def read_head(name: str, stream: io.BufferedReader) -> bytes:
+    """Up to :data:`HEAD` bytes from the start of the stream, left in it."""
+    try:
+        head = stream.peek(HEAD)
+        while len(head) < HEAD:  # a decompressing stream may hand out less than it can
+            more = stream.peek(HEAD)
+            if len(more) <= len(head):
+                break
+            head = more
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(name, f"broken compressed data: {exc}", code="E105") from None
+    except Exception as exc:  # zstandard.ZstdError
+        raise InputError(name, f"broken compressed data: {exc}", code="E105") from None
+    return head[:HEAD]
+
+
+def read_capped(name: str, stream: io.BufferedReader, max_bytes: int) -> bytes:
+    """All of a stream (one input that is read whole: text, HTML, a feed), refusing more
+    than ``max_bytes``."""
+    try:
+        data = stream.read(max_bytes + 1)
+    except InputError:
+        raise
+    except Exception as exc:  # gzip/zlib/zstd errors
+        raise InputError(name, f"broken compressed data: {exc}", code="E105") from None
     if len(data) > max_bytes:
-        raise InputError(source.name, f"too large (over {max_bytes:,} bytes)", code="E104",
-                         advice="raise max_bytes (PARALLAX_MAX_BYTES) if this is really one input")
+        raise InputError(name, f"too large (over {max_bytes:,} bytes)", code="E104",
+                         advice="raise max_bytes (PARALLAX_MAX_BYTES) if this is really one "
+                         "article; archives belong in JSON Lines, which has no size cap")
     return data
 
 
-def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-            out = gz.read(max_bytes + 1)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(name, f"broken gzip data: {exc}", code="E105") from None
-    return out
+class _Counting(io.RawIOBase):
+    """A raw stream that counts the bytes read from it (the compressed size)."""
 
+    def __init__(self, raw):
+        self.raw, self.count = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+class _Guarded(io.RawIOBase):
+    """A decompressing stream that stops a decompression bomb and turns codec errors into
+    one InputError."""
+
+    def __init__(self, name: str, inner, compressed: _Counting):
+        self.name, self.inner, self.compressed, self.out = name, inner, compressed, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self.inner.read(len(buffer))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(self.name, f"broken compressed data: {exc}", code="E105") from None
+        except Exception as exc:  # zstandard.ZstdError
+            raise InputError(self.name, f"broken compressed data: {exc}", code="E105") from None
+        n = len(data)
+        buffer[:n] = data
+        self.out += n
+        if self.out > BOMB_FLOOR and self.out > BOMB_RATIO * max(1, self.compressed.count):
+            raise InputError(self.name, f"decompression bomb ({self.out:,} bytes out of "
+                             f"{self.compressed.count:,} compressed)", code="E105")
+        return n
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -150,13 +264,13 @@ def detect_kind(name: str, text: str, content_type: str | None = None) -> str:
     ext = os.path.splitext(lower)[1]
     by_ext = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
               ".json": "json", ".jsonl": "json", ".ndjson": "json", ".rss": "feed",
-              ".atom": "feed"}
+              ".atom": "feed", ".xml": "feed"}
     if ext in by_ext:
         return by_ext[ext]
     head = text.lstrip()[:600].lower()
     if head.startswith(("{", "[")):
         return "json"
-    if "<rss" in head or "<feed" in head or "<rdf:rdf" in head:
+    if "<rss" in head or "<feed" in head or "<rdf:rdf" in head or head.startswith("<?xml"):
         return "feed"
     if head.startswith(("<!doctype html", "<html")) or "<body" in head or "xml" in ct:
         return "html" if "xml" not in ct else "feed"
