@@ -28,8 +28,9 @@ def db(tmp_path) -> str:
 
 @pytest.fixture
 def settings(db) -> Settings:
-    # No politeness delays against our own test server.
-    return Settings(db=db, per_host_delay=0.0, fetch_backoff=0.01, fetch_timeout=5.0)
+    # No politeness delays against our own test server, which is on 127.0.0.1.
+    return Settings(db=db, per_host_delay=0.0, fetch_backoff=0.01, fetch_timeout=5.0,
+                    allow_private_urls=1)
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ def cli(db, monkeypatch):
 
     monkeypatch.setenv("PARALLAX_PER_HOST_DELAY", "0")
     monkeypatch.setenv("PARALLAX_FETCH_BACKOFF", "0.01")
+    monkeypatch.setenv("PARALLAX_ALLOW_PRIVATE_URLS", "1")  # the test server is on 127.0.0.1
     monkeypatch.delenv("PARALLAX_DB", raising=False)
     runner = CliRunner()
 

@@ -4,6 +4,7 @@ a per-host delay and a size cap."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ import httpx
 
 from ..errors import FetchError
 from ..settings import Settings
+from .netguard import Address, BlockedAddress, guarded_transport, is_public
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
@@ -23,7 +25,11 @@ class Fetched:
 
 
 class Fetcher:
-    def __init__(self, settings: Settings, *, sleep=time.sleep, clock=time.monotonic):
+    """GETs with retries, politeness and caps. Unless ``settings.allow_private_urls``, only
+    public addresses are reached (:mod:`.netguard`); ``allowed`` replaces that check (tests)."""
+
+    def __init__(self, settings: Settings, *, sleep=time.sleep, clock=time.monotonic,
+                 allowed: Callable[[Address], bool] | None = None):
         self.settings = settings
         self._sleep = sleep
         self._clock = clock
@@ -32,7 +38,9 @@ class Fetcher:
             timeout=httpx.Timeout(settings.fetch_timeout),
             headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,"
                      "application/rss+xml,application/atom+xml,application/json,text/plain;q=0.9,*/*;q=0.5"},
-            follow_redirects=True,
+            follow_redirects=True, max_redirects=10,
+            transport=None if settings.allow_private_urls and allowed is None
+            else guarded_transport(allowed or is_public),
         )
 
     def close(self) -> None:
@@ -46,6 +54,8 @@ class Fetcher:
 
     def get(self, url: str) -> Fetched:
         s = self.settings
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            raise FetchError(url, "only http and https URLs are fetched", code="E153")
         delay = s.fetch_backoff
         last_error = "no attempt"
         for attempt in range(s.fetch_retries + 1):
@@ -94,6 +104,12 @@ class Fetcher:
             raise _Retryable(f"connection failed: {exc.__class__.__name__}") from None
         except httpx.InvalidURL as exc:
             raise FetchError(url, f"invalid URL: {exc}", code="E153") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(url, "too many redirects", code="E152") from None
+        except BlockedAddress as exc:
+            raise FetchError(url, f"refused: {exc}", code="E154",
+                             advice="only public addresses are fetched; for your own intranet "
+                             "feeds pass --allow-private (allow_private_urls)") from None
 
 
 class _Retryable(Exception):
