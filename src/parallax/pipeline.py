@@ -12,13 +12,17 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from .clean import clean_text
+from .errors import StoreError
 from .ingest import Ingestor
 from .ingest.sources import Source
 from .records import Article, Problem, RawArticle, article_id
 from .settings import Settings
 from .store import AddResult, Outcome, Store
+from .textutil import safe_text
 
-Listener = Callable[[str, object], None]  # ("source", Source) | ("result", (AddResult, Article)) | ("problem", Problem)
+# ("source", Source) | ("result", (AddResult, Article)) | ("problem", Problem) |
+# ("skipped", article id: already stored) | ("position", (bytes read, bytes in all or None))
+Listener = Callable[[str, object], None]
 
 
 @dataclass
@@ -78,12 +82,28 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
                 continue
             notify("source", item)
             for read in ingestor.read(item):
+                position = ingestor.position()
+                if position is not None:
+                    notify("position", position)
                 if isinstance(read, Problem):
                     report.problems.append(read)
                     notify("problem", read)
                     continue
-                article = build_article(read, settings, lexicon)
-                article, result = store_article(store, article)
+                known = article_id(read.text, read.url, read.outlet)
+                if store.has_article(known):  # a re-run: nothing to clean or understand
+                    report.duplicates.append(known)
+                    notify("skipped", known)
+                    continue
+                try:
+                    article = build_article(read, settings, lexicon)
+                    article, result = store_article(store, article)
+                except StoreError:
+                    raise
+                except Exception as exc:  # a bug met by one article: the batch goes on
+                    problem = internal_problem(read.origin, exc)
+                    report.problems.append(problem)
+                    notify("problem", problem)
+                    continue
                 {Outcome.STORED: report.stored, Outcome.DUPLICATE: report.duplicates,
                  Outcome.NEW_VERSION: report.new_versions}[result.outcome].append(result.article_id)
                 notify("result", (result, article))
@@ -93,6 +113,14 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
         if own:
             ingestor.close()
     return report
+
+
+def internal_problem(origin: str, exc: Exception) -> Problem:
+    """An unexpected error met by one article, as one line (the batch goes on)."""
+    what = safe_text(str(exc).splitlines()[0][:200]) if str(exc) else ""
+    return Problem(safe_text(origin), f"could not process this article ({exc.__class__.__name__}"
+                   f"{': ' + what if what else ''}); please report it with the input",
+                   code="E190")
 
 
 def store_article(store: Store, article: Article) -> tuple[Article, AddResult]:

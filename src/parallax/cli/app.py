@@ -81,6 +81,7 @@ def ingest(
     field_map: Annotated[Optional[str], typer.Option("--map", help="JSON field names, e.g. text=body,date=pubDate.")] = None,
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Text encoding of files (default utf-8).")] = None,
     no_stories: Annotated[bool, typer.Option("--no-stories", help="Do not update stories after ingesting.")] = False,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Fetch URLs on private, loopback and link-local addresses too (your own intranet feeds).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Read articles and store them; report every bad input in one line and go on."""
@@ -88,7 +89,7 @@ def ingest(
     from ..pipeline import ingest as run_ingest, update_stories
 
     try:
-        settings = state.settings(encoding=encoding)
+        settings = state.settings(encoding=encoding, allow_private_urls=1 if allow_private else None)
         fields = parse_field_map(field_map)
         store = state.store(settings)
     except ParallaxError as exc:
@@ -96,9 +97,10 @@ def ingest(
     with store:
         with render.IngestProgress(err, quiet=state.quiet or json_out) as progress:
             report = run_ingest(inputs, store, settings, field_map=fields, listener=progress.event)
-        if report.stored or report.new_versions:
-            if not no_stories and not report.interrupted:
-                update_stories(store, settings)
+        # Stories for what this run stored, and for articles an interrupted run left without one.
+        if not no_stories and not report.interrupted and (
+                report.stored or report.new_versions or store.count_unassigned()):
+            update_stories(store, settings)
     if json_out:
         print_json({"stored": report.stored, "duplicates": report.duplicates,
                     "new_versions": report.new_versions,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
 from ..compare.report import brief_flag, date_flag, findings_shown, similar_label, status_label
@@ -12,21 +13,25 @@ from ..store import Outcome
 
 
 class IngestProgress:
-    """Progress bar over inputs; problems are printed as they happen, one line each."""
+    """Progress over inputs and, for a streamed archive over 1 MB, over its bytes with an
+    ETA; problems are printed as they happen, one line each."""
 
     def __init__(self, console: Console, *, quiet: bool):
         self.console = console
         self.quiet = quiet
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
-                                 console=console, transient=True,
-                                 disable=quiet or not console.is_terminal)
+                                 TextColumn("{task.fields[amount]}"), TimeRemainingColumn(),
+                                 TextColumn("{task.fields[counts]}"), console=console,
+                                 transient=True, disable=quiet or not console.is_terminal)
         self.task = None
+        self.bytes_task = None
+        self.inputs = 0
         self.stored = 0
+        self.skipped = 0
 
     def __enter__(self) -> "IngestProgress":
         self.progress.__enter__()
-        self.task = self.progress.add_task("reading", total=None, counts="")
+        self.task = self.progress.add_task("reading", total=None, counts="", amount="")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -36,12 +41,32 @@ class IngestProgress:
         if kind == "problem":
             self.console.print(f"skipped: {payload}", markup=False, highlight=False, style="yellow")
         elif kind == "source":
-            self.progress.update(self.task, description=_short(payload.name), advance=1)
+            self.inputs += 1
+            self.progress.update(self.task, description=_short(payload.name),
+                                 amount=f"input {self.inputs}")
+            if self.bytes_task is not None:
+                self.progress.remove_task(self.bytes_task)
+                self.bytes_task = None
+        elif kind == "position":
+            done, total = payload
+            if self.bytes_task is None and total and total > 1_000_000:
+                self.bytes_task = self.progress.add_task("  read", total=total, counts="",
+                                                         amount="")
+            if self.bytes_task is not None:
+                self.progress.update(self.bytes_task, completed=min(done, total),
+                                     amount=f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB")
+        elif kind == "skipped":
+            self.skipped += 1
+            self._counts()
         elif kind == "result":
             result, _article = payload
             if result.outcome != Outcome.DUPLICATE:
                 self.stored += 1
-            self.progress.update(self.task, counts=f"{self.stored} stored")
+            self._counts()
+
+    def _counts(self) -> None:
+        skipped = f", {self.skipped} already stored" if self.skipped else ""
+        self.progress.update(self.task, counts=f"{self.stored} stored{skipped}")
 
 
 class CountProgress:

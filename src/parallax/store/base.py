@@ -46,6 +46,11 @@ class Store(ABC):
         """Store one article durably (committed before returning)."""
 
     @abstractmethod
+    def has_article(self, article_id: str) -> bool:
+        """Whether an article with exactly this id is stored (a cheap check before the
+        expensive stages)."""
+
+    @abstractmethod
     def get_article(self, id_or_prefix: str) -> Article:
         """One article by id or unique id prefix; raises NotFoundError."""
 
@@ -129,6 +134,10 @@ class Store(ABC):
     @abstractmethod
     def assignments(self, story_id: str | None = None) -> list[StoryAssignment]:
         """Every article's story (or only one story's articles), in arrival order."""
+
+    @abstractmethod
+    def count_unassigned(self) -> int:
+        """Current articles in no story (left so by an interrupted run)."""
 
     @abstractmethod
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import NotFoundError, StoreError
 from ..outlets import Speaker, count_voices, outlet_names
 from ..records import Article, CanonicalEntity as Canonical, Edit, LineageMember, Story
-from ..textutil import count_cases
+from ..textutil import count_cases, safe_text
 from .base import AddResult, Outcome, Store, StoryAssignment
 from .lineage import LineageIndex
 from .migrations import LATEST, MIGRATIONS
@@ -85,9 +85,13 @@ class SQLiteStore(Store):
             return AddResult(Outcome.NEW_VERSION, article.id, previous)
         return AddResult(Outcome.STORED, article.id)
 
+    def has_article(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id=?",
+                                 (article_id,)).fetchone() is not None
+
     def get_article(self, id_or_prefix: str) -> Article:
-        rows = self.conn.execute("SELECT * FROM articles WHERE id LIKE ? ORDER BY seq LIMIT 2",
-                                 (_prefix(id_or_prefix),)).fetchall()
+        rows = self.conn.execute("SELECT * FROM articles WHERE id LIKE ? ESCAPE '\\' "
+                                 "ORDER BY seq LIMIT 2", (_prefix(id_or_prefix),)).fetchall()
         if not rows:
             raise NotFoundError(f"no article {id_or_prefix!r}",
                                 advice="`parallax articles` lists the ids")
@@ -128,7 +132,7 @@ class SQLiteStore(Store):
         return self.conn.execute(f"SELECT count(*) FROM articles {clause}", params).fetchone()[0]
 
     def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
-        match = " ".join('"' + tok.replace('"', '""') + '"' for tok in query.split())
+        match = " ".join('"' + tok.replace('"', '""') + '"' for tok in safe_text(query).split())
         if not match:
             return []
         rows = self.conn.execute(
@@ -233,6 +237,11 @@ class SQLiteStore(Store):
             f"JOIN articles a ON a.id=s.article_id {where} ORDER BY a.seq", params)
         return [StoryAssignment(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
+    def count_unassigned(self) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM articles a WHERE a.latest=1 AND NOT EXISTS "
+            "(SELECT 1 FROM story_articles sa WHERE sa.article_id=a.id)").fetchone()[0]
+
     def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         return _pairs_by_id(self.conn, "SELECT article_id, story_id FROM story_articles "
                                        "WHERE article_id IN ({})", article_ids)
@@ -253,7 +262,7 @@ class SQLiteStore(Store):
         return found[0]
 
     def _stories(self, like: str | None) -> list[Story]:
-        where, params = ("WHERE s.id LIKE ?", (like,)) if like else ("", ())
+        where, params = ("WHERE s.id LIKE ? ESCAPE '\\'", (like,)) if like else ("", ())
         rows = self.conn.execute(
             "SELECT s.id AS story_id, s.title AS story_title, a.id, a.outlet, a.credited_source, "
             "a.origin, a.date, sa.lineage_id FROM stories s "
@@ -413,7 +422,8 @@ def _pairs_by_id(conn: sqlite3.Connection, query: str, ids: Sequence[str]) -> di
 
 
 def _prefix(value: str) -> str:
-    return value.replace("%", "").replace("_", "") + "%"
+    """A LIKE pattern for ids starting with ``value`` exactly (its %, _ and \\ escaped)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _row_values(a: Article, *, version: int, supersedes: str | None) -> tuple:

@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 
 from ..settings import Settings
 from ..store import Store, open_store
+from ..textutil import safe_text
 from . import queries
 
 
@@ -37,8 +38,9 @@ def story_query(q: str | None = None,
                 sort: Annotated[str, Query(pattern="^(recent|size|sources)$")] = "recent",
                 page: Annotated[int, Query(ge=1)] = 1,
                 per_page: Annotated[int, Query(ge=1, le=200)] = 20) -> queries.StoryQuery:
-    return queries.StoryQuery(q or None, date_from or None, date_to or None, outlet or None,
-                              entity or None, sort, page, per_page)
+    q, date_from, date_to, outlet, entity = (safe_text(v) if v else None for v in
+                                             (q, date_from, date_to, outlet, entity))
+    return queries.StoryQuery(q, date_from, date_to, outlet, entity, sort, page, per_page)
 
 
 StoryQueryDep = Annotated[queries.StoryQuery, Depends(story_query)]
