@@ -55,6 +55,7 @@ JSON_LINES_EXT = (".jsonl", ".ndjson")
 # ijson's pure-Python backend: the C one turns a lone surrogate into '?' unseen (the reader
 # boundary must see it to repair it in the open); ~100 MB/s, far above the pipeline's speed.
 _IJSON = ijson.get_backend("python")
+MAX_DEPTH = 64  # deeper records are refused (no article is nested so; recursion stays safe)
 MAX_BAD_START = 50  # a "JSON Lines" input whose first this many lines are all bad is refused
 
 
@@ -74,6 +75,9 @@ class JsonReader(Reader):
         if not origin.lower().endswith(JSON_LINES_EXT):
             try:
                 data = json.loads(text)
+            except RecursionError:
+                raise InputError(origin, f"nested more than {MAX_DEPTH} levels deep",
+                                 code="E110") from None
             except json.JSONDecodeError as exc:
                 if exc.msg != "Extra data":
                     raise InputError(origin, f"malformed JSON: {exc.msg}", line=exc.lineno,
@@ -84,7 +88,7 @@ class JsonReader(Reader):
                     raise InputError(origin, "expected an object or an array of objects",
                                      code="E110")
                 for i, obj in enumerate(records):
-                    yield self._article(obj, origin, None, f"{origin}[{i}]")
+                    yield from self._records(obj, origin, None, f"{origin}[{i}]")
                 return
         stream = io.BufferedReader(io.BytesIO(text.encode("utf-8", "surrogatepass")))
         yield from self._lines(stream, origin, "utf-8", len(text) * 4 + 1, errors="surrogatepass")
@@ -131,6 +135,9 @@ class JsonReader(Reader):
             except json.JSONDecodeError as exc:
                 problem = Problem(origin, f"malformed JSON line: {exc.msg} (column {exc.colno})",
                                   line=lineno, code="E110")
+            except RecursionError:
+                problem = Problem(origin, f"nested more than {MAX_DEPTH} levels deep", line=lineno,
+                                  code="E110")
             else:
                 read_any = True
                 yield from self._records(obj, origin, lineno, f"{origin}:{lineno}")
@@ -145,14 +152,18 @@ class JsonReader(Reader):
                   max_record: int) -> Iterator[ReadItem]:
         index = 0
         try:
-            events = _IJSON.parse(stream, multiple_values=True, use_float=True)
+            events = _IJSON.basic_parse(stream, multiple_values=True, use_float=True)
             for obj in jsonstream.records(events, max_record):
                 if obj is jsonstream.TOO_BIG:
-                    yield Problem(f"{origin}[{index}]", f"record over {max_record:,} bytes, "
-                                  "skipped (max_record_bytes)", code="E104")
+                    yield Problem(f"{origin}[{index}]", f"record over {max_record:,} bytes "
+                                  f"(max_record_bytes) or nested over {MAX_DEPTH} levels, "
+                                  "skipped", code="E104")
                 else:
                     yield from self._records(obj, origin, None, f"{origin}[{index}]")
                 index += 1
+        except RecursionError:
+            raise InputError(origin, f"nested more than {MAX_DEPTH} levels deep",
+                             code="E110") from None
         except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError,
                 ValueError) as exc:
             why = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
@@ -163,6 +174,10 @@ class JsonReader(Reader):
 
     def _records(self, obj: Any, origin: str, line: int | None, where: str) -> Iterator[ReadItem]:
         """One object, or each of a list or of ``{"articles": [...]}`` on one line."""
+        if not _shallow(obj):
+            yield Problem(origin if line is not None else where,
+                          f"nested more than {MAX_DEPTH} levels deep", line=line, code="E110")
+            return
         inner = obj
         if isinstance(obj, dict):
             inner = obj.get("articles") if self._get(obj, self.fields["text"]) is None else None
@@ -257,4 +272,16 @@ def _parses(line: bytes) -> bool:
         json.loads(line)
     except ValueError:
         return False
+    return True
+
+
+def _shallow(obj: Any, limit: int = MAX_DEPTH) -> bool:
+    """``obj`` nests at most ``limit`` containers deep (checked without recursion)."""
+    stack = [(obj, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth >= limit:
+                return False
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
     return True

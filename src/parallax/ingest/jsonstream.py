@@ -9,7 +9,8 @@ from typing import Any
 
 import ijson
 
-TOO_BIG = object()  # stands for a record over the cap
+TOO_BIG = object()  # stands for a record over the cap (in bytes or nesting)
+MAX_DEPTH = 64
 
 
 class _Record:
@@ -23,6 +24,8 @@ class _Record:
         """Take one event; True when the value is complete."""
         if event in ("start_map", "start_array"):
             self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.builder = None  # a record nested this deep is refused, never built
         elif event in ("end_map", "end_array"):
             self.depth -= 1
         self.size += len(value) if isinstance(value, str) else 8
@@ -38,52 +41,54 @@ class _Record:
         return TOO_BIG if self.builder is None else self.builder.value
 
 
-def records(events: Iterable[tuple[str, str, Any]], cap: int) -> Iterator[Any]:
-    """The records in ``ijson.parse`` events (each a built value, or :data:`TOO_BIG`)."""
-    it = iter(events)
-    item_prefix: str | None = None  # where the records are: "item" or "articles.item"
-    current: _Record | None = None
-    top: _Record | None = None  # a top-level object, unless it wraps "articles"
-    wrapped = False  # the top-level object holds "articles": [...]
-    for prefix, event, value in it:
+def records(events: Iterable[tuple[str, Any]], cap: int) -> Iterator[Any]:
+    """The records in ``ijson.basic_parse`` events (each a built value, or :data:`TOO_BIG`).
+    Depth is counted here (ijson's prefixes grow with the nesting: quadratic on a hostile
+    input); records sit at depth 1 (an array's items) or 2 (``{"articles": [...]}``)."""
+    depth = 0  # containers open around the current event, outside any record
+    item_depth: int | None = None  # the depth of the records, while their array is open
+    current: _Record | None = None  # the record being built
+    top: _Record | None = None  # a top-level object (yielded unless it wraps "articles")
+    wrapped = pending_key = False
+    for event, value in events:
         if current is not None:
             if current.feed(event, value):
                 yield current.value
                 current = None
             continue
-        if item_prefix is not None and prefix == item_prefix:
+        if item_depth is not None and depth == item_depth and event != "end_array":
             current = _Record(cap)
-            if current.feed(event, value):  # a scalar item
+            if current.feed(event, value):  # a scalar record
                 yield current.value
                 current = None
             continue
-        if prefix == "":
-            if event == "start_array":
-                item_prefix = "item"
-            elif event == "end_array":
-                item_prefix = None
-            elif event == "start_map":
+        if event in ("start_map", "start_array"):
+            if depth == 0 and event == "start_array":
+                item_depth = 1
+            elif depth == 0:
                 top, wrapped = _Record(cap), False
-                top.feed(event, value)
-            elif event == "end_map" and top is not None:
-                top.feed(event, value)
-                if not wrapped:  # a single object
-                    yield top.value
-                top = None
-            elif event == "map_key" and value == "articles" and top is not None:
-                prefix2, event2, value2 = next(it)
-                if event2 == "start_array":
-                    item_prefix, wrapped = "articles.item", True
+            elif pending_key and event == "start_array":
+                pending_key, wrapped, item_depth, depth = False, True, 2, depth + 1
+                continue
+            depth += 1
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if item_depth is not None and depth < item_depth:
+                item_depth = None
+                if depth == 1:  # the end of "articles": [...]
                     continue
-                top.feed(event, value)
-                top.feed(event2, value2)
-            elif top is not None:
-                top.feed(event, value)
-            else:
-                yield value  # a scalar at the top
+        elif depth == 0:
+            yield value  # a scalar at the top
             continue
-        if prefix == "articles" and event == "end_array" and item_prefix == "articles.item":
-            item_prefix = None  # the wrapper's array ended; the object goes on
+        if top is None:
             continue
-        if top is not None:
-            top.feed(event, value)
+        if pending_key:  # "articles" held something else than an array
+            top.feed("map_key", "articles")
+            pending_key = False
+        if depth == 1 and event == "map_key" and value == "articles":
+            pending_key = True
+            continue
+        if top.feed(event, value):
+            if not wrapped:
+                yield top.value
+            top = None

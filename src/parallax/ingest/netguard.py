@@ -23,10 +23,20 @@ class BlockedAddress(Exception):
         self.host, self.address = host, address
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public(address: Address) -> bool:
-    """A globally routable unicast address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """A globally routable unicast address; an IPv6 address that carries an IPv4 one
+    (mapped, NAT64, 6to4, Teredo) is judged by the IPv4 address too."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = [address.ipv4_mapped, address.sixtofour,
+                 address.teredo[1] if address.teredo else None,
+                 ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) if address in _NAT64 else None]
+        if any(v4 is not None and not is_public(v4) for v4 in inner):
+            return False
+        if address.ipv4_mapped is not None or address in _NAT64:
+            return True
     return address.is_global and not address.is_multicast
 
 

@@ -149,6 +149,8 @@ def read_head(name: str, stream: io.BufferedReader) -> bytes:
             if len(more) <= len(head):
                 break
             head = more
+    except InputError:
+        raise
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(name, f"broken compressed data: {exc}", code="E105") from None
     except Exception as exc:  # zstandard.ZstdError

@@ -21,6 +21,7 @@ _KEY_HEADER = re.compile(r"^[ \t]*(title|source|outlet|url|author|lang|language|
                          re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _KEY_ALIASES = {"source": "outlet", "language": "lang"}
+MAX_YAML_ITEMS = 10_000  # front matter holds a few fields; aliases can make billions (a bomb)
 
 
 class TextReader(Reader):
@@ -56,6 +57,9 @@ def _split_header(text: str, origin: str) -> tuple[dict[str, Any], str, str | No
                              line=(line + 2) if line is not None else None, code="E108") from None
         if not isinstance(data, dict):
             raise InputError(origin, "YAML front matter is not a mapping", line=2, code="E108")
+        if not _small(data):
+            raise InputError(origin, f"YAML front matter too large (over {MAX_YAML_ITEMS:,} "
+                             "values once its aliases are expanded)", line=2, code="E108")
         meta = {}
         for key, value in data.items():
             key = _KEY_ALIASES.get(str(key).lower(), str(key).lower())
@@ -110,3 +114,19 @@ def _title_from_body(body: str) -> tuple[str | None, str]:
     if looks_like_caption(first) and len(nonempty) >= 3 and looks_like_title(lines[nonempty[1]]):
         return lines[nonempty[1]].strip(), body
     return None, body
+
+
+def _small(data: Any) -> bool:
+    """At most :data:`MAX_YAML_ITEMS` values, aliases counted each time they are used."""
+    stack, seen = [data], 0
+    while stack:
+        value = stack.pop()
+        seen += 1
+        if seen > MAX_YAML_ITEMS:
+            return False
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple, set)):
+            stack.extend(value)
+    return True
