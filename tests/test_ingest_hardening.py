@@ -193,3 +193,43 @@ def test_a_feed_entry_pointing_inside_is_refused(http_server, tmp_path, db):
         assert store.count_articles() == 0
     assert sorted(p.code for p in report.problems) == ["E153", "E154"]
     assert http_server.hits.get("/internal", 0) == 0
+
+
+def test_kill_9_during_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
+    """A real process killed with SIGKILL part way through, then run again."""
+    import random
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    items = _articles(160)
+    path = tmp_path / "k.jsonl"
+    path.write_bytes(_jsonl(items))
+    db = tmp_path / "k.db"
+    cmd = [sys.executable, "-m", "parallax", "--db", str(db), "-q", "ingest", str(path)]
+
+    def count() -> int:
+        try:
+            with sqlite3.connect(db, timeout=30) as c:
+                return c.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    rng = random.Random(4)
+    for point in sorted(rng.sample(range(10, 150), 2)):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while proc.poll() is None and count() < point and time.time() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    killed_at = count()
+    assert 0 < killed_at < 160
+    assert subprocess.run(cmd, timeout=300).returncode == 0
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*), count(DISTINCT id) FROM articles").fetchone() == (160, 160)
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert c.execute("SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM "
+                         "story_articles s WHERE s.article_id=a.id)").fetchone()[0] == 0

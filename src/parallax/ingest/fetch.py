@@ -8,13 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from ..errors import FetchError
 from ..settings import Settings
-from .netguard import Address, BlockedAddress, guarded_transport, is_public
+from .netguard import (Address, BlockedAddress, Unresolvable, guarded_transport, is_public,
+                       resolve)
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
+_PRIVATE_ADVICE = ("only public addresses are fetched; for your own intranet feeds pass "
+                   "--allow-private (allow_private_urls)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +38,14 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock
         self._last: dict[str, float] = {}
+        self._allowed = None if settings.allow_private_urls and allowed is None \
+            else (allowed or is_public)
         self._client = httpx.Client(
             timeout=httpx.Timeout(settings.fetch_timeout),
             headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,"
                      "application/rss+xml,application/atom+xml,application/json,text/plain;q=0.9,*/*;q=0.5"},
             follow_redirects=True, max_redirects=10,
-            transport=None if settings.allow_private_urls and allowed is None
-            else guarded_transport(allowed or is_public),
+            transport=None if self._allowed is None else guarded_transport(self._allowed),
         )
 
     def close(self) -> None:
@@ -54,8 +59,11 @@ class Fetcher:
 
     def get(self, url: str) -> Fetched:
         s = self.settings
-        if urlsplit(url).scheme.lower() not in ("http", "https"):
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https"):
             raise FetchError(url, "only http and https URLs are fetched", code="E153")
+        if self._allowed is not None:  # refused at once, without a politeness wait; the
+            self._check(url, parts)     # check at connect time stays the guarantee
         delay = s.fetch_backoff
         last_error = "no attempt"
         for attempt in range(s.fetch_retries + 1):
@@ -69,6 +77,22 @@ class Fetcher:
                 last_error = str(exc)
         raise FetchError(url, f"{last_error} (after {s.fetch_retries + 1} tries)", code="E151",
                          advice="check the URL, or try again later")
+
+    def _check(self, url: str, parts) -> None:
+        try:
+            host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as exc:
+            raise FetchError(url, f"invalid URL: {exc}", code="E153") from None
+        if not host:
+            raise FetchError(url, "invalid URL: no host", code="E153")
+        try:
+            resolve(host, port, self._allowed)
+        except Unresolvable as exc:
+            raise FetchError(url, str(exc), code="E155", advice="check the URL") from None
+        except BlockedAddress as exc:
+            raise FetchError(url, f"refused: {exc}", code="E154", advice=_PRIVATE_ADVICE) from None
+        except httpcore.ConnectError:
+            pass  # a DNS hiccup: the request itself retries
 
     def _wait_for_host(self, url: str) -> None:
         host = urlsplit(url).netloc
@@ -106,10 +130,10 @@ class Fetcher:
             raise FetchError(url, f"invalid URL: {exc}", code="E153") from None
         except httpx.TooManyRedirects:
             raise FetchError(url, "too many redirects", code="E152") from None
+        except Unresolvable as exc:
+            raise FetchError(url, str(exc), code="E155", advice="check the URL") from None
         except BlockedAddress as exc:
-            raise FetchError(url, f"refused: {exc}", code="E154",
-                             advice="only public addresses are fetched; for your own intranet "
-                             "feeds pass --allow-private (allow_private_urls)") from None
+            raise FetchError(url, f"refused: {exc}", code="E154", advice=_PRIVATE_ADVICE) from None
 
 
 class _Retryable(Exception):

@@ -23,6 +23,13 @@ class BlockedAddress(Exception):
         self.host, self.address = host, address
 
 
+class Unresolvable(Exception):
+    """A host name that does not exist (not retried)."""
+
+    def __init__(self, host: str):
+        super().__init__(f"no such host: {host}")
+
+
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -44,8 +51,12 @@ def resolve(host: str, port: int, allowed: Callable[[Address], bool] = is_public
     """The first address of ``host``, after checking every address it resolves to."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+    except socket.gaierror as exc:
+        if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+            raise Unresolvable(host) from None  # no such name: trying again will not help
         raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+    except UnicodeError:
+        raise Unresolvable(host) from None
     addresses = []
     for *_rest, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0].split("%")[0])
