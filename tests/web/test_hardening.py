@@ -154,3 +154,25 @@ def test_no_5xx_on_generated_hostile_requests(client):
                         headers={"Authorization": "Bearer s3cret"})
         assert r.status_code < 500, (body, r.status_code, r.text[:300])
     assert codes.get(200, 0) > 50  # the generator also made requests that are fine
+
+
+def test_cached_story_reports_follow_membership(web_db, tmp_path):
+    from parallax.store.base import StoryAssignment
+    from parallax.web.queries import ReportCache, story_detail
+
+    db = str(tmp_path / "c.db")
+    shutil.copy(web_db, db)
+    cache = ReportCache(size=4)
+    with SQLiteStore(db) as store:
+        story = max(store.list_stories(), key=lambda s: s.size)
+        first = story_detail(store, story.id, Settings(db=db), cache)
+        assert story_detail(store, story.id, Settings(db=db), cache) is first  # reused
+        moved = story.article_ids[-1]
+        store.save_assignments([StoryAssignment(moved, "s-moved-out")], {"s-moved-out": "x"})
+        again = story_detail(store, story.id, Settings(db=db), cache)
+        assert again is not first
+        assert moved in {a["id"] for a in first["articles"]}
+        assert moved not in {a["id"] for a in again["articles"]}
+    stale = ReportCache(ttl=0.0)
+    stale.put(("k",), {"v": 1})
+    assert stale.get(("k",)) is None

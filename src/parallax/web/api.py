@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..textutil import safe_text
 from . import queries
-from .deps import SettingsDep, StoreDep, StoryQueryDep
+from .deps import ReportCacheDep, SettingsDep, StoreDep, StoryQueryDep
 
 router = APIRouter(prefix="/api")
 MAX_INGEST_LIST = 1000  # articles per POST /api/ingest (one request, one transaction each)
@@ -40,8 +40,9 @@ def api_stories(store: StoreDep, query: StoryQueryDep) -> dict[str, Any]:
 
 
 @router.get("/stories/{story_id}", summary="One story with its articles grouped by lineage")
-def api_story(story_id: str, store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
-    return queries.story_detail(store, story_id, settings)
+def api_story(story_id: str, store: StoreDep, settings: SettingsDep,
+               cache: ReportCacheDep) -> dict[str, Any]:
+    return queries.story_detail(store, story_id, settings, cache)
 
 
 @router.get("/articles/{article_id}", summary="One article: text, metadata and cleaning edits")

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import NotFoundError, ParallaxError, StoreError
 from ..settings import Settings
-from . import api, pages
+from . import api, pages, queries
 from .security import BodyLimit, SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=_warm_up,
                   description="Stories built from many outlets' reports, and their sources.")
     app.state.settings = settings or Settings.load()
+    app.state.report_cache = queries.ReportCache()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(BodyLimit, max_bytes=app.state.settings.web_max_body)
     app.add_middleware(SecurityHeaders)  # outermost but for Starlette's own error middleware

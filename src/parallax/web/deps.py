@@ -27,7 +27,12 @@ def get_store(request: Request) -> Iterator[Store]:
         store.close()
 
 
+def get_report_cache(request: Request) -> queries.ReportCache:
+    return request.app.state.report_cache
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ReportCacheDep = Annotated[queries.ReportCache, Depends(get_report_cache)]
 StoreDep = Annotated[Store, Depends(get_store)]
 
 

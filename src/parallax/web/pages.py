@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..compare.report import date_flag, findings_shown, shown_finding, similar_label, status_label
 from . import queries
-from .deps import SettingsDep, StoreDep, StoryQueryDep
+from .deps import ReportCacheDep, SettingsDep, StoreDep, StoryQueryDep
 from .security import safe_url
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -34,8 +34,9 @@ def page_stories(request: Request, store: StoreDep, query: StoryQueryDep):
 
 
 @router.get("/stories/{story_id}")
-def page_story(request: Request, story_id: str, store: StoreDep, settings: SettingsDep):
-    data = queries.story_detail(store, story_id, settings)
+def page_story(request: Request, story_id: str, store: StoreDep, settings: SettingsDep,
+               cache: ReportCacheDep):
+    data = queries.story_detail(store, story_id, settings, cache)
     return templates.TemplateResponse(request, "story.html", {"story": data})
 
 

@@ -3,7 +3,9 @@ pagination; one story with its sources by lineage; one article with its edits as
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+import time
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,11 +70,51 @@ def story_entities(store: Store, article_ids: list[str], limit: int = 15) -> lis
             for (n, label), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
-def story_detail(store: Store, story_id: str, settings=None) -> dict[str, Any]:
-    """The story report, plus what only the page shows: entities and the timeline chart."""
+class ReportCache:
+    """Story reports kept between requests (the comparison is the expensive part of a page):
+    keyed by the story's members and their lineage, so a story that gains or loses an article
+    is compared again; entries also expire after ``ttl`` seconds (a `relink` changes analyses
+    without changing members). Least recently used entries go first."""
+
+    def __init__(self, size: int = 128, ttl: float = 300.0):
+        self.size, self.ttl = size, ttl
+        self._items: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> dict[str, Any] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or time.monotonic() - hit[0] > self.ttl:
+                return None
+            self._items.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: tuple, value: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def story_detail(store: Store, story_id: str, settings=None,
+                 cache: ReportCache | None = None) -> dict[str, Any]:
+    """The story report, plus what only the page shows: entities and the timeline chart.
+    With a ``cache``, a report made for the same members is reused: shared, read-only (the
+    page templates and the API's serialisation only read it)."""
+    key = None
+    if cache is not None:
+        story = store.get_story(story_id)
+        key = (story.id, story.article_ids, tuple(store.assignments(story.id)))
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        story_id = story.id
     data = story_report(store, story_id, settings)
     data["entities"] = story_entities(store, [a["id"] for a in data["articles"]])
     data["chart"] = timeline_chart(data["timeline"])
+    if cache is not None:
+        cache.put(key, data)
     return data
 
 
