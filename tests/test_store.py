@@ -131,3 +131,53 @@ def test_vocabulary_knows_words_and_how_the_corpus_writes_them(db):
         text = "Rain fell across Washingtonstate on Friday, and Goldstock shares rose."
         assert clean_text(text, lexicon=vocab).text == \
             "Rain fell across Washington state on Friday, and Goldstock shares rose."
+
+
+def test_story_listing_is_a_store_query_that_matches_the_python_one(tmp_path):
+    """query_stories filters, sorts and pages in SQL what list_stories holds; the numbers on
+    each story's row follow every save, and an older store gets them when it opens."""
+    import random
+
+    from parallax.store import StoryAssignment, StoryFilter
+
+    rng = random.Random(2)
+    db = str(tmp_path / "q.db")
+    with SQLiteStore(db) as s:
+        for i in range(60):
+            s.add_article(Article(id=f"a{i:03d}", text=f"text {i} " + ("flood" if i % 3 else "fire"),
+                                  raw_text="x", origin="t", outlet=f"Outlet{i % 7}",
+                                  date=f"2024-0{1 + i % 9}-1{i % 10}" if i % 11 else None))
+        s.save_assignments([StoryAssignment(f"a{i:03d}", f"s{rng.randrange(15):02d}") for i in range(60)],
+                           {f"s{k:02d}": f"Story {k}" for k in range(15)})
+        # a later save moves articles: both stories' numbers change
+        s.save_assignments([StoryAssignment("a000", "s99"), StoryAssignment("a001", "s99")],
+                           {"s99": "Moved"})
+        every = s.list_stories()
+
+        def python(f: StoryFilter) -> list[str]:
+            out = [st for st in every
+                   if (not f.outlet or any(f.outlet.lower() in o.lower() for o in st.outlets))
+                   and (not f.date_from or (st.last_date or "") >= f.date_from)
+                   and (not f.date_to or (st.first_date and st.first_date <= f.date_to))]
+            key = {"recent": lambda x: (x.last_date or "", x.size, x.id),
+                   "size": lambda x: (x.size, x.independent_sources, x.id),
+                   "sources": lambda x: (x.independent_sources, x.size, x.id)}[f.sort]
+            out.sort(key=key, reverse=True)
+            return [x.id for x in out]
+
+        for f in (StoryFilter(), StoryFilter(sort="size", limit=5, offset=5),
+                  StoryFilter(sort="sources", limit=100), StoryFilter(outlet="outlet3", limit=100),
+                  StoryFilter(date_from="2024-05-01", date_to="2024-07-30", limit=100)):
+            total, page = s.query_stories(f)
+            expected = python(f)
+            assert total == len(expected)
+            assert [x.id for x in page] == expected[f.offset:f.offset + f.limit]
+        total, page = s.query_stories(StoryFilter(text="fire", limit=100))
+        assert {x.id for x in page} == {st.id for st in every
+                                       if any(int(a[1:]) % 3 == 0 for a in st.article_ids)}
+        assert s.query_stories(StoryFilter(text="\x00")) == (0, [])
+        s.conn.execute("UPDATE stories SET size=NULL, sources=NULL")  # as an older store
+    with SQLiteStore(db) as s:
+        assert s.conn.execute("SELECT count(*) FROM stories WHERE size IS NULL").fetchone()[0] == 0
+        assert [x.id for x in s.query_stories(StoryFilter(sort="size", limit=100))[1]] \
+            == python(StoryFilter(sort="size", limit=100))

@@ -4,10 +4,10 @@ a path (or ``sqlite:///path``) opens SQLite; other URL schemes are for other bac
 from __future__ import annotations
 
 from ..errors import ConfigError
-from .base import AddResult, Outcome, Store, StoryAssignment
+from .base import AddResult, Outcome, Store, StoryAssignment, StoryFilter
 from .sqlite import SQLiteStore
 
-__all__ = ["AddResult", "Outcome", "Store", "StoryAssignment", "SQLiteStore", "open_store"]
+__all__ = ["AddResult", "Outcome", "Store", "StoryAssignment", "StoryFilter", "SQLiteStore", "open_store"]
 
 
 def open_store(db: str) -> Store:

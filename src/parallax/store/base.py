@@ -39,6 +39,21 @@ class StoryAssignment:
     is_origin: bool = True
 
 
+@dataclass(frozen=True)
+class StoryFilter:
+    """What a story listing asks: ``text`` (full-text terms one article of the story must
+    all match), an outlet name part, a date range the story overlaps, a sort
+    (recent | size | sources, largest first) and a page."""
+
+    text: str | None = None
+    outlet: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "recent"
+    offset: int = 0
+    limit: int = 20
+
+
 class Store(ABC):
     # -- articles -----------------------------------------------------------------------------
     @abstractmethod
@@ -145,6 +160,11 @@ class Store(ABC):
 
     @abstractmethod
     def list_stories(self) -> list[Story]: ...
+
+    @abstractmethod
+    def query_stories(self, query: StoryFilter) -> tuple[int, list[Story]]:
+        """(how many stories match, the page of them), filtered, sorted and paged by the
+        store: the cost follows the page, not the archive."""
 
     @abstractmethod
     def get_story(self, id_or_prefix: str) -> Story:

@@ -106,6 +106,18 @@ CREATE TABLE stage_state (                       -- a stage's saved state (zlib-
     (5, "how often each name of an entity is used (its shown name is the most frequent)", """
 ALTER TABLE entities ADD COLUMN alias_counts TEXT NOT NULL DEFAULT '{}';  -- JSON: alias -> articles
 """),
+    (6, "story listing as a query: each story's size, sources, dates and outlets kept on its row", """
+-- size NULL: not computed yet (filled when the store opens); sources: independent voices;
+-- outlets: the outlet names, one per line
+ALTER TABLE stories ADD COLUMN size INTEGER;
+ALTER TABLE stories ADD COLUMN sources INTEGER;
+ALTER TABLE stories ADD COLUMN first_date TEXT;
+ALTER TABLE stories ADD COLUMN last_date TEXT;
+ALTER TABLE stories ADD COLUMN outlets TEXT;
+CREATE INDEX stories_recent ON stories(last_date, size, id);
+CREATE INDEX stories_size ON stories(size, sources, id);
+CREATE INDEX stories_sources ON stories(sources, size, id);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

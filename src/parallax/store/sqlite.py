@@ -14,7 +14,7 @@ from ..errors import NotFoundError, StoreError
 from ..outlets import Speaker, count_voices, outlet_names
 from ..records import Article, CanonicalEntity as Canonical, Edit, LineageMember, Story
 from ..textutil import count_cases, safe_text
-from .base import AddResult, Outcome, Store, StoryAssignment
+from .base import AddResult, Outcome, Store, StoryAssignment, StoryFilter
 from .lineage import LineageIndex
 from .migrations import LATEST, MIGRATIONS
 
@@ -36,6 +36,7 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=5000")
             self._migrate()
+            self._fill_missing_story_stats()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the database: {exc}", code="E201",
                              advice="is it a Parallax SQLite file? pass another --db") from None
@@ -132,7 +133,7 @@ class SQLiteStore(Store):
         return self.conn.execute(f"SELECT count(*) FROM articles {clause}", params).fetchone()[0]
 
     def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
-        match = " ".join('"' + tok.replace('"', '""') + '"' for tok in safe_text(query).split())
+        match = _match(query)
         if not match:
             return []
         rows = self.conn.execute(
@@ -217,6 +218,10 @@ class SQLiteStore(Store):
                          *, replace_all: bool = False) -> None:
         c = self.conn
         with self._writing("cannot save stories"):
+            touched = None if replace_all else (
+                {a.story_id for a in assignments} | set(titles) | set(_pairs_by_id(
+                    c, "SELECT story_id, 1 FROM story_articles WHERE article_id IN ({})",
+                    [a.article_id for a in assignments])))
             if replace_all:
                 c.execute("DELETE FROM story_articles")
                 c.execute("DELETE FROM stories")
@@ -229,6 +234,53 @@ class SQLiteStore(Store):
                 "is_origin=excluded.is_origin",
                 [(a.article_id, a.story_id, a.lineage_id, int(a.is_origin)) for a in assignments])
             c.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)")
+            self._save_story_stats(self._stories(ids=touched))
+
+    def _save_story_stats(self, stories: list[Story]) -> None:
+        self.conn.executemany(
+            "UPDATE stories SET size=?, sources=?, first_date=?, last_date=?, outlets=? WHERE id=?",
+            [(st.size, st.independent_sources, st.first_date, st.last_date,
+              "\n".join(st.outlets), st.id) for st in stories])
+
+    def _fill_missing_story_stats(self) -> None:
+        """Stories saved before their row kept its numbers (an older store) get them once."""
+        missing = [r[0] for r in self.conn.execute("SELECT id FROM stories WHERE size IS NULL")]
+        if missing:
+            with self._writing("cannot update story listings"):
+                self._save_story_stats(self._stories(ids=set(missing)))
+
+    def query_stories(self, query: StoryFilter) -> tuple[int, list[Story]]:
+        where, params = [], []
+        match = _match(query.text or "")
+        if match:
+            where.append("s.id IN (SELECT sa.story_id FROM articles_fts f JOIN articles a ON "
+                         "a.seq=f.rowid JOIN story_articles sa ON sa.article_id=a.id WHERE "
+                         "articles_fts MATCH ? AND a.latest=1)")
+            params.append(match)
+        elif query.text and query.text.strip():
+            return 0, []  # terms that hold no searchable word match nothing
+        if query.outlet:
+            where.append("instr(lower(s.outlets), lower(?)) > 0")
+            params.append(query.outlet)
+        if query.date_from:
+            where.append("coalesce(s.last_date, '') >= ?")
+            params.append(query.date_from)
+        if query.date_to:
+            where.append("s.first_date IS NOT NULL AND s.first_date <= ?")
+            params.append(query.date_to)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        order = {"recent": "coalesce(s.last_date, '') DESC, s.size DESC, s.id DESC",
+                 "size": "s.size DESC, s.sources DESC, s.id DESC",
+                 "sources": "s.sources DESC, s.size DESC, s.id DESC"}.get(query.sort)
+        if order is None:
+            raise StoreError(f"unknown sort {query.sort!r}", advice="recent, size or sources",
+                             code="E206")
+        total = self.conn.execute(f"SELECT count(*) FROM stories s {clause}", params).fetchone()[0]
+        ids = [r[0] for r in self.conn.execute(
+            f"SELECT s.id FROM stories s {clause} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, query.limit, query.offset])]
+        found = {st.id: st for st in self._stories(ids=set(ids))}
+        return total, [found[i] for i in ids if i in found]
 
     def assignments(self, story_id: str | None = None) -> list[StoryAssignment]:
         where, params = ("WHERE s.story_id=?", (story_id,)) if story_id else ("", ())
@@ -261,8 +313,19 @@ class SQLiteStore(Store):
             return exact[0]
         return found[0]
 
-    def _stories(self, like: str | None) -> list[Story]:
-        where, params = ("WHERE s.id LIKE ? ESCAPE '\\'", (like,)) if like else ("", ())
+    def _stories(self, like: str | None = None, *, ids: set[str] | None = None) -> list[Story]:
+        """Stories with their members: all, those whose id is LIKE ``like``, or those in
+        ``ids`` (None: no restriction; empty: none)."""
+        if ids is not None and not ids:
+            return []
+        if ids is not None and len(ids) > 500:
+            chunks = sorted(ids)
+            return [st for i in range(0, len(chunks), 500)
+                    for st in self._stories(ids=set(chunks[i:i + 500]))]
+        if ids is not None:
+            where, params = f"WHERE s.id IN ({','.join('?' * len(ids))})", tuple(sorted(ids))
+        else:
+            where, params = ("WHERE s.id LIKE ? ESCAPE '\\'", (like,)) if like else ("", ())
         rows = self.conn.execute(
             "SELECT s.id AS story_id, s.title AS story_title, a.id, a.outlet, a.credited_source, "
             "a.origin, a.date, sa.lineage_id FROM stories s "
@@ -419,6 +482,11 @@ def _pairs_by_id(conn: sqlite3.Connection, query: str, ids: Sequence[str]) -> di
         chunk = unique[i:i + 500]
         out.update(conn.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall())
     return out
+
+
+def _match(query: str) -> str:
+    """An FTS5 query: every word of ``query`` as a quoted term (all must match)."""
+    return " ".join('"' + tok.replace('"', '""') + '"' for tok in safe_text(query).split())
 
 
 def _prefix(value: str) -> str:

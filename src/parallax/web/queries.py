@@ -12,7 +12,7 @@ from typing import Any
 from .. import views
 from ..records import Article
 from ..reports import story_report
-from ..store import Store
+from ..store import Store, StoryFilter
 from ..stories.features import names
 
 SORTS = ("recent", "size", "sources")
@@ -31,29 +31,14 @@ class StoryQuery:
 
 
 def list_stories(store: Store, query: StoryQuery) -> dict[str, Any]:
-    stories = store.list_stories()
-    if query.q or query.entity:
-        wanted = set()
-        for term in (query.q, query.entity):
-            if term:
-                hits = {a.id for a in store.search_articles(term, limit=5000)}
-                wanted = hits if not wanted else wanted & hits
-        stories = [s for s in stories if wanted & set(s.article_ids)]
-    if query.outlet:
-        o = query.outlet.casefold()
-        stories = [s for s in stories if any(o in x.casefold() for x in s.outlets)]
-    if query.date_from:
-        stories = [s for s in stories if (s.last_date or "") >= query.date_from]
-    if query.date_to:
-        stories = [s for s in stories if s.first_date and s.first_date <= query.date_to]
-    key = {"recent": lambda s: (s.last_date or "", s.size, s.id),
-           "size": lambda s: (s.size, s.independent_sources, s.id),
-           "sources": lambda s: (s.independent_sources, s.size, s.id)}[query.sort]
-    stories.sort(key=key, reverse=True)
-    total = len(stories)
-    start = (query.page - 1) * query.per_page
+    """One page of stories: the store filters, sorts and pages (``Store.query_stories``);
+    ``q`` and ``entity`` must both match one article of the story."""
+    text = " ".join(t for t in (query.q, query.entity) if t) or None
+    total, stories = store.query_stories(StoryFilter(
+        text=text, outlet=query.outlet, date_from=query.date_from, date_to=query.date_to,
+        sort=query.sort, offset=(query.page - 1) * query.per_page, limit=query.per_page))
     return {"total": total, "page": query.page, "per_page": query.per_page,
-            "items": [views.story_summary(s) for s in stories[start:start + query.per_page]]}
+            "items": [views.story_summary(s) for s in stories]}
 
 
 def story_entities(store: Store, article_ids: list[str], limit: int = 15) -> list[dict[str, Any]]:
