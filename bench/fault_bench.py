@@ -3,7 +3,7 @@ constant memory, and the API under 50 concurrent clients.
 
     python bench/fault_bench.py hostile [--bad 10000 --good 1000]
     python bench/fault_bench.py kill [--articles 10000 --kills 10]    # keeps its store for `load`
-    python bench/fault_bench.py archive [--gb 2 --minutes 5]
+    python bench/fault_bench.py archive [--gb 2 --minutes 5]        # --gb: gzipped size
     python bench/fault_bench.py load [--db bench/results/fault-10k.db --clients 50 --seconds 30]
 
 Each writes bench/results/fault-<name>.json. Everything runs `parallax` as a subprocess, as a
@@ -173,19 +173,18 @@ def _rss_mb(pid: int) -> float:
 def archive_run(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "archive.jsonl.gz"
-        target = int(args.gb * 1e9)
+        target = int(args.gb * 1e9)  # compressed bytes
         written, n = 0, 0
         with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
             seed = 0
-            while written < target:
+            while path.stat().st_size < target:
                 for a in _articles(20_000, seed=seed):
                     line = json.dumps(a) + "\n"
                     fh.write(line)
                     written += len(line)
                     n += 1
-                    if written >= target:
-                        break
                 seed += 1
+                print(f"writing the archive: {path.stat().st_size / 1e9:.2f} GB", flush=True)
         size = path.stat().st_size
         db = Path(tmp) / "a.db"
         proc = subprocess.Popen([*PARALLAX, "--db", str(db), "-q", "ingest", "--no-stories",
