@@ -233,3 +233,12 @@ def test_kill_9_during_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert c.execute("SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM "
                          "story_articles s WHERE s.article_id=a.id)").fetchone()[0] == 0
+
+
+def test_an_ingest_report_stays_bounded_but_counts_everything():
+    from parallax.pipeline import Tally
+
+    t = Tally(keep=3)
+    for i in range(10):
+        t.append(i)
+    assert list(t) == [0, 1, 2] and t.total == 10 and t.truncated and bool(t)

@@ -25,12 +25,30 @@ from .textutil import safe_text
 Listener = Callable[[str, object], None]
 
 
+class Tally(list):
+    """What an ingest met, in order: the first ``keep`` items are kept (an archive of
+    millions stays in bounded memory), ``total`` counts them all."""
+
+    def __init__(self, keep: int = 100_000):
+        super().__init__()
+        self.keep, self.total = keep, 0
+
+    def append(self, item) -> None:
+        self.total += 1
+        if len(self) < self.keep:
+            super().append(item)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self)
+
+
 @dataclass
 class IngestReport:
-    stored: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    new_versions: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    stored: Tally = field(default_factory=Tally)
+    duplicates: Tally = field(default_factory=Tally)
+    new_versions: Tally = field(default_factory=Tally)
+    problems: Tally = field(default_factory=Tally)
     interrupted: bool = False
 
     @property

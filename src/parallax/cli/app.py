@@ -102,10 +102,16 @@ def ingest(
                 report.stored or report.new_versions or store.count_unassigned()):
             update_stories(store, settings)
     if json_out:
+        # Each list holds its first 100,000 items; "counts" has them all, "truncated" says
+        # which lists were cut.
+        lists = {"stored": report.stored, "duplicates": report.duplicates,
+                 "new_versions": report.new_versions, "problems": report.problems}
         print_json({"stored": report.stored, "duplicates": report.duplicates,
                     "new_versions": report.new_versions,
                     "problems": [{"source": p.source, "line": p.line, "message": p.message,
                                   "code": p.code} for p in report.problems],
+                    "counts": {k: v.total for k, v in lists.items()},
+                    "truncated": sorted(k for k, v in lists.items() if v.truncated),
                     "interrupted": report.interrupted})
     elif not state.quiet:
         render.ingest_summary(err, report)

@@ -8,7 +8,6 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
                            TimeRemainingColumn)
 from rich.table import Table
 
-from ..compare.report import brief_flag, date_flag, findings_shown, similar_label, status_label
 from ..store import Outcome
 
 
@@ -98,12 +97,12 @@ def _short(name: str, width: int = 40) -> str:
 
 
 def ingest_summary(console: Console, report) -> None:
-    parts = [f"{len(report.stored)} stored"]
+    parts = [f"{report.stored.total} stored"]
     if report.new_versions:
-        parts.append(f"{len(report.new_versions)} new version(s)")
-    dup = len(report.duplicates)
+        parts.append(f"{report.new_versions.total} new version(s)")
+    dup = report.duplicates.total
     parts.append(f"{dup} already stored" if dup else "0 already stored")
-    parts.append(f"{len(report.problems)} problem(s)")
+    parts.append(f"{report.problems.total} problem(s)")
     line = ", ".join(parts)
     if dup and not report.stored and not report.new_versions:
         line += " — nothing new: every article was already in the store"
@@ -237,6 +236,9 @@ SINGLE_FACTS = 40  # single-source facts `show` lists unless --all
 def story_detail(console: Console, s: dict, *, single_limit: int | None = SINGLE_FACTS) -> None:
     """A story as text. At most ``single_limit`` single-source facts are listed (None: all);
     the rest are counted, never dropped silently."""
+    # Here, not at the top: a lookup (`article`, `stories`) must not import the comparison.
+    from ..compare.report import brief_flag, date_flag, findings_shown, similar_label, status_label
+
     console.rule(escape(s["title"]))
     console.print(f"[bold]id[/]: {s['id']}   [bold]articles[/]: {s['size']}   "
                   f"[bold]independent sources[/]: {s['independent_sources']}   "

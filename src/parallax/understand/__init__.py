@@ -20,6 +20,13 @@ def analyze(text: str, *, published: str | None = None, lang: str | None = None,
     """Analyse one cleaned article. ``published``: its publication date (ISO), if known."""
     lang = lang or detect_language(text) or None
     nlp = load_spacy(model)
+    # The strings spaCy adds for this article are freed after it (its vocabulary would
+    # otherwise grow with every new word of an archive); nothing spaCy made outlives the zone.
+    with nlp.memory_zone():
+        return _analyze(nlp, text, published, lang)
+
+
+def _analyze(nlp, text: str, published: str | None, lang: str | None) -> Analysis:
     english = lang in (None, "en")
     doc = nlp(text, disable=main_pass_disabled(nlp)) if english else nlp.make_doc(text)
     if english:
