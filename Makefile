@@ -46,7 +46,7 @@ demo: install
 	$(BIN)/parallax --db $(DEMO_DB) ingest examples/
 	$(BIN)/parallax --db $(DEMO_DB) stories
 	@echo "--- the seeds' story (Blinken and Lavrov at the G20):"
-	$(BIN)/parallax --db $(DEMO_DB) show $$($(BIN)/parallax --db $(DEMO_DB) articles --search Zakharova --json | $(BIN)/python -c "import json,sys; print(json.load(sys.stdin)[0]['story'])")
+	$(BIN)/parallax --db $(DEMO_DB) show $$($(BIN)/parallax --db $(DEMO_DB) articles --search Zakharova --json | $(BIN)/python -c "import json,sys; print(json.load(sys.stdin)['items'][0]['story'])")
 	@echo
 	@echo "Stored in $(DEMO_DB). Try: $(BIN)/parallax --db $(DEMO_DB) articles"
 

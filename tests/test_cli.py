@@ -16,13 +16,13 @@ STORY_KEYS = {"id", "title", "size", "outlets", "first_date", "last_date"}
 def test_articles_and_stories_json(cli):
     cli("ingest", str(SEEDS))
     code, out, _ = cli("articles", "--json")
-    rows = json.loads(out)
+    rows = json.loads(out)["items"]
     assert code == 0 and len(rows) == 2
     assert all(ARTICLE_KEYS <= set(r) for r in rows)
     dated = [r for r in rows if r["date"]]
     assert [(r["date"], r["date_source"]) for r in dated] == [("2023-03-02", "header")]
     code, out, _ = cli("stories", "--json")
-    stories = json.loads(out)
+    stories = json.loads(out)["items"]
     assert code == 0 and stories
     assert all(STORY_KEYS <= set(s) for s in stories)
     assert sum(s["size"] for s in stories) == 2
@@ -44,7 +44,7 @@ def test_relink_json(cli):
 def test_article_detail_and_errors(cli):
     cli("ingest", str(SEEDS))
     code, out, _ = cli("articles", "--json")
-    aid = json.loads(out)[0]["id"]
+    aid = json.loads(out)["items"][0]["id"]
     code, out, _ = cli("article", aid[:8], "--json")
     assert code == 0 and json.loads(out)["id"] == aid
     code, out, _ = cli("article", aid[:8])
@@ -58,7 +58,7 @@ def test_article_detail_and_errors(cli):
 def test_search_listing(cli):
     cli("ingest", str(SEEDS))
     code, out, _ = cli("articles", "--search", "Zakharova", "--json")
-    rows = json.loads(out)
+    rows = json.loads(out)["items"]
     assert len(rows) == 1 and rows[0]["date"] == "2023-03-02"
 
 
@@ -71,7 +71,7 @@ def test_console_script_and_env_db(tmp_path):
     assert (tmp_path / "env.db").exists()
     proc = subprocess.run([sys.executable, "-m", "parallax", "articles", "--json"], env=env,
                           capture_output=True, text=True, cwd=tmp_path)
-    assert len(json.loads(proc.stdout)) == 2
+    assert len(json.loads(proc.stdout)["items"]) == 2
 
 
 def test_default_db_in_working_directory(tmp_path):

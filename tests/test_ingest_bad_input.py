@@ -43,14 +43,14 @@ def test_folder_with_bad_files_stores_every_valid_article(messy_folder, cli):
     assert len(lines) == 5
     assert "3 stored" in err and "5 problem(s)" in err
     code, out, _ = cli("articles", "--json")
-    assert {r["title"] for r in json.loads(out)} == {"Quake hits Aceh", "Line one", "Line three"}
+    assert {r["title"] for r in json.loads(out)["items"]} == {"Quake hits Aceh", "Line one", "Line three"}
 
 
 def test_encoding_option_reads_latin1(messy_folder, cli):
     code, _, err = cli("ingest", "--encoding", "cp1252", str(messy_folder / "latin1.txt"))
     assert code == 0, err
     code, out, _ = cli("articles", "--json")
-    assert json.loads(out)[0]["title"] == "Café owner charged"
+    assert json.loads(out)["items"][0]["title"] == "Café owner charged"
 
 
 def test_oversized_and_missing_files(tmp_path, cli, monkeypatch):

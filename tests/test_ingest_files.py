@@ -93,7 +93,7 @@ def test_json_map_option(tmp_path, cli):
     code, _, err = cli("ingest", "--map", "title=hed,text=article_body,date=pubDate", str(f))
     assert code == 0, err
     code, out, _ = cli("articles", "--json")
-    (row,) = json.loads(out)
+    (row,) = json.loads(out)["items"]
     assert (row["title"], row["date"], row["date_source"]) == ("Mapped", "2020-05-06", "json")
 
 
@@ -112,7 +112,7 @@ def test_gzip_glob_and_stdin(tmp_path, cli):
     code, _, err = cli("ingest", "-", input="From stdin\nSome article text that arrived on stdin.\n")
     assert code == 0 and "1 stored" in err
     code, out, _ = cli("articles", "--json")
-    assert {r["title"] for r in json.loads(out)} == {
+    assert {r["title"] for r in json.loads(out)["items"]} == {
         "Quake hits Aceh", "Murder charge in Millom", "From stdin"}
 
 

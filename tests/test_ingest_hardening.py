@@ -50,7 +50,7 @@ def test_a_lone_surrogate_is_repaired_not_fatal(tmp_path, cli):
     assert code == 0, err
     assert len(json.loads(out)["stored"]) == 4
     code, out, _ = cli("articles", "--search", "mayor", "--json")
-    art = json.loads(cli("article", json.loads(out)[0]["id"], "--json")[1])
+    art = json.loads(cli("article", json.loads(out)["items"][0]["id"], "--json")[1])
     assert "\ufffd" in art["text"] and art["title"] == "x\ufffdy"
     assert {r["field"] for r in art["metadata"]["input_repairs"]} >= {"text", "title"}
 
@@ -116,9 +116,9 @@ def test_ingest_finishes_stories_left_by_an_interrupted_run(tmp_path, cli):
     path = tmp_path / "i.jsonl"
     path.write_bytes(_jsonl(_articles(8)))
     assert cli("ingest", "--no-stories", str(path))[0] == 0  # as if killed before stories
-    assert json.loads(cli("stories", "--json")[1]) == []
+    assert json.loads(cli("stories", "--json")[1])["items"] == []
     assert cli("ingest", str(path))[0] == 0  # nothing new, but the stories are made
-    stories = json.loads(cli("stories", "--json")[1])
+    stories = json.loads(cli("stories", "--json")[1])["items"]
     assert sum(s["size"] for s in stories) == 8
 
 

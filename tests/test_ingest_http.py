@@ -45,7 +45,7 @@ def test_rss_feed_fetches_each_entry_and_reports_dead_links(http_server, cli):
     assert code == 1  # one entry's page is gone
     assert f"{http_server.base}/gone.html: HTTP 404 Not Found" in err
     code, out, _ = cli("articles", "--json")
-    rows = {r["title"]: r for r in json.loads(out)}
+    rows = {r["title"]: r for r in json.loads(out)["items"]}
     assert set(rows) == {"Strong quake hits Indonesia's Aceh province", "Man charged over Millom double murder"}
     quake = rows["Strong quake hits Indonesia's Aceh province"]
     assert (quake["date"], quake["date_source"], quake["url"]) == (

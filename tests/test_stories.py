@@ -136,7 +136,7 @@ def test_cluster_rebuild_command(cli):
     code, _, err = cli("cluster", "--rebuild")
     assert code == 0 and "stories" in err
     code, out, _ = cli("stories", "--json")
-    assert sum(s["size"] for s in json.loads(out)) == 18
+    assert sum(s["size"] for s in json.loads(out)["items"]) == 18
 
 
 def test_possessives_share_the_term_of_their_noun():

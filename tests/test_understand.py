@@ -154,7 +154,7 @@ def test_article_json_keys(cli):
 
     cli("ingest", str(SEEDS))
     _, out, _ = cli("articles", "--json")
-    aid = [r for r in json.loads(out) if r["date"]][0]["id"]
+    aid = [r for r in json.loads(out)["items"] if r["date"]][0]["id"]
     _, out, _ = cli("article", aid, "--json")
     data = json.loads(out)
     assert {"sentences", "entities", "quotes", "numbers", "times"} <= set(data)

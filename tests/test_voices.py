@@ -71,7 +71,7 @@ def test_every_face_gives_the_same_count(flood):
 
     db, story, report = flood
     runner = CliRunner()
-    listed = json.loads(runner.invoke(app, ["--db", db, "stories", "--json"]).stdout)
+    listed = json.loads(runner.invoke(app, ["--db", db, "stories", "--json"]).stdout)["items"]
     shown = json.loads(runner.invoke(app, ["--db", db, "show", story.id, "--json"]).stdout)
     with TestClient(create_app(Settings(db=db))) as client:
         api_list = client.get("/api/stories").json()["items"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -32,8 +33,29 @@ class State:
     def settings(self, **overrides) -> Settings:
         return Settings.load(self.config, db=self.db, **overrides)
 
-    def store(self, settings: Settings | None = None) -> Store:
-        return open_store((settings or self.settings()).db)
+    def store(self, settings: Settings | None = None, *, create: bool = False) -> Store:
+        """The store; unless ``create`` (ingest), a database that does not exist is an error
+        (a typo in --db must not make an empty file)."""
+        settings = settings or self.settings()
+        if not create:
+            require_existing(settings.db)
+        return open_store(settings.db)
+
+
+def require_existing(db: str) -> None:
+    path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
+    if "://" in path or path == ":memory:":
+        return
+    if not Path(path).expanduser().exists():
+        raise StoreError(f"{db}: no such database", code="E203",
+                         advice="check --db (or PARALLAX_DB); `parallax ingest` creates one")
+
+
+def require_articles(store: Store) -> None:
+    """Listings on an empty store say so in one line (exit 3) instead of an empty table."""
+    if store.count_articles(latest_only=False) == 0:
+        raise StoreError("the store holds no articles yet", code="E207",
+                         advice="add some with `parallax ingest FILES`")
 
 
 state = State()
@@ -54,9 +76,38 @@ def _global(
     state.db, state.config, state.quiet = db, config, quiet
 
 
+GLOBAL_VALUE_OPTIONS = ("--db", "--config")
+GLOBAL_FLAGS = ("--quiet", "-q")
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Global options wherever they are written: ``parallax ingest --db x.db f`` is read as
+    ``parallax --db x.db ingest f`` (as sqlite-utils takes them). Nothing after ``--`` moves."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_VALUE_OPTIONS and "=" in arg:
+            front.append(arg)
+        elif name in GLOBAL_VALUE_OPTIONS and i + 1 < len(argv):
+            front += [arg, argv[i + 1]]
+            i += 1
+        elif arg in GLOBAL_FLAGS:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main() -> None:
     try:
-        app(standalone_mode=True)
+        app(args=hoist_global_options(sys.argv[1:]), prog_name="parallax", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         err.print("interrupted")
         sys.exit(EXIT_INTERRUPTED)
@@ -91,7 +142,7 @@ def ingest(
     try:
         settings = state.settings(encoding=encoding, allow_private_urls=1 if allow_private else None)
         fields = parse_field_map(field_map)
-        store = state.store(settings)
+        store = state.store(settings, create=True)
     except ParallaxError as exc:
         raise fail(exc)
     with store:
@@ -129,23 +180,34 @@ def articles(
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Include superseded versions.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """List stored articles, newest first."""
+    """List stored articles, newest first (or the best matches of --search)."""
     try:
         with state.store() as store:
+            require_articles(store)
             if search:
-                found = store.search_articles(search, limit=limit or 1000)
+                hits = store.search_articles(search, limit=(offset + limit + 1) if limit else 100_000)
+                found, total = hits[offset:offset + limit] if limit else hits[offset:], None
+                more = bool(limit) and len(hits) > offset + limit
             else:
+                total = store.count_articles(latest_only=not all_versions)
                 found = store.list_articles(limit=limit or None, offset=offset,
                                             latest_only=not all_versions)
-            total = store.count_articles(latest_only=not all_versions)
+                more = offset + len(found) < total
             story_of = store.stories_of([a.id for a in found])
     except ParallaxError as exc:
         raise fail(exc)
     rows = [views.article_summary(a, story_of.get(a.id)) for a in found]
     if json_out:
-        print_json(rows)
+        print_json(page(rows, total, offset, limit, more))
     else:
-        render.articles_table(out, rows, total)
+        render.articles_table(out, rows, total, offset=offset, more=more)
+
+
+def page(items: list, total: int | None, offset: int, limit: int, more: bool) -> dict:
+    """A listing for scripts: its items and whether the list was cut (``more``); ``total``
+    is null where counting would cost a second search."""
+    return {"total": total, "offset": offset, "limit": limit, "returned": len(items),
+            "more": more, "items": items}
 
 
 @app.command()
@@ -168,20 +230,106 @@ def article(
         render.article_detail(out, data)
 
 
+SORTS = ("sources", "size", "recent")
+
+
 @app.command()
-def stories(json_out: JsonOpt = False) -> None:
-    """List stories, largest first."""
+def stories(
+    limit: Annotated[int, typer.Option(help="How many (0 = all).")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    outlet: Annotated[Optional[str], typer.Option(help="Only stories an outlet (a part of its name) covered.")] = None,
+    entity: Annotated[Optional[str], typer.Option(help="Only stories with an article naming this (full-text).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only stories reaching this date (YYYY[-MM[-DD]]) or later.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only stories starting by this date.")] = None,
+    sort: Annotated[str, typer.Option(help="sources (independent sources), size or recent.")] = "sources",
+    min_sources: Annotated[int, typer.Option("--min-sources", help="At least this many independent sources.")] = 0,
+    json_out: JsonOpt = False,
+) -> None:
+    """List stories, most independent sources first; filter, sort and page them."""
+    from ..store import StoryFilter
+
     try:
+        if sort not in SORTS:
+            raise ConfigError(f"--sort: unknown order {sort!r}", advice="use " + ", ".join(SORTS))
+        since, until = _date_option("--since", since), _date_option("--until", until, end=True)
         with state.store() as store:
-            found = store.list_stories()
+            require_articles(store)
+            query = StoryFilter(text=entity, outlet=outlet, date_from=since, date_to=until,
+                                sort=sort, offset=offset, limit=limit or 10**9,
+                                min_sources=min_sources)
+            total, found = store.query_stories(query)
+            if not total:
+                _explain_empty(store, outlet, entity)
     except ParallaxError as exc:
         raise fail(exc)
-    found.sort(key=lambda s: (-s.independent_sources, -s.size, s.last_date or "", s.id))
     rows = [views.story_summary(s) for s in found]
+    more = offset + len(rows) < total
     if json_out:
-        print_json(rows)
+        print_json(page(rows, total, offset, limit, more))
     else:
-        render.stories_table(out, rows)
+        render.stories_table(out, rows, total=total, offset=offset)
+
+
+def _date_option(name: str, value: str | None, *, end: bool = False) -> str | None:
+    """A --since/--until date as the ISO prefix stories are compared with; ``end``: the
+    last day of a year or month (``2024-05`` until the end of May)."""
+    import re
+
+    if value is None:
+        return None
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+        raise ConfigError(f"{name}: not a date {value!r}", advice="use YYYY, YYYY-MM or YYYY-MM-DD")
+    from datetime import date
+
+    parts = [int(x) for x in value.strip().split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: not a date {value!r} ({exc})") from None
+    if end and len(parts) < 3:
+        return value.strip() + ("-12-31" if len(parts) == 1 else "-31")
+    return value.strip()
+
+
+def _explain_empty(store: Store, outlet: str | None, entity: str | None) -> None:
+    """An outlet or name no story has is a mistake to report (exit 2), not an empty list."""
+    from ..store import StoryFilter
+
+    if outlet and not store.query_stories(StoryFilter(outlet=outlet, limit=1))[0]:
+        raise ConfigError(f"--outlet: no story has an outlet matching {outlet!r}",
+                          advice="`parallax stories --json` lists each story's outlets")
+    if entity and not store.search_articles(entity, limit=1):
+        raise ConfigError(f"--entity: no article names {entity!r}",
+                          advice="try another spelling, or `parallax search`")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words that must all appear (full-text).")],
+    limit: Annotated[int, typer.Option(help="How many stories and articles.")] = 10,
+    json_out: JsonOpt = False,
+) -> None:
+    """Search stories and articles at once: stories with an article matching every word,
+    then the best matching articles."""
+    from ..store import StoryFilter
+
+    try:
+        with state.store() as store:
+            require_articles(store)
+            total, found = store.query_stories(StoryFilter(text=query, sort="sources", limit=limit))
+            hits = store.search_articles(query, limit=limit + 1)
+            story_of = store.stories_of([a.id for a in hits])
+    except ParallaxError as exc:
+        raise fail(exc)
+    story_rows = [views.story_summary(s) for s in found]
+    article_rows = [views.article_summary(a, story_of.get(a.id)) for a in hits[:limit]]
+    if json_out:
+        print_json({"query": query,
+                    "stories": page(story_rows, total, 0, limit, len(story_rows) < total),
+                    "articles": page(article_rows, None, 0, limit, len(hits) > limit)})
+        return
+    render.stories_table(out, story_rows, total=total, offset=0)
+    render.articles_table(out, article_rows, None, offset=0, more=len(hits) > limit)
 
 
 def _story_data(story_id: str) -> dict:

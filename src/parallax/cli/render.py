@@ -111,13 +111,18 @@ def ingest_summary(console: Console, report) -> None:
     console.print(line, markup=False, highlight=False)
 
 
-def articles_table(console: Console, rows: list[dict], total: int) -> None:
-    table = Table(title=f"{len(rows)} of {total} articles", title_justify="left")
+def articles_table(console: Console, rows: list[dict], total: int | None, *, offset: int = 0,
+                   more: bool = False) -> None:
+    if total is not None:
+        title = f"{len(rows)} of {total} articles" + (f" (from {offset + 1})" if offset else "")
+    else:
+        title = f"{len(rows)} matching articles" + (" (more: raise --limit)" if more else "")
+    table = Table(title=title, title_justify="left")
     table.add_column("id", no_wrap=True, min_width=16)
     table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("outlet", max_width=24, overflow="ellipsis", no_wrap=True)
     table.add_column("credited", max_width=20, overflow="ellipsis", no_wrap=True)
-    table.add_column("title", max_width=60, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", max_width=70, overflow="ellipsis", no_wrap=True)
     for r in rows:
         date = r["date"] or "—"
         if r["date"] and r["date_source"]:
@@ -212,14 +217,17 @@ def _clip(text: str, width: int = 100) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def stories_table(console: Console, rows: list[dict]) -> None:
-    table = Table(title=f"{len(rows)} stories", title_justify="left")
+def stories_table(console: Console, rows: list[dict], *, total: int | None = None,
+                  offset: int = 0) -> None:
+    total = len(rows) if total is None else total
+    title = f"{len(rows)} of {total} stories" + (f" (from {offset + 1})" if offset else "")
+    table = Table(title=title, title_justify="left")
     table.add_column("id", no_wrap=True, min_width=12)
     table.add_column("size", justify="right", no_wrap=True, min_width=4)
     table.add_column("sources", justify="right", no_wrap=True, min_width=7)
-    table.add_column("dates", no_wrap=True, min_width=10, max_width=23)
-    table.add_column("outlets", max_width=20, overflow="ellipsis", no_wrap=True)
-    table.add_column("title", max_width=40, overflow="ellipsis", no_wrap=True)
+    table.add_column("dates", no_wrap=True, min_width=23)
+    table.add_column("outlets", max_width=24, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", min_width=30, max_width=70, overflow="ellipsis", no_wrap=True)
     for r in rows:
         dates = r["first_date"] or "—"
         if r["last_date"] and r["last_date"] != r["first_date"]:

@@ -42,8 +42,8 @@ class StoryAssignment:
 @dataclass(frozen=True)
 class StoryFilter:
     """What a story listing asks: ``text`` (full-text terms one article of the story must
-    all match), an outlet name part, a date range the story overlaps, a sort
-    (recent | size | sources, largest first) and a page."""
+    all match), an outlet name part, a date range the story overlaps, a least number of
+    independent sources, a sort (recent | size | sources, largest first) and a page."""
 
     text: str | None = None
     outlet: str | None = None
@@ -52,6 +52,7 @@ class StoryFilter:
     sort: str = "recent"
     offset: int = 0
     limit: int = 20
+    min_sources: int = 0  # at least this many independent sources
 
 
 class Store(ABC):
@@ -160,6 +161,9 @@ class Store(ABC):
 
     @abstractmethod
     def list_stories(self) -> list[Story]: ...
+
+    @abstractmethod
+    def count_stories(self) -> int: ...
 
     @abstractmethod
     def query_stories(self, query: StoryFilter) -> tuple[int, list[Story]]:

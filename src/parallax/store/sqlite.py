@@ -249,6 +249,9 @@ class SQLiteStore(Store):
             with self._writing("cannot update story listings"):
                 self._save_story_stats(self._stories(ids=set(missing)))
 
+    def count_stories(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+
     def query_stories(self, query: StoryFilter) -> tuple[int, list[Story]]:
         where, params = [], []
         match = _match(query.text or "")
@@ -262,6 +265,9 @@ class SQLiteStore(Store):
         if query.outlet:
             where.append("instr(lower(s.outlets), lower(?)) > 0")
             params.append(query.outlet)
+        if query.min_sources:
+            where.append("s.sources >= ?")
+            params.append(query.min_sources)
         if query.date_from:
             where.append("coalesce(s.last_date, '') >= ?")
             params.append(query.date_from)
