@@ -4,6 +4,7 @@ search across stories and articles, global options anywhere, and one-line refusa
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -106,3 +107,36 @@ def test_global_options_after_the_command(tmp_path):
                            "--db", str(db), "--json"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert db.exists() and len(json.loads(proc.stdout)["stored"]) == 2
+
+
+def test_tables_as_csv_and_parquet(filled, tmp_path):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    assert filled("export", "-f", "csv", "-o", str(tmp_path / "csv"))[0] == 0
+    assert filled("export", "-f", "parquet", "-o", str(tmp_path / "pq"))[0] == 0
+    listed = json.loads(filled("stories", "--limit", "0", "--json")[1])
+    stories = list(csv.DictReader((tmp_path / "csv" / "stories.csv").open(encoding="utf-8")))
+    facts = list(csv.DictReader((tmp_path / "csv" / "facts.csv").open(encoding="utf-8")))
+    articles = list(csv.DictReader((tmp_path / "csv" / "articles.csv").open(encoding="utf-8")))
+    assert len(stories) == listed["total"]
+    assert sum(int(s["articles"]) for s in stories) == len(articles) == \
+        sum(s["size"] for s in listed["items"])
+    assert {f["status"] for f in facts} <= {"corroborated", "single_source", "conflict", "differs"}
+    assert all(f["status_label"] != f["status"] for f in facts if f["status"] == "single_source")
+    assert all(f["article_id"] and f["sentence"] != "" for f in facts)  # provenance on every row
+    for name, rows in (("stories", stories), ("facts", facts), ("articles", articles)):
+        table = pq.read_table(tmp_path / "pq" / f"{name}.parquet")
+        assert table.num_rows == len(rows) and table.column_names == list(rows[0])
+    one = listed["items"][0]["id"]
+    assert filled("export", one, "-f", "csv", "-o", str(tmp_path / "one"))[0] == 0
+    assert {r["story_id"] for r in csv.DictReader((tmp_path / "one" / "facts.csv").open())} == {one}
+
+
+def test_markdown_and_html_exports_use_human_labels(filled):
+    story = json.loads(filled("stories", "--json")[1])["items"][0]["id"]
+    for fmt in ("md", "html"):
+        code, out, _ = filled("export", story, "-f", fmt)
+        shown = re.sub(r'<style>.*?</style>|class="[^"]*"', "", out, flags=re.S)
+        assert code == 0 and "single source" in shown and "single_source" not in shown

@@ -1,4 +1,5 @@
-"""Self-contained reports of one story: Markdown, HTML (inline CSS, no scripts) and JSON."""
+"""Self-contained reports of one story: Markdown, HTML (inline CSS, no scripts) and JSON; and
+tables of stories, facts and articles as CSV or Parquet (``parallax.tables``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .compare.report import brief_flag, date_flag, findings_shown, similar_label
+from .compare.report import brief_flag, date_flag, findings_shown, similar_label, status_label
 
 
 def as_json(data: dict[str, Any]) -> str:
@@ -31,7 +32,7 @@ def markdown(d: dict[str, Any]) -> str:
         lines.append(f"- {b['text']} [{_cites(b['citations'])}]{flag}")
     lines += ["", "## Facts", ""]
     for f in d["facts"]:
-        badge = f["status"] + (f" ({f['independent_sources']} sources)" if f["status"] == "corroborated" else "")
+        badge = status_label(f)
         lines.append(f"- **{badge}**: {f['text']} — {', '.join(f['sources'])}")
         for finding in findings_shown(f):
             lines.append(f"  - {finding['type']}: {finding['why']}")
@@ -62,7 +63,8 @@ def html(d: dict[str, Any]) -> str:
     """A self-contained HTML report (inline CSS, no scripts) from ``templates/report.html``;
     Jinja2 escapes every value, so a source's text can never become markup."""
     return _template().render(d=d, css=CSS, cites=_cites, date_flag=date_flag,
-                              findings_shown=findings_shown, similar_label=similar_label) + "\n"
+                              findings_shown=findings_shown, similar_label=similar_label,
+                              status_label=status_label) + "\n"
 
 
 @lru_cache(maxsize=1)

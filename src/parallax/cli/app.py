@@ -360,15 +360,21 @@ def show(
 
 @app.command()
 def export(
-    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    story_id: Annotated[Optional[str], typer.Argument(help="Story id (or a unique prefix); tables may leave it out for every story.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json (one story); csv or parquet (tables).")] = "md",
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write (default: stdout); for tables, a folder (default: .).")] = None,
 ) -> None:
-    """Write a self-contained report of one story (brief, facts, timeline, sources)."""
+    """Write a self-contained report of one story (brief, facts, timeline, sources), or the
+    stories, facts and articles tables (csv, parquet) of one story or of all of them."""
     from .. import export as exporter
 
+    if fmt in ("csv", "parquet"):
+        return _export_tables(story_id, fmt, output or ".")
     if fmt not in ("md", "html", "json"):
-        raise fail(ConfigError(f"unknown format {fmt!r}", advice="use md, html or json"))
+        raise fail(ConfigError(f"unknown format {fmt!r}", advice="use md, html, json, csv or parquet"))
+    if story_id is None:
+        raise fail(ConfigError("which story?", advice="give a story id (`parallax stories` lists "
+                               "them); only csv and parquet export every story"))
     try:
         data = _story_data(story_id)
     except ParallaxError as exc:
@@ -381,6 +387,35 @@ def export(
             err.print(f"wrote {output}")
     else:
         sys.stdout.write(text)
+
+
+def _export_tables(story_id: str | None, fmt: str, folder: str) -> None:
+    """stories, facts and articles tables: each story is compared once, a story at a time."""
+    from ..reports import story_report
+    from ..tables import TableWriter
+
+    try:
+        writer = TableWriter(folder, fmt)
+        settings = state.settings()
+        with state.store(settings) as store:
+            require_articles(store)
+            ids = [store.get_story(story_id).id] if story_id else \
+                [s.id for s in store.query_stories(_all_stories())[1]]
+            with render.CountProgress(err, "exporting", quiet=state.quiet) as progress:
+                for n, sid in enumerate(ids, start=1):
+                    writer.add(story_report(store, sid, settings))
+                    progress.event("exporting", (n, len(ids)))
+        paths = writer.close()
+    except ParallaxError as exc:
+        raise fail(exc)
+    if not state.quiet:
+        err.print(f"wrote {', '.join(str(p) for p in paths)} ({len(ids)} stories)")
+
+
+def _all_stories():
+    from ..store import StoryFilter
+
+    return StoryFilter(sort="sources", limit=10**9)
 
 
 eval_app = typer.Typer(help="Measure Parallax against labelled data.", no_args_is_help=True)
