@@ -364,3 +364,9 @@ def test_fast_zipf_agrees_with_wordfreq():
     for lang in ("en", "es"):
         for w in words:
             assert zipf(w, lang) == zipf_frequency(w, lang), (w, lang)
+
+
+def test_share_rows_with_a_colon_are_furniture():
+    text = ("Officials said the river rose overnight.\nShare this article: Facebook Twitter Email\n"
+            "Share this:\nShare via: Email, Print\nShare prices fell 3% on Monday.")
+    assert clean_text(text).text == "Officials said the river rose overnight.\nShare prices fell 3% on Monday."

@@ -27,7 +27,8 @@ _TEASER = re.compile(
     re.IGNORECASE,
 )
 _SHARE = re.compile(
-    r"^(?:share(?: this(?: article| story| page)?)?(?: on)?|tweet|email|e-mail|print|copy link"
+    r"^(?:share(?: this(?: article| story| page| post)?)?(?: on| via)?\s*:?|tweet|email|e-mail|print"
+    r"|copy link"
     r"|facebook|twitter|x|whatsapp|linkedin|telegram|reddit|pinterest|messenger)"
     r"(?:\s*[|•·,/]?\s*(?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit|pinterest|email"
     r"|e-mail|print|copy link|messenger|share|tweet))*\s*$",
