@@ -48,7 +48,7 @@ def markdown(d: dict[str, Any]) -> str:
     lines += ["", "## Sources", ""]
     for a in d["articles"]:
         lines.append(f"- {a['id']}: {a['outlet'] or a['credited_source'] or a['origin']}, "
-                     f"{a['date'] or 'undated'}, {a['title'] or '(untitled)'}")
+                     f"{a['date'] or 'undated'}, {a['display_title']}")
     return "\n".join(lines) + "\n"
 
 

@@ -118,3 +118,11 @@ def scrub(text: str) -> tuple[str, int]:
 def safe_text(text: str) -> str:
     """:func:`scrub` without the count: for names and query parameters."""
     return scrub(text)[0]
+
+
+def lede(text: str, width: int = 120) -> str:
+    """The first sentence of a text's first line, cut at ``width`` characters: what stands
+    for a missing headline."""
+    first = text.strip().split("\n", 1)[0]
+    sentence = first.split(". ", 1)[0]
+    return sentence if len(sentence) <= width else sentence[:width - 3].rsplit(" ", 1)[0] + "..."

@@ -8,11 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from .records import Article, Story
+from .textutil import lede
 
 
 def article_summary(a: Article, story_id: str | None = None) -> dict[str, Any]:
     return {
-        "id": a.id, "title": a.title, "outlet": a.outlet, "credited_source": a.credited_source,
+        "id": a.id, "title": a.title,
+        # what to show for it: the headline, or (none given) the first sentence, said so
+        "display_title": a.title or f"[no headline] {lede(a.text, 90)}",
+        "outlet": a.outlet, "credited_source": a.credited_source,
         "url": a.url, "date": a.date, "date_source": a.date_source,
         "date_confidence": a.date_confidence, "lang": a.lang, "author": a.author,
         "version": a.version, "origin": a.origin, "story": story_id, "chars": len(a.text),

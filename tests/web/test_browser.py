@@ -43,7 +43,7 @@ def test_seeds_story_shows_both_outlets_and_links_to_sources(page, server):
     anchor = page.evaluate("location.hash")
     assert page.locator(anchor).is_visible()
     page.go_back()
-    page.locator(".source-article a", has_text="(untitled)").first.click()  # the EFE report
+    page.locator(".source-article a", has_text="[no headline] The American Secretary of State").first.click()  # the EFE report
     page.wait_for_url(re.compile(r"/articles/[0-9a-f]{16}$"))
     assert page.get_by_text("Russian Foreign Affairs spokeswoman Maria Zakharova").first.is_visible()
     assert page.locator(".diff ins").count() >= 2  # the glue repairs are visible
@@ -113,7 +113,7 @@ def test_xss_fixture_is_inert(page, server):
 def test_article_page_marks_numbers_times_and_lists_quotes(page, server):
     page.goto(server + "/?outlet=EFE")
     page.locator(".story-title").first.click()
-    page.locator(".source-article a", has_text="(untitled)").first.click()
+    page.locator(".source-article a", has_text="[no headline] The American Secretary of State").first.click()
     page.wait_for_url(re.compile(r"/articles/"))
     assert page.locator("mark.num", has_text="1,550").is_visible()
     assert page.locator("mark.time", has_text="April 8, 2010").get_attribute("title").startswith("2010-04-08")

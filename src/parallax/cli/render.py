@@ -128,12 +128,12 @@ def articles_table(console: Console, rows: list[dict], total: int | None, *, off
         if r["date"] and r["date_source"]:
             date += f" ({r['date_source']})"
         table.add_row(escape(r["id"]), escape(date), escape(r["outlet"] or "—"),
-                      escape(r["credited_source"] or "—"), escape(r["title"] or "(untitled)"))
+                      escape(r["credited_source"] or "—"), escape(r["display_title"]))
     console.print(table)
 
 
 def article_detail(console: Console, a: dict) -> None:
-    console.rule(escape(a["title"] or "(untitled)"))
+    console.rule(escape(a["display_title"]))
     for key in ("id", "outlet", "credited_source", "author", "url", "date", "date_source",
                 "lang", "version", "origin", "story"):
         if a.get(key) not in (None, ""):
@@ -295,7 +295,7 @@ def story_detail(console: Console, s: dict, *, single_limit: int | None = SINGLE
         for a in members:
             console.print(f"    {a['id']}  {escape(a['date'] or '—')}  "
                           f"{escape(a['outlet'] or a['credited_source'] or a['origin'])}  "
-                          f"{escape(a['title'] or '(untitled)')}")
+                          f"{escape(a['display_title'])}")
 
 
 def cleaning(console: Console, r: dict) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from ..records import Article
 from ..settings import Settings
 from ..store import Store, StoryAssignment
+from ..textutil import lede
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
@@ -48,9 +49,7 @@ def article_doc(article: Article) -> Doc:
 
 def first_sentence(article: Article) -> str:
     """An untitled story's title: its founding article's first sentence, cut at 120 characters."""
-    first = article.text.strip().split("\n", 1)[0]
-    sentence = first.split(". ", 1)[0]
-    return sentence if len(sentence) <= 120 else sentence[:117].rsplit(" ", 1)[0] + "..."
+    return lede(article.text, 120)
 
 
 # A story's title as saved between runs (JSON): [arrival of the titled article, title], or
