@@ -185,13 +185,14 @@ def articles(
         with state.store() as store:
             require_articles(store)
             if search:
-                hits = store.search_articles(search, limit=(offset + limit + 1) if limit else 100_000)
+                hits = store.search_articles(search, limit=(offset + limit + 1) if limit else 100_000,
+                                             full=False)
                 found, total = hits[offset:offset + limit] if limit else hits[offset:], None
                 more = bool(limit) and len(hits) > offset + limit
             else:
                 total = store.count_articles(latest_only=not all_versions)
                 found = store.list_articles(limit=limit or None, offset=offset,
-                                            latest_only=not all_versions)
+                                            latest_only=not all_versions, full=False)
                 more = offset + len(found) < total
             story_of = store.stories_of([a.id for a in found])
     except ParallaxError as exc:
@@ -317,7 +318,7 @@ def search(
         with state.store() as store:
             require_articles(store)
             total, found = store.query_stories(StoryFilter(text=query, sort="sources", limit=limit))
-            hits = store.search_articles(query, limit=limit + 1)
+            hits = store.search_articles(query, limit=limit + 1, full=False)
             story_of = store.stories_of([a.id for a in hits])
     except ParallaxError as exc:
         raise fail(exc)
@@ -497,8 +498,11 @@ def clean(
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind (127.0.0.1: this machine only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core serves many clients best).")] = 1,
 ) -> None:
     """Serve the web UI and the JSON API (OpenAPI docs at /docs)."""
+    import os
+
     import uvicorn
 
     from ..web import create_app
@@ -509,8 +513,17 @@ def serve(
     except ParallaxError as exc:
         raise fail(exc)
     if not state.quiet:
-        err.print(f"Parallax on http://{host}:{port}/  (database {settings.db})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        err.print(f"Parallax on http://{host}:{port}/  (database {settings.db}, "
+                  f"{workers} worker{'s' if workers > 1 else ''})")
+    if workers <= 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    # Each worker process builds its app from the same settings, passed on by environment.
+    os.environ["PARALLAX_DB"] = settings.db
+    if state.config:
+        os.environ["PARALLAX_CONFIG"] = state.config
+    uvicorn.run("parallax.web:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 @app.command()

@@ -76,8 +76,9 @@ class Store(ABC):
 
     @abstractmethod
     def list_articles(self, *, limit: int | None = None, offset: int = 0,
-                      latest_only: bool = True) -> list[Article]:
-        """A page of articles, newest arrival first."""
+                      latest_only: bool = True, full: bool = True) -> list[Article]:
+        """A page of articles, newest arrival first; ``full=False`` for listings leaves out
+        what only one article's page shows (raw input, edits, analysis, metadata)."""
 
     @abstractmethod
     def iter_articles_since(self, seq: int, *, upto: int | None = None
@@ -94,8 +95,9 @@ class Store(ABC):
         """How many articles (that arrived up to sequence number ``upto``)."""
 
     @abstractmethod
-    def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
-        """Full-text search over titles and texts, best match first."""
+    def search_articles(self, query: str, *, limit: int = 50, full: bool = True) -> list[Article]:
+        """Full-text search over titles and texts, best match first (``full`` as in
+        :meth:`list_articles`)."""
 
     @abstractmethod
     def vocabulary(self) -> Container[str]:

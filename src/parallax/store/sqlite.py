@@ -91,8 +91,9 @@ class SQLiteStore(Store):
                                  (article_id,)).fetchone() is not None
 
     def get_article(self, id_or_prefix: str) -> Article:
-        rows = self.conn.execute("SELECT * FROM articles WHERE id LIKE ? ESCAPE '\\' "
-                                 "ORDER BY seq LIMIT 2", (_prefix(id_or_prefix),)).fetchall()
+        rows = self.conn.execute("SELECT * FROM articles WHERE id=?", (id_or_prefix,)).fetchall() \
+            or self.conn.execute("SELECT * FROM articles WHERE id >= ? AND id < ? ORDER BY seq "
+                                 "LIMIT 2", _prefix_range(id_or_prefix)).fetchall()
         if not rows:
             raise NotFoundError(f"no article {id_or_prefix!r}",
                                 advice="`parallax articles` lists the ids")
@@ -107,11 +108,12 @@ class SQLiteStore(Store):
             yield _to_article(row)
 
     def list_articles(self, *, limit: int | None = None, offset: int = 0,
-                      latest_only: bool = True) -> list[Article]:
+                      latest_only: bool = True, full: bool = True) -> list[Article]:
         where = "WHERE latest=1" if latest_only else ""
-        rows = self.conn.execute(f"SELECT * FROM articles {where} ORDER BY seq DESC "
-                                 "LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset))
-        return [_to_article(r) for r in rows]
+        rows = self.conn.execute(f"SELECT {_columns(full, 'articles')} FROM articles {where} "
+                                 "ORDER BY seq DESC LIMIT ? OFFSET ?",
+                                 (-1 if limit is None else limit, offset))
+        return [(_to_article if full else _to_summary)(r) for r in rows]
 
     def iter_articles_since(self, seq: int, *, upto: int | None = None
                             ) -> Iterator[tuple[int, Article]]:
@@ -132,14 +134,14 @@ class SQLiteStore(Store):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return self.conn.execute(f"SELECT count(*) FROM articles {clause}", params).fetchone()[0]
 
-    def search_articles(self, query: str, *, limit: int = 50) -> list[Article]:
+    def search_articles(self, query: str, *, limit: int = 50, full: bool = True) -> list[Article]:
         match = _match(query)
         if not match:
             return []
         rows = self.conn.execute(
-            "SELECT a.* FROM articles_fts f JOIN articles a ON a.seq=f.rowid "
+            f"SELECT {_columns(full, 'a')} FROM articles_fts f JOIN articles a ON a.seq=f.rowid "
             "WHERE articles_fts MATCH ? AND a.latest=1 ORDER BY f.rank LIMIT ?", (match, limit))
-        return [_to_article(r) for r in rows]
+        return [(_to_article if full else _to_summary)(r) for r in rows]
 
     # -- canonical entities ------------------------------------------------------------------
     def entity_candidates(self, name_keys: list[str], last_tokens: list[str]) -> list[Canonical]:
@@ -275,7 +277,8 @@ class SQLiteStore(Store):
             where.append("s.first_date IS NOT NULL AND s.first_date <= ?")
             params.append(query.date_to)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        order = {"recent": "coalesce(s.last_date, '') DESC, s.size DESC, s.id DESC",
+        # NULL sorts below every date, so undated stories come last (the index serves it)
+        order = {"recent": "s.last_date DESC, s.size DESC, s.id DESC",
                  "size": "s.size DESC, s.sources DESC, s.id DESC",
                  "sources": "s.sources DESC, s.size DESC, s.id DESC"}.get(query.sort)
         if order is None:
@@ -308,7 +311,7 @@ class SQLiteStore(Store):
         return self._stories(None)
 
     def get_story(self, id_or_prefix: str) -> Story:
-        found = self._stories(_prefix(id_or_prefix))
+        found = self._stories(ids={id_or_prefix}) or self._stories(id_or_prefix)
         if not found:
             raise NotFoundError(f"no story {id_or_prefix!r}", advice="`parallax stories` lists them")
         if len(found) > 1:
@@ -319,9 +322,9 @@ class SQLiteStore(Store):
             return exact[0]
         return found[0]
 
-    def _stories(self, like: str | None = None, *, ids: set[str] | None = None) -> list[Story]:
-        """Stories with their members: all, those whose id is LIKE ``like``, or those in
-        ``ids`` (None: no restriction; empty: none)."""
+    def _stories(self, prefix: str | None = None, *, ids: set[str] | None = None) -> list[Story]:
+        """Stories with their members: all, those whose id starts with ``prefix``, or those
+        in ``ids`` (None: no restriction; empty: none)."""
         if ids is not None and not ids:
             return []
         if ids is not None and len(ids) > 500:
@@ -331,7 +334,8 @@ class SQLiteStore(Store):
         if ids is not None:
             where, params = f"WHERE s.id IN ({','.join('?' * len(ids))})", tuple(sorted(ids))
         else:
-            where, params = ("WHERE s.id LIKE ? ESCAPE '\\'", (like,)) if like else ("", ())
+            where, params = ("WHERE s.id >= ? AND s.id < ?", _prefix_range(prefix)) \
+                if prefix is not None else ("", ())
         rows = self.conn.execute(
             "SELECT s.id AS story_id, s.title AS story_title, a.id, a.outlet, a.credited_source, "
             "a.origin, a.date, sa.lineage_id FROM stories s "
@@ -495,9 +499,10 @@ def _match(query: str) -> str:
     return " ".join('"' + tok.replace('"', '""') + '"' for tok in safe_text(query).split())
 
 
-def _prefix(value: str) -> str:
-    """A LIKE pattern for ids starting with ``value`` exactly (its %, _ and \\ escaped)."""
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _prefix_range(value: str) -> tuple[str, str]:
+    """Bounds of the ids that start with ``value`` exactly (an index range: no pattern, so
+    '%' and '_' are plain characters)."""
+    return value, value + "\U0010ffff"
 
 
 def _row_values(a: Article, *, version: int, supersedes: str | None) -> tuple:
@@ -508,6 +513,24 @@ def _row_values(a: Article, *, version: int, supersedes: str | None) -> tuple:
             json.dumps([e.as_dict() for e in a.edits], ensure_ascii=False),
             a.ingested_at or now,
             json.dumps(a.analysis, ensure_ascii=False) if a.analysis is not None else None)
+
+
+_SUMMARY = ("id", "url", "outlet", "credited_source", "author", "title", "text", "origin", "date",
+            "date_source", "date_confidence", "lang", "version", "supersedes", "ingested_at")
+
+
+def _columns(full: bool, table: str) -> str:
+    return f"{table}.*" if full else ", ".join(f"{table}.{c}" for c in _SUMMARY)
+
+
+def _to_summary(r: sqlite3.Row) -> Article:
+    """An article for a listing: no raw input, edits, analysis or metadata."""
+    return Article(
+        id=r["id"], text=r["text"], raw_text="", origin=r["origin"], title=r["title"],
+        url=r["url"], outlet=r["outlet"], credited_source=r["credited_source"],
+        author=r["author"], date=r["date"], date_source=r["date_source"],
+        date_confidence=r["date_confidence"], lang=r["lang"], version=r["version"],
+        supersedes=r["supersedes"], ingested_at=r["ingested_at"])
 
 
 def _to_article(r: sqlite3.Row) -> Article:

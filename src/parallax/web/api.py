@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from ..textutil import safe_text
@@ -35,14 +35,15 @@ def _error(status: int, code: str, message: str, advice: str | None = None) -> J
 
 
 @router.get("/stories", summary="Stories, filtered, sorted and paginated")
-def api_stories(store: StoreDep, query: StoryQueryDep) -> dict[str, Any]:
-    return queries.list_stories(store, query)
+def api_stories(store: StoreDep, query: StoryQueryDep) -> JSONResponse:
+    return JSONResponse(queries.list_stories(store, query))
 
 
 @router.get("/stories/{story_id}", summary="One story with its articles grouped by lineage")
 def api_story(story_id: str, store: StoreDep, settings: SettingsDep,
-               cache: ReportCacheDep) -> dict[str, Any]:
-    return queries.story_detail(store, story_id, settings, cache)
+              cache: ReportCacheDep) -> Response:
+    return Response(queries.story_detail_json(store, story_id, settings, cache),
+                    media_type="application/json")
 
 
 @router.get("/articles/{article_id}", summary="One article: text, metadata and cleaning edits")
@@ -54,13 +55,14 @@ def api_article(article_id: str, store: StoreDep) -> dict[str, Any]:
 
 @router.get("/search", summary="Full-text search over articles")
 def api_search(q: Annotated[str, Query(min_length=1)], store: StoreDep,
-               limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
+               limit: Annotated[int, Query(ge=1, le=200)] = 20) -> JSONResponse:
     from .. import views
 
     q = safe_text(q)
-    hits = store.search_articles(q, limit=limit)
+    hits = store.search_articles(q, limit=limit, full=False)
     story_of = store.stories_of([a.id for a in hits])
-    return {"query": q, "items": [views.article_summary(a, story_of.get(a.id)) for a in hits]}
+    return JSONResponse({"query": q, "items": [views.article_summary(a, story_of.get(a.id))
+                                               for a in hits]})
 
 
 @router.post("/ingest", summary="Store one article, or a list of them (only when a token is "

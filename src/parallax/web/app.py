@@ -17,6 +17,7 @@ from .. import __version__
 from ..errors import NotFoundError, ParallaxError, StoreError
 from ..settings import Settings
 from . import api, pages, queries
+from .deps import StorePool
 from .security import BodyLimit, SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -30,6 +31,7 @@ async def _warm_up(app: FastAPI):
     from .. import compare  # noqa: F401
 
     yield
+    app.state.stores.close()
 
 
 def error_response(request: Request, status: int, code: str, message: str,
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Stories built from many outlets' reports, and their sources.")
     app.state.settings = settings or Settings.load()
     app.state.report_cache = queries.ReportCache()
+    app.state.stores = StorePool(app.state.settings.db)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(BodyLimit, max_bytes=app.state.settings.web_max_body)
     app.add_middleware(SecurityHeaders)  # outermost but for Starlette's own error middleware

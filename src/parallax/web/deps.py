@@ -3,6 +3,7 @@ query (the same filters for the page and the API)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -18,13 +19,34 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+class StorePool:
+    """One open store per server thread, reused by the requests that thread serves (opening
+    one per request cost more than most requests); all closed when the app stops."""
+
+    def __init__(self, db: str):
+        self.db = db
+        self._local = threading.local()
+        self._all: list[Store] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = open_store(self.db)
+            with self._lock:
+                self._all.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._all:
+                store.close()
+            self._all.clear()
+
+
 def get_store(request: Request) -> Iterator[Store]:
-    """A store for one request, closed when the response is sent."""
-    store = open_store(request.app.state.settings.db)
-    try:
-        yield store
-    finally:
-        store.close()
+    """The serving thread's store."""
+    yield request.app.state.stores.get()
 
 
 def get_report_cache(request: Request) -> queries.ReportCache:

@@ -3,6 +3,7 @@ pagination; one story with its sources by lineage; one article with its edits as
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -59,9 +60,10 @@ class ReportCache:
     """Story reports kept between requests (the comparison is the expensive part of a page):
     keyed by the story's members and their lineage, so a story that gains or loses an article
     is compared again; entries also expire after ``ttl`` seconds (a `relink` changes analyses
-    without changing members). Least recently used entries go first."""
+    without changing members). Least recently used entries go first (512 kept: a few hundred
+    MB at most)."""
 
-    def __init__(self, size: int = 128, ttl: float = 300.0):
+    def __init__(self, size: int = 512, ttl: float = 300.0):
         self.size, self.ttl = size, ttl
         self._items: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
@@ -81,6 +83,32 @@ class ReportCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
+    def encoded(self, key: tuple, value: dict[str, Any]) -> bytes:
+        """``value`` as JSON bytes, encoded once per cached report (a large story's report
+        is hundreds of kilobytes: encoding it was most of an API request)."""
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and len(hit) == 3 and hit[1] is value:
+                return hit[2]
+        body = json.dumps(value, ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":")).encode("utf-8")
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit[1] is value:
+                self._items[key] = (hit[0], value, body)
+        return body
+
+
+def story_detail_json(store: Store, story_id: str, settings, cache: ReportCache) -> bytes:
+    """The story detail as the API sends it, encoded once while it stays cached."""
+    data = story_detail(store, story_id, settings, cache)
+    return cache.encoded(_key(store, data["id"]), data)
+
+
+def _key(store: Store, story_id: str) -> tuple:
+    story = store.get_story(story_id)
+    return (story.id, story.article_ids, tuple(store.assignments(story.id)))
+
 
 def story_detail(store: Store, story_id: str, settings=None,
                  cache: ReportCache | None = None) -> dict[str, Any]:
@@ -89,12 +117,11 @@ def story_detail(store: Store, story_id: str, settings=None,
     page templates and the API's serialisation only read it)."""
     key = None
     if cache is not None:
-        story = store.get_story(story_id)
-        key = (story.id, story.article_ids, tuple(store.assignments(story.id)))
+        key = _key(store, story_id)
         hit = cache.get(key)
         if hit is not None:
             return hit
-        story_id = story.id
+        story_id = key[0]
     data = story_report(store, story_id, settings)
     data["entities"] = story_entities(store, [a["id"] for a in data["articles"]])
     data["chart"] = timeline_chart(data["timeline"])
