@@ -242,3 +242,29 @@ def test_an_ingest_report_stays_bounded_but_counts_everything():
     for i in range(10):
         t.append(i)
     assert list(t) == [0, 1, 2] and t.total == 10 and t.truncated and bool(t)
+
+
+@pytest.mark.network
+def test_a_feed_file_streams_entry_by_entry(http_server, tmp_path, settings):
+    page = ("<html><body><article><h1>Bridge {n}</h1><p>The council of Riverton opened bridge "
+            "number {n} on Monday, officials said, after two years of works.</p><p>Traffic "
+            "resumed within hours and the mayor thanked the crews.</p></article></body></html>")
+    items = []
+    for n in range(6):
+        url = http_server.add(f"/b{n}", page.format(n=n))
+        pad = "x" * (3000 if n == 2 else 200)  # entry 3 is over the record cap
+        items.append(f"<item><title>Bridge {n}</title><link>{url}</link>"
+                     f"<pubDate>Mon, 0{n + 1} Apr 2024 10:00:00 GMT</pubDate>"
+                     f"<description>{pad}</description></item>")
+    feed = tmp_path / "big.rss"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Riverton Post'
+                    "</title>" + "".join(items) + "<item><title>cut")  # broken at the end
+    small = settings.replace(max_bytes=1_000, max_record_bytes=2_000, understand=0)
+    assert feed.stat().st_size > 3 * small.max_bytes
+    with SQLiteStore(small.db) as store:
+        report = ingest([str(feed)], store, small)
+        stored = store.list_articles()
+    assert len(stored) == 5 and {a.title for a in stored} == {f"Bridge {n}" for n in (0, 1, 3, 4, 5)}
+    assert {a.date for a in stored} >= {"2024-04-01", "2024-04-06"}
+    assert sorted(p.code for p in report.problems) == ["E104", "E120"]
+    assert "after entry 6" in [p for p in report.problems if p.code == "E120"][0].message

@@ -25,9 +25,9 @@ class Settings:
     db: str = "parallax.db"  # SQLite path (or a database URL once other stores exist)
 
     # -- ingestion -----------------------------------------------------------------------
-    max_bytes: int = 10_000_000  # larger single inputs (a text, HTML page or feed) are refused (E104)
-    # JSON and JSON Lines are streamed, with no cap on the whole: a record (a line, an array
-    # item) over this many bytes is skipped with its line or index (E104); the rest goes on.
+    max_bytes: int = 10_000_000  # larger single inputs (a text, an HTML or fetched page) are refused (E104)
+    # JSON, JSON Lines and feed files are streamed, with no cap on the whole: a record (a line,
+    # an array item, a feed entry) over this many bytes is skipped (E104); the rest goes on.
     max_record_bytes: int = 10_000_000
     # Outbound fetching (URLs, feed entries) refuses loopback, private, link-local, multicast
     # and reserved addresses, after DNS and on every redirect, unless this is 1 (an intranet).

@@ -62,8 +62,8 @@ class Ingestor:
             yield sanitize(Problem(exc.source, exc.message, line=exc.line, code=exc.code))
 
     def _read_local(self, source: Source) -> Iterator[ReadItem]:
-        """A file or stdin: JSON streamed record by record (no size cap but a per-record
-        one); anything else read whole under ``max_bytes``."""
+        """A file or stdin: JSON and feeds streamed record by record (no size cap but a
+        per-record one); anything else read whole under ``max_bytes``."""
         s = self.settings
         with open_input(source) as opened:
             self._opened, stream = opened, opened.stream
@@ -73,6 +73,9 @@ class Ingestor:
             if isinstance(reader, JsonReader):
                 yield from reader.read_stream(stream, source.name, name=source.inner_name,
                                               encoding=s.encoding, max_record=s.max_record_bytes)
+                return
+            if isinstance(reader, FeedReader):
+                yield from reader.read_stream(stream, source.name, max_record=s.max_record_bytes)
                 return
             data = read_capped(source.name, stream, s.max_bytes)
             self._opened = None
