@@ -118,3 +118,35 @@ def test_voices_join_outlets_and_copies():
     assert v["1"] == v["2"] == v["3"]  # B's own article joins B, which copied A
     assert v["4"] != v["1"] and v["5"] != v["6"]  # unknown outlets are never merged
     assert count_voices(sp) == 4
+
+
+def test_the_outlet_matrix_says_who_said_what(flood):
+    """Facts x independent sources: the toll El Diario and NYT disagree on shows a conflict
+    in the other source's cell; a fact only one source reports leaves the other silent; the
+    NYT's two spellings and The Local's copy are one column; shared facts come first."""
+    _db, _story, report = flood
+    m = report["matrix"]
+    assert len(m["sources"]) == report["independent_sources"] == 2
+    assert m["sources"][0] == "El Diario" and m["sources"][1].endswith("(+2)")
+    statuses = [r["status"] for r in m["rows"]]
+    assert statuses == sorted(statuses, key=lambda s: s == "single_source")  # shared first
+    facts = report["facts"]
+    for row in m["rows"]:
+        fact = facts[row["fact"]]
+        assert row["text"] == fact["text"] and len(row["cells"]) == 2
+        if fact["status"] == "single_source":
+            assert sorted(row["cells"]) == ["silent", "states"]
+        if fact["status"] == "conflict":  # one source states it, the other tells it otherwise
+            assert sorted(row["cells"]) == ["conflicts", "states"], row
+    assert sum(r["status"] == "conflict" for r in m["rows"]) >= 1
+    assert m["more"] == len(facts) - len(m["rows"])
+
+
+def test_show_and_exports_print_the_matrix(flood):
+    from parallax.export import html, markdown
+
+    db, story, report = flood
+    shown = CliRunner().invoke(app, ["--db", db, "show", story.id]).stdout
+    assert "Which outlet said what" in shown and "✕" in shown
+    assert "| fact |" in markdown(report) and "✕" in markdown(report)
+    assert 'class="matrix"' in html(report) and 'class="conflicts"' in html(report)

@@ -21,6 +21,13 @@ def _cites(citations: list[dict]) -> str:
                      for c in citations)
 
 
+MATRIX_MARK = {"states": "●", "conflicts": "✕", "differs": "≠", "silent": "·"}
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def markdown(d: dict[str, Any]) -> str:
     lines = [f"# {d['title']}", "",
              f"{d['size']} articles, {d['independent_sources']} independent sources, "
@@ -40,6 +47,16 @@ def markdown(d: dict[str, Any]) -> str:
             lines.append(f"    - {finding['b']['source']}: {finding['b']['text']}")
         for near in f.get("told_similarly") or []:
             lines.append(f"  - {similar_label(near)}: {near['source']}: {near['text']}")
+    m = d.get("matrix")
+    if m and m["rows"] and len(m["sources"]) > 1:
+        lines += ["", "## Which outlet said what", "",
+                  "states: ●, tells it otherwise: ✕, dates it differently: ≠, silent: ·", "",
+                  "| fact | " + " | ".join(_md_cell(x) for x in m["sources"]) + " |",
+                  "|---|" + "---|" * len(m["sources"])]
+        lines += ["| " + _md_cell(r["text"]) + " | " + " | ".join(MATRIX_MARK[c] for c in r["cells"])
+                  + " |" for r in m["rows"]]
+        if m["more"]:
+            lines.append(f"\n{m['more']} more facts, each from one source.")
     lines += ["", "## Timeline", ""]
     for t in d["timeline"]:
         label = date_flag(t)
@@ -56,7 +73,9 @@ CSS = ("body{font:16px/1.5 system-ui,sans-serif;max-width:900px;margin:2em auto;
        ".b{display:inline-block;padding:0 8px;border-radius:10px;font-size:13px;font-weight:600}"
        ".corroborated{background:#e7f3ea;color:#1a7f37}.single_source{background:#fff4d6;color:#7a5a00}"
        ".conflict{background:#ffe3e3;color:#8a1f1f}.differs{background:#f3e5f5;color:#6a1b9a}.cite{color:#5c6670;font-size:13px}"
-       "td{vertical-align:top;padding:4px 8px;border-bottom:1px solid #d8dde3}")
+       "td{vertical-align:top;padding:4px 8px;border-bottom:1px solid #d8dde3}"
+       ".matrix td.states{color:#1a7f37;text-align:center}.matrix td.conflicts{color:#c62828;text-align:center}"
+       ".matrix td.differs{color:#6a1b9a;text-align:center}.matrix td.silent{color:#9aa4ae;text-align:center}")
 
 
 def html(d: dict[str, Any]) -> str:
@@ -64,7 +83,7 @@ def html(d: dict[str, Any]) -> str:
     Jinja2 escapes every value, so a source's text can never become markup."""
     return _template().render(d=d, css=CSS, cites=_cites, date_flag=date_flag,
                               findings_shown=findings_shown, similar_label=similar_label,
-                              status_label=status_label) + "\n"
+                              status_label=status_label, marks=MATRIX_MARK) + "\n"
 
 
 @lru_cache(maxsize=1)

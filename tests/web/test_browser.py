@@ -137,3 +137,21 @@ def test_timeline_chart_and_phone_layout(browser, server):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "story-phone")
     page.close()
+
+
+def test_outlet_matrix_on_the_story_page(page, server):
+    page.goto(server + "/")
+    seeds_story_link(page).click()
+    matrix = page.locator("table.matrix")
+    assert matrix.is_visible()
+    headers = [h.strip() for h in matrix.locator("thead th").all_inner_texts()]
+    assert headers[0] == "fact" and sorted(headers[1:]) == ["EFE", "La Voz de Galicia"]
+    first = matrix.locator("tbody tr").first
+    assert "Blinken who requested the meeting" in first.inner_text()
+    assert first.locator("td.cell.states").count() == 2  # corroborated: both state it
+    assert matrix.locator("tbody td.cell.silent").count() >= 1  # single-source rows
+    first.locator("a").click()  # a row links to its fact
+    assert page.evaluate("location.hash") == "#f0" and page.locator("#f0").is_visible()
+    matrix.scroll_into_view_if_needed()
+    page.locator("#matrix-h").scroll_into_view_if_needed()
+    shot(page, "outlet-matrix")

@@ -237,6 +237,32 @@ def stories_table(console: Console, rows: list[dict], *, total: int | None = Non
     console.print(table)
 
 
+CELLS = {"states": ("●", "green"), "conflicts": ("✕", "red"), "differs": ("≠", "magenta"),
+         "silent": ("·", "dim")}
+
+
+MATRIX_SINGLE = 8  # single-source rows `show` keeps in the matrix (the facts list has them all)
+
+
+def outlet_matrix(console: Console, m: dict) -> None:
+    """Which outlet said what: facts x sources, ● states, ✕ conflicts, ≠ differs, · silent."""
+    table = Table(title="Which outlet said what  (● states  ✕ tells it otherwise  ≠ dates "
+                  "it differently  · silent)", title_justify="left", show_lines=False)
+    table.add_column("fact", max_width=60, overflow="ellipsis", no_wrap=True)
+    for src in m["sources"]:
+        table.add_column(escape(src), justify="center", max_width=14, overflow="ellipsis", no_wrap=True)
+    rows = [r for r in m["rows"] if r["status"] != "single_source"]
+    rows += [r for r in m["rows"] if r["status"] == "single_source"][:MATRIX_SINGLE]
+    for row in rows:
+        cells = [f"[{CELLS[c][1]}]{CELLS[c][0]}[/]" for c in row["cells"]]
+        table.add_row(escape(row["text"]), *cells)
+    console.print()
+    console.print(table)
+    more = m["more"] + len(m["rows"]) - len(rows)
+    if more:
+        console.print(f"  [dim]… {more} more facts, each from one source (listed above; --json has the matrix)[/]")
+
+
 BADGES = {"corroborated": "green", "single_source": "yellow", "conflict": "red", "differs": "magenta"}
 SINGLE_FACTS = 40  # single-source facts `show` lists unless --all
 
@@ -280,6 +306,8 @@ def story_detail(console: Console, s: dict, *, single_limit: int | None = SINGLE
         if single_limit is not None and single > single_limit:
             console.print(f"  [dim]… and {single - single_limit} more reported by one source only "
                           "(--all lists them)[/]")
+    if s.get("matrix") and s["matrix"]["rows"] and len(s["matrix"]["sources"]) > 1:
+        outlet_matrix(console, s["matrix"])
     if s.get("timeline"):
         console.print("\n[bold]Timeline[/]")
         for t in s["timeline"]:

@@ -16,7 +16,8 @@ from .align import AlignParams, align
 from .pairmodel import load as load_pair_model
 from .places import demonym_links
 from .relate import RelateParams
-from .report import brief, date_flag, facts, findings_shown, notices, status_label, timeline
+from .report import (brief, date_flag, facts, findings_shown, notices, outlet_matrix, status_label,
+                     timeline)
 from .statements import Statement, statements_of
 
 __all__ = ["compare", "story_statements", "story_voices", "source_name", "date_flag",
@@ -108,4 +109,16 @@ def compare(store: Store, articles: list[Article], assignments: list[StoryAssign
         "brief": brief(fact_list, statements, settings.brief_sentences),
         "facts": [{k: v for k, v in f.items() if not k.startswith("_")} for f in fact_list],
         "timeline": timeline(statements, fact_list, published),
+        "matrix": outlet_matrix(fact_list, _voice_labels(articles, voice_of), voice_of),
     }
+
+
+def _voice_labels(articles: list[Article], voice_of: dict[str, str]) -> list[tuple[str, str]]:
+    """Each independent source once, in the order it first reported, labelled by its first
+    name ('nytimes.com (+2)' when copies or other spellings count with it)."""
+    names: dict[str, list[str]] = {}
+    for art in sorted(articles, key=lambda a: (a.date or "9999", a.id)):
+        seen = names.setdefault(voice_of[art.id], [])
+        if source_name(art) not in seen:
+            seen.append(source_name(art))
+    return [(v, n[0] + (f" (+{len(n) - 1})" if len(n) > 1 else "")) for v, n in names.items()]

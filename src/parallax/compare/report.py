@@ -253,6 +253,49 @@ def brief_flag(entry: dict, *, why: bool = True) -> str | None:
     return f"{entry['flag']}: {entry['why']}" if why and entry.get("why") else entry["flag"]
 
 
+MATRIX_ROWS = 40  # facts in the outlet matrix: every shared fact first, then single-source ones
+CELL = {"states": "states", "revision": "states", "repeats": "states", "conflicts": "conflicts",
+        "differs": "differs"}
+RANK = {"silent": 0, "states": 1, "differs": 2, "conflicts": 3}
+
+
+def outlet_matrix(fact_list: list[dict], voices: list[tuple[str, str]],
+                  voice_of: dict[str, str], rows: int = MATRIX_ROWS) -> dict:
+    """Which source said what: one row per fact (those two or more sources speak to first,
+    in the facts' order, then single-source ones, up to ``rows``), one column per independent
+    source (``voices``: (voice id, label); ``voice_of``: article id -> voice id), each cell
+    'states', 'conflicts' (tells it with another number, date, speaker or yes/no), 'differs'
+    (places it differently in time, unprovably) or 'silent'. ``more`` counts the facts left
+    out; each row names its fact's index in the story's facts."""
+    shared = [i for i, f in enumerate(fact_list) if f["status"] != "single_source"]
+    single = [i for i, f in enumerate(fact_list) if f["status"] == "single_source"]
+    chosen = (shared + single)[:rows]
+    out = []
+    for i in chosen:
+        f = fact_list[i]
+        said: dict[str, str] = {}
+
+        def mark(voice: str | None, cell: str) -> None:
+            if voice is not None and RANK[cell] > RANK[said.get(voice, "silent")]:
+                said[voice] = cell  # a source's conflict shows over its agreement
+
+        for e in f.get("evidence") or []:
+            mark(voice_of.get(e.get("article")), CELL.get(e.get("role"), "silent"))
+        stating = {v for v, c in said.items() if c == "states"}
+        for finding in findings_shown(f):
+            cell = "conflicts" if is_conflict(finding) else "differs"
+            if finding.get("type") == "wording" or finding in (f.get("revisions") or []):
+                continue
+            for side in (finding.get("a") or {}, finding.get("b") or {}):
+                voice = side.get("voice") or voice_of.get(side.get("article"))
+                if voice not in stating:  # the side that tells it otherwise
+                    mark(voice, cell)
+        out.append({"fact": i, "text": f["text"], "status": f["status"],
+                    "cells": [said.get(v, "silent") for v, _label in voices]})
+    return {"sources": [label for _v, label in voices], "rows": out,
+            "more": len(fact_list) - len(chosen)}
+
+
 def notices(statements: list[Statement], voices: set[str], articles) -> list[dict]:
     """What the comparison cannot judge, said rather than guessed: one voice, undated
     articles, articles not in English, articles with nothing to compare."""
