@@ -88,3 +88,13 @@ def test_ingest_endpoint_takes_a_list(server):
     assert httpx.post(server + "/api/ingest", json=body).status_code == 401
     too_many = httpx.post(server + "/api/ingest", json=[body[0]] * 1001, headers=auth)
     assert too_many.status_code == 413 and "at most 1000" in too_many.json()["error"]["advice"]
+
+
+def test_coverage_api(server):
+    data = httpx.get(server + "/api/coverage").json()
+    assert data["articles"] == sum(o["articles"] for o in data["outlets"])
+    assert data["matrix"]["rows"] and len(data["matrix"]["rows"][0]["counts"]) == len(data["matrix"]["outlets"])
+    bars = data["volume"]["bars"]
+    assert sum(b["articles"] for b in bars) + data["undated_articles"] == data["articles"]
+    xs = [b["x"] for b in bars]
+    assert xs == sorted(xs)  # months to scale, in order

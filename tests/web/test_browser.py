@@ -155,3 +155,19 @@ def test_outlet_matrix_on_the_story_page(page, server):
     matrix.scroll_into_view_if_needed()
     page.locator("#matrix-h").scroll_into_view_if_needed()
     shot(page, "outlet-matrix")
+
+
+def test_coverage_page(page, server):
+    page.goto(server + "/")
+    page.get_by_role("link", name="Coverage").click()
+    assert page.title() == "Coverage · Parallax"
+    assert page.locator("svg.volume rect.bar").count() >= 3  # months with articles
+    outlets = page.locator("table.outlets tbody tr")
+    assert outlets.count() >= 5
+    counts = [int(x) for x in page.locator("table.outlets tbody td:nth-child(2)").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True)  # the most published first
+    rows = page.locator("table.coverage tbody tr")
+    assert rows.count() >= 3
+    shot(page, "coverage")
+    page.locator("table.outlets tbody a").first.click()  # an outlet filters the stories
+    assert "outlet=" in page.url and page.locator(".story-card").count() >= 1

@@ -39,6 +39,17 @@ class StoryAssignment:
     is_origin: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    """How many current articles one outlet (as stored) gave one story in one month."""
+
+    outlet: str | None
+    credited_source: str | None
+    story_id: str | None
+    month: str | None  # YYYY-MM of the article's date, None when undated
+    articles: int
+
+
 @dataclass(frozen=True)
 class StoryFilter:
     """What a story listing asks: ``text`` (full-text terms one article of the story must
@@ -166,6 +177,10 @@ class Store(ABC):
 
     @abstractmethod
     def count_stories(self) -> int: ...
+
+    @abstractmethod
+    def coverage(self) -> list[CoverageRow]:
+        """Article counts by outlet, story and month (the coverage view's input)."""
 
     @abstractmethod
     def query_stories(self, query: StoryFilter) -> tuple[int, list[Story]]:

@@ -14,7 +14,7 @@ from ..errors import NotFoundError, StoreError
 from ..outlets import Speaker, count_voices, outlet_names
 from ..records import Article, CanonicalEntity as Canonical, Edit, LineageMember, Story
 from ..textutil import count_cases, safe_text
-from .base import AddResult, Outcome, Store, StoryAssignment, StoryFilter
+from .base import AddResult, CoverageRow, Outcome, Store, StoryAssignment, StoryFilter
 from .lineage import LineageIndex
 from .migrations import LATEST, MIGRATIONS
 
@@ -250,6 +250,13 @@ class SQLiteStore(Store):
         if missing:
             with self._writing("cannot update story listings"):
                 self._save_story_stats(self._stories(ids=set(missing)))
+
+    def coverage(self) -> list[CoverageRow]:
+        rows = self.conn.execute(
+            "SELECT a.outlet, a.credited_source, sa.story_id, substr(a.date, 1, 7), count(*) "
+            "FROM articles a LEFT JOIN story_articles sa ON sa.article_id=a.id WHERE a.latest=1 "
+            "GROUP BY 1, 2, 3, 4")
+        return [CoverageRow(*r) for r in rows]
 
     def count_stories(self) -> int:
         return self.conn.execute("SELECT count(*) FROM stories").fetchone()[0]

@@ -53,6 +53,13 @@ def api_article(article_id: str, store: StoreDep) -> dict[str, Any]:
     return data
 
 
+@router.get("/coverage", summary="Which outlets covered which stories, and volume over time")
+def api_coverage(store: StoreDep) -> JSONResponse:
+    from ..coverage import coverage
+
+    return JSONResponse(coverage(store))
+
+
 @router.get("/search", summary="Full-text search over articles")
 def api_search(q: Annotated[str, Query(min_length=1)], store: StoreDep,
                limit: Annotated[int, Query(ge=1, le=200)] = 20) -> JSONResponse:

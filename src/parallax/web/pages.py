@@ -46,6 +46,13 @@ def page_article(request: Request, article_id: str, store: StoreDep):
     return templates.TemplateResponse(request, "article.html", {"a": data})
 
 
+@router.get("/coverage")
+def page_coverage(request: Request, store: StoreDep):
+    from ..coverage import coverage
+
+    return templates.TemplateResponse(request, "coverage.html", {"c": coverage(store)})
+
+
 @router.get("/docs")
 def page_docs(request: Request):
     """The OpenAPI description rendered here, without a CDN (the UI works offline)."""
