@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .outlets import display_name, outlet_key
 from .records import Article, Story
 from .textutil import lede
 
@@ -70,8 +71,9 @@ def story_summary(s: Story) -> dict[str, Any]:
 def story_full(s: Story, articles: list[Article], assignments: list[Any]) -> dict[str, Any]:
     """The story with its articles and ``sources``: the articles grouped by voice, one
     independent source each (copies of one report, and one outlet's articles, form one
-    source; ``is_origin`` marks the report the copies come from). ``lineage`` is the first
-    article's lineage group, kept for scripts written before voices."""
+    source; ``is_origin`` marks the report the copies come from), sources and their articles
+    in date order (undated last). ``lineage`` is the first article's lineage group, kept for
+    scripts written before voices. ``outlet_counts``: each outlet once, with its articles."""
     from .compare import source_name, story_voices
 
     by_id = {x.article_id: x for x in assignments}
@@ -86,9 +88,18 @@ def story_full(s: Story, articles: list[Article], assignments: list[Any]) -> dic
         out["articles"].append(row)
         groups.setdefault(voice_of[a.id], []).append(row)
     names = {a.id: source_name(a) for a in articles}
+    when = lambda m: (m["date"] or "9999", m["id"])  # noqa: E731 - undated last
+    for members in groups.values():
+        members.sort(key=when)
     out["sources"] = [{"voice": vid, "lineage": members[0]["lineage"] or members[0]["id"],
                        "names": sorted({names[m["id"]] for m in members}), "articles": members}
-                      for vid, members in groups.items()]
+                      for vid, members in sorted(groups.items(), key=lambda g: when(g[1][0]))]
+    chips: dict[str, dict[str, Any]] = {}
+    for a in articles:  # one chip per outlet, however its articles spell it
+        name = display_name(a.outlet, a.credited_source)
+        chip = chips.setdefault(outlet_key(name) or name, {"outlet": name, "articles": 0})
+        chip["articles"] += 1
+    out["outlet_counts"] = sorted(chips.values(), key=lambda c: (-c["articles"], c["outlet"].casefold()))
     return out
 
 

@@ -132,12 +132,13 @@ def story_detail(store: Store, story_id: str, settings=None,
 
 def timeline_chart(entries: list[dict[str, Any]], width: int = 860,
                    labels: int = 16) -> dict[str, Any] | None:
-    """Positions for an SVG time axis (server-side: no script, no inline style): one point
-    per date, its radius growing with the sources citing that date (up to 8), red when one of its entries has a date
-    finding. Dates are spaced evenly in date order (a story's dates often span years with a
-    cluster at the end, which a to-scale axis would pile up); dates with month or year
-    precision sit at the start of their period. At most ``labels`` dates are written under
-    the axis (evenly chosen, the last always); every point names its date on hover."""
+    """Positions for an SVG time axis, to scale (server-side: no script, no inline style):
+    one point per date at its place in time, its radius growing with the sources citing that
+    date (up to 8), red when one of its entries has a date finding; dates with month or year
+    precision sit at the start of their period. Date labels are written under the axis where
+    they do not overlap (at most ``labels``; the first and the last always); every point
+    names its date on hover. ``gaps`` marks stretches of over a year with nothing, so a
+    story that spans decades with a cluster at the end still reads."""
     from datetime import date
 
     def day(value: str) -> date | None:
@@ -156,20 +157,71 @@ def timeline_chart(entries: list[dict[str, Any]], width: int = 860,
         return None
     dates = sorted(by_date, key=lambda v: (day(v), len(v)))
     margin = 40
-    steps = max(1, len(dates) - 1)
-    stride = -(-len(dates) // labels)
+    first, last = day(dates[0]), day(dates[-1])
+    xs, breaks = _scaled(dates, day, width, margin)
     out = []
-    for n, value in enumerate(dates):
-        x = margin + (width - 2 * margin) * (n / steps if len(dates) > 1 else 0.5)
+    for value in dates:
+        x = xs[value]
         sources = len({c["source"] for e in by_date[value] for c in e["citations"]})
-        out.append({"x": round(x, 1), "y": 38 + 14 * (n // stride % 2), "label": value,
-                    "shown": n % stride == 0 or n == len(dates) - 1,
+        out.append({"x": round(x, 1), "y": 38, "label": value, "shown": False,
                     "conflict": any(e.get("conflict") for e in by_date[value]),
                     "entries": sum(e.get("kind") != "publication" for e in by_date[value]),
                     "sources": sources,
                     "r": 4 + min(8, sources)})  # a date many sources cite stays a dot
-    return {"width": width, "height": 90, "points": out, "first": day(dates[0]).isoformat(),
-            "last": day(dates[-1]).isoformat(), "margin": margin}
+    # labels alternate between two rows: a label needs room from the one before (on the
+    # other row) and from the one two before (on its own row)
+    near, far = 30.0, max(64.0, 2 * (width - 2 * margin) / labels)
+
+    def fits(p: dict, shown: list[dict]) -> bool:
+        return (not shown or p["x"] - shown[-1]["x"] >= near) and \
+            (len(shown) < 2 or p["x"] - shown[-2]["x"] >= far)
+
+    shown: list[dict[str, Any]] = []
+    for p in out:
+        if fits(p, shown):
+            shown.append(p)
+    if shown[-1] is not out[-1]:
+        while shown and not fits(out[-1], shown):
+            shown.pop()
+        shown.append(out[-1])
+    for n, p in enumerate(shown):
+        p["shown"], p["y"] = True, 38 + 14 * (n % 2)
+    return {"width": width, "height": 90, "points": out, "first": first.isoformat(),
+            "last": last.isoformat(), "margin": margin, "to_scale": True, "breaks": breaks}
+
+
+GAP_DAYS = 365  # a longer stretch without a date is drawn as a break, not to scale
+GAP_PX, CLUSTER_MIN_PX = 28, 36
+
+
+def _scaled(dates: list[str], day, width: int, margin: int) -> tuple[dict[str, float], list[dict]]:
+    """x for each date: to scale within runs of dates less than a year apart; runs share
+    the width by their length in days (each at least ``CLUSTER_MIN_PX``), with a break of
+    ``GAP_PX`` between runs (its title says how long the gap is)."""
+    runs: list[list[str]] = [[dates[0]]]
+    for value in dates[1:]:
+        if (day(value) - day(runs[-1][-1])).days > GAP_DAYS:
+            runs.append([value])
+        else:
+            runs[-1].append(value)
+    spans = [max(0, (day(r[-1]) - day(r[0])).days) for r in runs]
+    usable = width - 2 * margin - GAP_PX * (len(runs) - 1)
+    spare = max(0.0, usable - CLUSTER_MIN_PX * len(runs))
+    total = sum(spans) or 1
+    xs: dict[str, float] = {}
+    breaks = []
+    x0 = float(margin)
+    for n, (run, span) in enumerate(zip(runs, spans)):
+        w = CLUSTER_MIN_PX + spare * span / total if len(runs) > 1 or span else usable
+        for value in run:
+            offset = (day(value) - day(run[0])).days
+            xs[value] = round(x0 + (w * offset / span if span else w / 2), 1)
+        x0 += w
+        if n < len(runs) - 1:
+            years = (day(runs[n + 1][0]) - day(run[-1])).days / 365.25
+            breaks.append({"x": round(x0 + GAP_PX / 2, 1), "title": f"{years:.1f} years without a dated event"})
+            x0 += GAP_PX
+    return xs, breaks
 
 
 def top_names(articles: list[Article], limit: int = 15) -> list[dict[str, Any]]:
