@@ -21,7 +21,8 @@ from .store import AddResult, Outcome, Store
 from .textutil import safe_text
 
 # ("source", Source) | ("result", (AddResult, Article)) | ("problem", Problem) |
-# ("skipped", article id: already stored) | ("position", (bytes read, bytes in all or None))
+# ("skipped", article id: already stored) | ("position", (bytes read, bytes in all or None)) |
+# ("inputs", how many inputs there are, before the first)
 Listener = Callable[[str, object], None]
 
 
@@ -93,7 +94,9 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
     ingestor = ingestor or Ingestor(settings, field_map=field_map)
     lexicon = store.vocabulary()
     try:
-        for item in ingestor.sources(inputs):
+        sources = list(ingestor.sources(inputs))  # the total first: progress can show an ETA
+        notify("inputs", sum(isinstance(x, Source) for x in sources))
+        for item in sources:
             if isinstance(item, Problem):
                 report.problems.append(item)
                 notify("problem", item)

@@ -25,6 +25,7 @@ class IngestProgress:
         self.task = None
         self.bytes_task = None
         self.inputs = 0
+        self.total = 0
         self.stored = 0
         self.skipped = 0
 
@@ -39,10 +40,14 @@ class IngestProgress:
     def event(self, kind: str, payload) -> None:
         if kind == "problem":
             self.console.print(f"skipped: {payload}", markup=False, highlight=False, style="yellow")
+        elif kind == "inputs":
+            self.total = payload
+            self.progress.update(self.task, total=payload or None)
         elif kind == "source":
             self.inputs += 1
+            of = f"/{self.total}" if self.total else ""
             self.progress.update(self.task, description=_short(payload.name),
-                                 amount=f"input {self.inputs}")
+                                 amount=f"input {self.inputs}{of}", completed=self.inputs - 1)
             if self.bytes_task is not None:
                 self.progress.remove_task(self.bytes_task)
                 self.bytes_task = None
