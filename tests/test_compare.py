@@ -370,3 +370,19 @@ def test_timeline_entry_cites_only_sources_of_its_fact():
     assert [(c["source"], c["sentence"]) for c in events[1]["citations"]] == [("B", 5)]
     (pub,) = [e for e in out if e["kind"] == "publication"]
     assert pub["text"] == "Published by A, B" and len(pub["citations"]) == 2
+
+
+def test_the_brief_never_says_one_thing_twice():
+    from types import SimpleNamespace
+
+    from parallax.compare.report import brief
+
+    texts = ["Many people were injured but it is difficult to evacuate them",
+             "Many people were injured, but it is difficult to evacuate them",  # a near-copy
+             "The quake struck off the coast at 7:15 am local time",
+             "Rescuers reached the town on Monday"]
+    facts = [{"text": t, "status": "corroborated" if i < 3 else "single_source", "_all": [i]}
+             for i, t in enumerate(texts)]
+    statements = [SimpleNamespace(source=f"s{i}", article=f"a{i}", sentence=0) for i in range(4)]
+    lines = [b["text"] for b in brief(facts, statements, 6)]
+    assert lines == [texts[0], texts[2], texts[3]]

@@ -171,3 +171,71 @@ def test_coverage_page(page, server):
     shot(page, "coverage")
     page.locator("table.outlets tbody a").first.click()  # an outlet filters the stories
     assert "outlet=" in page.url and page.locator(".story-card").count() >= 1
+
+
+@pytest.fixture(scope="module")
+def large_story(tmp_path_factory):
+    """A server over a story of 48 articles from 12 outlets (the excerpt's West Papua quake
+    reports, resampled with light edits over four years, all made one story)."""
+    import json
+    import random
+    import threading
+    import time
+    from dataclasses import replace
+
+    import uvicorn
+
+    from parallax.pipeline import ingest, update_stories
+    from parallax.settings import Settings
+    from parallax.store import SQLiteStore
+    from parallax.web import create_app
+
+    from ..conftest import EXAMPLES
+    from .conftest import free_port
+
+    rows = [json.loads(x) for x in (EXAMPLES / "ecbplus" / "excerpt.jsonl").read_text().splitlines()]
+    quake = [r for r in rows if r["id"].startswith("37_")]
+    rng = random.Random(1)
+    d = tmp_path_factory.mktemp("large")
+    with (d / "large.jsonl").open("w") as fh:
+        for i in range(48):
+            r = quake[i % len(quake)]
+            words = r["text"].split()
+            j = rng.randrange(len(words) - 1)
+            words[j], words[j + 1] = words[j + 1], words[j]
+            fh.write(json.dumps({"text": " ".join(words), "title": f"Quake report {i}",
+                                 "source": f"outlet{i % 12}.example",
+                                 "date": f"{2009 + i % 4}-0{1 + i % 9}-1{i % 10}"}) + "\n")
+    db = str(d / "large.db")
+    settings = Settings(db=db)
+    with SQLiteStore(db) as store:
+        ingest([str(d / "large.jsonl")], store, settings)
+        update_stories(store, settings)
+        store.save_assignments([replace(x, story_id="s-large") for x in store.assignments()],
+                               {"s-large": "West Papua quakes, 48 reports"}, replace_all=True)
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    threading.Thread(target=srv.run, daemon=True).start()
+    deadline = time.time() + 10
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+
+
+def test_large_story_page(page, large_story):
+    page.goto(large_story + "/stories/s-large")
+    assert page.locator(".brief li").count() <= 8  # a short brief leads
+    chips = page.locator(".outlet-chips li")
+    assert chips.count() == 12  # one chip per outlet, with its count
+    assert all("×4" in t for t in chips.all_inner_texts())
+    dates = [t for t in page.locator(".source-article .muted").all_inner_texts() if t[:2] in ("19", "20")]
+    assert dates == sorted(dates) and len(dates) >= 40  # sources in date order
+    assert page.locator("svg.chart text", has_text="to scale").count() == 1
+    xs = [float(x) for x in page.locator("svg.chart circle").evaluate_all("els => els.map(e => e.getAttribute('cx'))")]
+    assert xs == sorted(xs) and len(set(xs)) >= 10
+    assert page.locator("h3.agree").count() >= 1 and page.locator("table.matrix").is_visible()
+    size = page.evaluate("document.documentElement.outerHTML.length")
+    assert size < 1_000_000
+    shot(page, "large-story")

@@ -59,6 +59,7 @@ def test_single_source_facts_fold_away_when_many():
     assert "5 facts reported by one source only" in few
     many = page([fact(0, "corroborated")] + [fact(n, "single_source") for n in range(1, 200)])
     assert '<details class="single-facts">' in many and "199 facts reported by one source only" in many
-    # the shared facts come first, outside the fold
-    assert many.index("fact 0") < many.index("<details")
-    assert "<details" not in page([fact(0, "corroborated")])
+    # the shared facts come first, in an open group, before the fold
+    assert many.index("fact 0") < many.index('<details class="single-facts"')
+    assert '<details class="agree-group" open>' in many
+    assert 'class="single-facts"' not in page([fact(0, "corroborated")])

@@ -16,6 +16,7 @@ speakers, polarity)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .align import Group
@@ -143,15 +144,26 @@ def finding_label(finding: dict | None) -> str | None:
     return f"{PLURAL[finding['type']]} differ"
 
 
+BRIEF_SAME = 0.8  # word overlap (Jaccard) from which two brief lines say the same thing
+
+
 def brief(fact_list: list[dict], statements: list[Statement], length: int) -> list[dict]:
     """The facts most sources state, and the conflicts, each sentence verbatim from a source
     and followed by every source that reports it; ``flag`` says when the sources disagree on
     it and ``why`` which source says what. Single-source facts fill the brief only when the
     story has nothing else."""
     shared = [f for f in fact_list if f["status"] != "single_source"]
-    chosen = shared[:length]
-    if len(chosen) < length:
-        chosen += [f for f in fact_list if f["status"] == "single_source"][: length - len(chosen)]
+    single = [f for f in fact_list if f["status"] == "single_source"]
+    chosen: list[dict] = []
+    words: list[set[str]] = []
+    for f in shared + single:
+        if len(chosen) >= length:
+            break
+        mine = set(re.findall(r"\w+", f["text"].lower()))
+        if any(len(mine & w) >= BRIEF_SAME * len(mine | w) for w in words):
+            continue  # the brief never says one thing twice (near-copies of one sentence)
+        chosen.append(f)
+        words.append(mine)
     out = []
     for f in chosen:
         finding = shown_finding(f)
