@@ -6,7 +6,9 @@ The story: every article of the largest ECB+ gold story, resampled with light ed
 sentence dropped, a few words swapped) and spread over 60 outlets, until there are
 ``--articles`` of them; ingested into a temporary store as a user would, then all made one
 story (the clusterer rightly splits a topic's distinct events; the page is measured here). Writes
-bench/results/story_page.json (target: under 300 ms and under 1 MB).
+bench/results/story_page.json (target: under 300 ms and under 1 MB). As `parallax ingest`
+does, stories of `report_precompute_size` articles or more are compared after the ingest, so
+even the first view of the page reads a saved report.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from parallax.pipeline import ingest, update_stories
+    from parallax.reports import precompute_reports
     from parallax.settings import Settings
     from parallax.store import SQLiteStore
     from parallax.web import create_app
@@ -76,7 +79,10 @@ def main() -> None:
             store.save_assignments([replace(x, story_id="s-large") for x in store.assignments()],
                                    {"s-large": "A 300-article story"}, replace_all=True)
             story = store.get_story("s-large")
-        ingest_s = time.perf_counter() - t
+            ingest_s = time.perf_counter() - t
+            t = time.perf_counter()  # what `parallax ingest` does after updating stories
+            precompute_reports(store, settings, min_size=settings.report_precompute_size)
+            precompute_s = time.perf_counter() - t
         with TestClient(create_app(settings)) as client:
             t = time.perf_counter()
             page = client.get(f"/stories/{story.id}")
@@ -89,7 +95,8 @@ def main() -> None:
             api = client.get(f"/api/stories/{story.id}")
     out = {"articles": args.articles, "story_size": story.size, "clustered_sizes": clustered[:5],
            "independent_sources": story.independent_sources, "ingest_s": round(ingest_s, 1),
-           "page_cold_s": round(cold, 2), "page_warm_ms": round(1000 * min(warm), 1),
+           "compared_at_ingest_s": round(precompute_s, 1),
+           "page_first_view_ms": round(1000 * cold, 1), "page_warm_ms": round(1000 * min(warm), 1),
            "page_warm_worst_ms": round(1000 * max(warm), 1), "page_bytes": len(page.content),
            "api_bytes": len(api.content), "facts_on_page": page.text.count('class="fact '),
            "facts": len(api.json()["facts"])}

@@ -150,3 +150,52 @@ def test_show_and_exports_print_the_matrix(flood):
     assert "Which outlet said what" in shown and "✕" in shown
     assert "| fact |" in markdown(report) and "✕" in markdown(report)
     assert 'class="matrix"' in html(report) and 'class="conflicts"' in html(report)
+
+
+def test_saved_reports_follow_their_story(flood, monkeypatch):
+    """A story's report is saved and reused while its members and settings stay; a change
+    to either makes it again; a relink clears them."""
+    import parallax.compare as compare_module
+    from parallax.pipeline import relink
+    from parallax.reports import story_report
+    from parallax.store.base import StoryAssignment
+
+    db, story, report = flood
+    settings = Settings(db=db)
+    with SQLiteStore(db) as store:
+        story_report(store, story.id, settings)  # saved (the fixture's was too)
+        assert store.report_key(story.id)
+
+        def no_compare(*a, **k):
+            raise AssertionError("compared again")
+
+        monkeypatch.setattr(compare_module, "compare", no_compare)
+        again = story_report(store, story.id, settings)
+        assert again["facts"] == json.loads(json.dumps(report["facts"]))
+        with pytest.raises(AssertionError):  # other settings: made again
+            story_report(store, story.id, settings.replace(align_threshold=0.5))
+        moved = story.article_ids[-1]
+        store.save_assignments([StoryAssignment(moved, "s-out")], {"s-out": "x"})
+        with pytest.raises(AssertionError):  # other members: made again
+            story_report(store, story.id, settings)
+        monkeypatch.undo()
+        relink(store)
+        assert store.report_key(story.id) is None
+
+
+def test_ingest_compares_large_stories_at_once(tmp_path, monkeypatch):
+    from parallax.reports import report_key
+
+    monkeypatch.setenv("PARALLAX_REPORT_PRECOMPUTE_SIZE", "3")
+    d = tmp_path / "in"
+    d.mkdir()
+    for n, source in enumerate(["A", "B", "C"]):
+        write(d, f"x{n}", title="Ebro floods", source=source, date="2013-07-02",
+              text=FLOOD.format(dead=4, evacuated=300, extra=f"Report {n}."))
+    db = str(tmp_path / "pre.db")
+    result = CliRunner().invoke(app, ["--db", db, "ingest", str(d)])
+    assert result.exit_code == 0, result.stderr
+    with SQLiteStore(db) as store:
+        (story,) = store.list_stories()
+        assert store.report_key(story.id) == report_key(story, store.assignments(story.id),
+                                                        Settings.load(db=db))

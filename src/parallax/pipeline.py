@@ -193,6 +193,7 @@ def relink(store: Store, listener: Listener | None = None) -> RelinkReport:
     upto = store.last_seq()
     total = store.count_articles(upto=upto)
     with store.transaction():
+        store.clear_reports()  # saved reports hold the old names
         store.clear_entity_links()
         for article in _pages(store, upto, RELINK_PAGE):
             again, entities = recall_known_names(store, article)

@@ -82,6 +82,9 @@ class Settings:
     # statements as 'told similarly', never counted; see docs/benchmarks.md).
     pair_model_threshold: float = 0.0
     pair_model_threads: int = 1  # onnxruntime threads (1: the same speed on any machine)
+    # After an ingest, stories of this many articles or more are compared at once (their report
+    # is saved), so their first view is quick; 0 = only when first viewed.
+    report_precompute_size: int = 20
 
     # -- web ---------------------------------------------------------------------------
     web_token: str = ""  # the JSON ingest endpoint is off unless this is set

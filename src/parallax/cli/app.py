@@ -152,6 +152,12 @@ def ingest(
         if not no_stories and not report.interrupted and (
                 report.stored or report.new_versions or store.count_unassigned()):
             update_stories(store, settings)
+            from ..reports import precompute_reports
+
+            with render.CountProgress(err, "comparing large stories",
+                                      quiet=state.quiet or json_out) as progress:
+                precompute_reports(store, settings, min_size=settings.report_precompute_size,
+                                   listener=progress.event)
     if json_out:
         # Each list holds its first 100,000 items; "counts" has them all, "truncated" says
         # which lists were cut.

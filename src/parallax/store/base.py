@@ -178,6 +178,22 @@ class Store(ABC):
     @abstractmethod
     def count_stories(self) -> int: ...
 
+    # -- saved story reports ------------------------------------------------------------------
+    @abstractmethod
+    def report_key(self, story_id: str) -> str | None:
+        """The key the story's saved report was made for, or None."""
+
+    @abstractmethod
+    def get_report(self, story_id: str, key: str) -> bytes | None:
+        """The story's saved report when it was made for ``key``, else None."""
+
+    @abstractmethod
+    def put_report(self, story_id: str, key: str, report: bytes) -> None: ...
+
+    @abstractmethod
+    def clear_reports(self) -> None:
+        """Forget every saved report (after a change the keys cannot see, e.g. a relink)."""
+
     @abstractmethod
     def coverage(self) -> list[CoverageRow]:
         """Article counts by outlet, story and month (the coverage view's input)."""

@@ -118,6 +118,15 @@ CREATE INDEX stories_recent ON stories(last_date, size, id);
 CREATE INDEX stories_size ON stories(size, sources, id);
 CREATE INDEX stories_sources ON stories(sources, size, id);
 """),
+    (7, "saved story reports (the comparison of a story, kept while its members do not change)", """
+-- key: a hash of the story's members, their lineage and the settings the report was made
+-- with; report: zlib-compressed JSON
+CREATE TABLE story_reports (
+    story_id  TEXT PRIMARY KEY,
+    key       TEXT NOT NULL,
+    report    BLOB NOT NULL
+);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

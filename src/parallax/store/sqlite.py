@@ -236,6 +236,7 @@ class SQLiteStore(Store):
                 "is_origin=excluded.is_origin",
                 [(a.article_id, a.story_id, a.lineage_id, int(a.is_origin)) for a in assignments])
             c.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)")
+            c.execute("DELETE FROM story_reports WHERE story_id NOT IN (SELECT id FROM stories)")
             self._save_story_stats(self._stories(ids=touched))
 
     def _save_story_stats(self, stories: list[Story]) -> None:
@@ -257,6 +258,25 @@ class SQLiteStore(Store):
             "FROM articles a LEFT JOIN story_articles sa ON sa.article_id=a.id WHERE a.latest=1 "
             "GROUP BY 1, 2, 3, 4")
         return [CoverageRow(*r) for r in rows]
+
+    def report_key(self, story_id: str) -> str | None:
+        row = self.conn.execute("SELECT key FROM story_reports WHERE story_id=?", (story_id,)).fetchone()
+        return row[0] if row else None
+
+    def get_report(self, story_id: str, key: str) -> bytes | None:
+        row = self.conn.execute("SELECT report FROM story_reports WHERE story_id=? AND key=?",
+                                (story_id, key)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def put_report(self, story_id: str, key: str, report: bytes) -> None:
+        with self._writing("cannot save a story report"):
+            self.conn.execute("INSERT INTO story_reports(story_id, key, report) VALUES (?, ?, ?) "
+                              "ON CONFLICT(story_id) DO UPDATE SET key=excluded.key, "
+                              "report=excluded.report", (story_id, key, report))
+
+    def clear_reports(self) -> None:
+        with self._writing("cannot clear story reports"):
+            self.conn.execute("DELETE FROM story_reports")
 
     def count_stories(self) -> int:
         return self.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
