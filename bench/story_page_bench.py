@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -99,7 +100,8 @@ def main() -> None:
            "page_first_view_ms": round(1000 * cold, 1), "page_warm_ms": round(1000 * min(warm), 1),
            "page_warm_worst_ms": round(1000 * max(warm), 1), "page_bytes": len(page.content),
            "api_bytes": len(api.content), "facts_on_page": page.text.count('class="fact '),
-           "facts": len(api.json()["facts"])}
+           "facts": len(api.json()["facts"]),
+           "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
     (ROOT / "bench" / "results" / "story_page.json").write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))
 

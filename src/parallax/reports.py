@@ -51,15 +51,21 @@ def story_report(store: Store, story_id: str, settings: Settings | None = None, 
     return data
 
 
+PRECOMPUTE_MAX = 500  # larger stories are compared when first viewed (memory grows with size)
+
+
 def precompute_reports(store: Store, settings: Settings, *, min_size: int,
+                       max_size: int = PRECOMPUTE_MAX,
                        listener: Callable[[str, object], None] | None = None) -> int:
-    """Compare now the stories of ``min_size`` articles or more whose saved report is out of
-    date, so their first view is quick; returns how many were compared."""
+    """Compare now the stories of ``min_size`` to ``max_size`` articles whose saved report is
+    out of date, so their first view is quick; returns how many were compared."""
     if min_size <= 0:
         return 0
     _total, stories = store.query_stories(StoryFilter(sort="size", limit=10**9))
     todo = []
     for story in stories:
+        if story.size > max_size:
+            continue
         if story.size < min_size:
             break
         if store.report_key(story.id) != report_key(story, store.assignments(story.id), settings):
