@@ -176,3 +176,30 @@ def test_cached_story_reports_follow_membership(web_db, tmp_path):
     stale = ReportCache(ttl=0.0)
     stale.put(("k",), {"v": 1})
     assert stale.get(("k",)) is None
+
+
+def test_cached_answers_follow_the_store(web_db, tmp_path):
+    """Listing and search answers are kept per thread, and dropped as soon as another
+    connection (another process's ingest) or this server's own ingest changes the data."""
+    from parallax.pipeline import ingest, update_stories
+
+    db = str(tmp_path / "a.db")
+    shutil.copy(web_db, db)
+    settings = Settings(db=db, web_token="s3cret")
+    with TestClient(create_app(settings)) as c:
+        before = c.get("/api/stories").json()["total"]
+        assert c.get("/api/search?q=Quokkaville").json()["items"] == []
+        (tmp_path / "new.jsonl").write_text(json.dumps({
+            "title": "Quokkaville bridge opens", "source": "new.example", "date": "2030-01-01",
+            "text": "The Quokkaville bridge opened on Monday after years of work, officials said."}) + "\n")
+        with SQLiteStore(db) as other:  # another connection, as another process would
+            ingest([str(tmp_path / "new.jsonl")], other, settings)
+            update_stories(other, settings)
+        assert c.get("/api/stories").json()["total"] == before + 1
+        assert len(c.get("/api/search?q=Quokkaville").json()["items"]) == 1
+        r = c.post("/api/ingest", headers={"Authorization": "Bearer s3cret"}, json={
+            "title": "Wombat Falls flood", "source": "w.example",
+            "text": "The river at Wombat Falls flooded three streets on Tuesday, the council said."})
+        assert r.status_code == 201
+        assert len(c.get("/api/search?q=Wombat").json()["items"]) == 1
+        assert c.get("/api/stories").json()["total"] == before + 2

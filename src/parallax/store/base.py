@@ -178,6 +178,11 @@ class Store(ABC):
     @abstractmethod
     def count_stories(self) -> int: ...
 
+    @abstractmethod
+    def data_version(self) -> int:
+        """A number that changes when another connection has changed the data (answers
+        cached on this connection are stale then)."""
+
     # -- saved story reports ------------------------------------------------------------------
     @abstractmethod
     def report_key(self, story_id: str) -> str | None:

@@ -278,6 +278,9 @@ class SQLiteStore(Store):
         with self._writing("cannot clear story reports"):
             self.conn.execute("DELETE FROM story_reports")
 
+    def data_version(self) -> int:
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def count_stories(self) -> int:
         return self.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
 

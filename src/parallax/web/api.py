@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..textutil import safe_text
 from . import queries
-from .deps import ReportCacheDep, SettingsDep, StoreDep, StoryQueryDep
+from .deps import AnswerCacheDep, ReportCacheDep, SettingsDep, StoreDep, StoryQueryDep
 
 router = APIRouter(prefix="/api")
 MAX_INGEST_LIST = 1000  # articles per POST /api/ingest (one request, one transaction each)
@@ -35,8 +35,9 @@ def _error(status: int, code: str, message: str, advice: str | None = None) -> J
 
 
 @router.get("/stories", summary="Stories, filtered, sorted and paginated")
-def api_stories(store: StoreDep, query: StoryQueryDep) -> JSONResponse:
-    return JSONResponse(queries.list_stories(store, query))
+def api_stories(store: StoreDep, query: StoryQueryDep, answers: AnswerCacheDep) -> Response:
+    body = answers.answer(store, ("stories", query), lambda: queries.list_stories(store, query))
+    return Response(body, media_type="application/json")
 
 
 @router.get("/stories/{story_id}", summary="One story with its articles grouped by lineage")
@@ -61,15 +62,18 @@ def api_coverage(store: StoreDep) -> JSONResponse:
 
 
 @router.get("/search", summary="Full-text search over articles")
-def api_search(q: Annotated[str, Query(min_length=1)], store: StoreDep,
-               limit: Annotated[int, Query(ge=1, le=200)] = 20) -> JSONResponse:
+def api_search(q: Annotated[str, Query(min_length=1)], store: StoreDep, answers: AnswerCacheDep,
+               limit: Annotated[int, Query(ge=1, le=200)] = 20) -> Response:
     from .. import views
 
     q = safe_text(q)
-    hits = store.search_articles(q, limit=limit, full=False)
-    story_of = store.stories_of([a.id for a in hits])
-    return JSONResponse({"query": q, "items": [views.article_summary(a, story_of.get(a.id))
-                                               for a in hits]})
+
+    def make() -> dict[str, Any]:
+        hits = store.search_articles(q, limit=limit, full=False)
+        story_of = store.stories_of([a.id for a in hits])
+        return {"query": q, "items": [views.article_summary(a, story_of.get(a.id)) for a in hits]}
+
+    return Response(answers.answer(store, ("search", q, limit), make), media_type="application/json")
 
 
 @router.post("/ingest", summary="Store one article, or a list of them (only when a token is "
@@ -100,7 +104,10 @@ async def api_ingest(request: Request, store: StoreDep, settings: SettingsDep):
                       f"send at most {MAX_INGEST_LIST} per request")
     if not isinstance(body, (dict, list)):
         return _error(400, "E400", "the body must be an article object or a list of them")
-    return await run_in_threadpool(_ingest, store, settings, body)
+    try:
+        return await run_in_threadpool(_ingest, store, settings, body)
+    finally:
+        request.app.state.answer_cache.generation += 1  # this server's answers are stale now
 
 
 def _ingest(store, settings, body: dict | list):

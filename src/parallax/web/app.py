@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Stories built from many outlets' reports, and their sources.")
     app.state.settings = settings or Settings.load()
     app.state.report_cache = queries.ReportCache()
+    app.state.answer_cache = queries.AnswerCache()
     app.state.stores = StorePool(app.state.settings.db)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(BodyLimit, max_bytes=app.state.settings.web_max_body)

@@ -53,6 +53,11 @@ def get_report_cache(request: Request) -> queries.ReportCache:
     return request.app.state.report_cache
 
 
+def get_answer_cache(request: Request) -> queries.AnswerCache:
+    return request.app.state.answer_cache
+
+
+AnswerCacheDep = Annotated[queries.AnswerCache, Depends(get_answer_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ReportCacheDep = Annotated[queries.ReportCache, Depends(get_report_cache)]
 StoreDep = Annotated[Store, Depends(get_store)]

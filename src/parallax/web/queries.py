@@ -56,6 +56,43 @@ def story_entities(store: Store, article_ids: list[str], limit: int = 15) -> lis
             for (n, label), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
+class AnswerCache:
+    """API answers (encoded JSON) kept per server thread, each with the store's data version
+    when it was made: a thread's own connection says whether another one changed the data
+    since (`Store.data_version`); an ingest through this server bumps ``generation``. Under
+    load most requests repeat a listing page or a search, and are answered from here."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.generation = 0
+        self._local = threading.local()
+
+    def get(self, store: Store, key: tuple) -> bytes | None:
+        items = getattr(self._local, "items", None)
+        if items is None:
+            return None
+        hit = items.get(key)
+        if hit is None or hit[0] != (store.data_version(), self.generation):
+            return None
+        return hit[1]
+
+    def put(self, store: Store, key: tuple, body: bytes) -> None:
+        items = getattr(self._local, "items", None)
+        if items is None:
+            items = self._local.items = OrderedDict()
+        items[key] = ((store.data_version(), self.generation), body)
+        while len(items) > self.size:
+            items.popitem(last=False)
+
+    def answer(self, store: Store, key: tuple, make) -> bytes:
+        body = self.get(store, key)
+        if body is None:
+            body = json.dumps(make(), ensure_ascii=False, allow_nan=False,
+                              separators=(",", ":")).encode("utf-8")
+            self.put(store, key, body)
+        return body
+
+
 class ReportCache:
     """Story reports kept between requests (the comparison is the expensive part of a page):
     keyed by the story's members and their lineage, so a story that gains or loses an article
