@@ -341,7 +341,7 @@ def main() -> None:
     lo.add_argument("--db", default=str(RESULTS / "fault-10k.db"))
     lo.add_argument("--clients", type=int, default=50)
     lo.add_argument("--seconds", type=float, default=30.0)
-    lo.add_argument("--workers", type=int, default=2)
+    lo.add_argument("--workers", type=int, default=3)
     args = ap.parse_args()
     {"hostile": hostile, "kill": kill, "archive": archive_run, "load": load}[args.cmd](args)
 
