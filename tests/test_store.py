@@ -158,7 +158,8 @@ def test_story_listing_is_a_store_query_that_matches_the_python_one(tmp_path):
             out = [st for st in every
                    if (not f.outlet or any(f.outlet.lower() in o.lower() for o in st.outlets))
                    and (not f.date_from or (st.last_date or "") >= f.date_from)
-                   and (not f.date_to or (st.first_date and st.first_date <= f.date_to))]
+                   and (not f.date_to or (st.first_date and st.first_date <= f.date_to))
+                   and st.size >= f.min_size and (not f.max_size or st.size <= f.max_size)]
             key = {"recent": lambda x: (x.last_date or "", x.size, x.id),
                    "size": lambda x: (x.size, x.independent_sources, x.id),
                    "sources": lambda x: (x.independent_sources, x.size, x.id)}[f.sort]
@@ -167,7 +168,8 @@ def test_story_listing_is_a_store_query_that_matches_the_python_one(tmp_path):
 
         for f in (StoryFilter(), StoryFilter(sort="size", limit=5, offset=5),
                   StoryFilter(sort="sources", limit=100), StoryFilter(outlet="outlet3", limit=100),
-                  StoryFilter(date_from="2024-05-01", date_to="2024-07-30", limit=100)):
+                  StoryFilter(date_from="2024-05-01", date_to="2024-07-30", limit=100),
+                  StoryFilter(min_size=4, max_size=5, sort="size", limit=100)):
             total, page = s.query_stories(f)
             expected = python(f)
             assert total == len(expected)

@@ -61,15 +61,10 @@ def precompute_reports(store: Store, settings: Settings, *, min_size: int,
     out of date, so their first view is quick; returns how many were compared."""
     if min_size <= 0:
         return 0
-    _total, stories = store.query_stories(StoryFilter(sort="size", limit=10**9))
-    todo = []
-    for story in stories:
-        if story.size > max_size:
-            continue
-        if story.size < min_size:
-            break
-        if store.report_key(story.id) != report_key(story, store.assignments(story.id), settings):
-            todo.append(story.id)
+    _total, stories = store.query_stories(StoryFilter(sort="size", limit=10**9, min_size=min_size,
+                                                      max_size=max_size))
+    todo = [story.id for story in stories if store.report_key(story.id)
+            != report_key(story, store.assignments(story.id), settings)]
     for n, story_id in enumerate(todo, start=1):
         story_report(store, story_id, settings)
         if listener:

@@ -53,8 +53,9 @@ class CoverageRow:
 @dataclass(frozen=True)
 class StoryFilter:
     """What a story listing asks: ``text`` (full-text terms one article of the story must
-    all match), an outlet name part, a date range the story overlaps, a least number of
-    independent sources, a sort (recent | size | sources, largest first) and a page."""
+    all match), an outlet name part, a date range the story overlaps, bounds on its
+    independent sources and articles, a sort (recent | size | sources, largest first) and a
+    page."""
 
     text: str | None = None
     outlet: str | None = None
@@ -64,6 +65,8 @@ class StoryFilter:
     offset: int = 0
     limit: int = 20
     min_sources: int = 0  # at least this many independent sources
+    min_size: int = 0  # at least this many articles (0: any)
+    max_size: int = 0  # at most this many articles (0: any)
 
 
 class Store(ABC):

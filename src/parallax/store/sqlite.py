@@ -294,18 +294,15 @@ class SQLiteStore(Store):
             params.append(match)
         elif query.text and query.text.strip():
             return 0, []  # terms that hold no searchable word match nothing
-        if query.outlet:
-            where.append("instr(lower(s.outlets), lower(?)) > 0")
-            params.append(query.outlet)
-        if query.min_sources:
-            where.append("s.sources >= ?")
-            params.append(query.min_sources)
-        if query.date_from:
-            where.append("coalesce(s.last_date, '') >= ?")
-            params.append(query.date_from)
-        if query.date_to:
-            where.append("s.first_date IS NOT NULL AND s.first_date <= ?")
-            params.append(query.date_to)
+        for value, condition in ((query.outlet, "instr(lower(s.outlets), lower(?)) > 0"),
+                                 (query.min_sources, "s.sources >= ?"),
+                                 (query.min_size, "s.size >= ?"),
+                                 (query.max_size, "s.size <= ?"),
+                                 (query.date_from, "coalesce(s.last_date, '') >= ?"),
+                                 (query.date_to, "s.first_date IS NOT NULL AND s.first_date <= ?")):
+            if value:
+                where.append(condition)
+                params.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         # NULL sorts below every date, so undated stories come last (the index serves it)
         order = {"recent": "s.last_date DESC, s.size DESC, s.id DESC",
