@@ -56,6 +56,11 @@ def story_entities(store: Store, article_ids: list[str], limit: int = 15) -> lis
             for (n, label), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
+def encode(value: Any) -> bytes:
+    """JSON as FastAPI's JSONResponse writes it, for answers encoded once and kept."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
 class AnswerCache:
     """API answers (encoded JSON) kept per server thread, each with the store's data version
     when it was made: a thread's own connection says whether another one changed the data
@@ -87,10 +92,16 @@ class AnswerCache:
     def answer(self, store: Store, key: tuple, make) -> bytes:
         body = self.get(store, key)
         if body is None:
-            body = json.dumps(make(), ensure_ascii=False, allow_nan=False,
-                              separators=(",", ":")).encode("utf-8")
+            body = encode(make())
             self.put(store, key, body)
         return body
+
+
+@dataclass
+class CachedReport:
+    made: float
+    data: dict[str, Any]
+    body: bytes | None = None  # the API's JSON of it, encoded on first use
 
 
 class ReportCache:
@@ -102,49 +113,25 @@ class ReportCache:
 
     def __init__(self, size: int = 512, ttl: float = 300.0):
         self.size, self.ttl = size, ttl
-        self._items: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._items: OrderedDict[tuple, CachedReport] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> dict[str, Any] | None:
+    def get(self, key: tuple) -> CachedReport | None:
         with self._lock:
             hit = self._items.get(key)
-            if hit is None or time.monotonic() - hit[0] > self.ttl:
+            if hit is None or time.monotonic() - hit.made > self.ttl:
                 return None
             self._items.move_to_end(key)
-            return hit[1]
+            return hit
 
-    def put(self, key: tuple, value: dict[str, Any]) -> None:
+    def put(self, key: tuple, data: dict[str, Any]) -> CachedReport:
+        entry = CachedReport(time.monotonic(), data)
         with self._lock:
-            self._items[key] = (time.monotonic(), value)
+            self._items[key] = entry
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-
-    def encoded(self, key: tuple, value: dict[str, Any]) -> bytes:
-        """``value`` as JSON bytes, encoded once per cached report (a large story's report
-        is hundreds of kilobytes: encoding it was most of an API request)."""
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None and len(hit) == 3 and hit[1] is value:
-                return hit[2]
-        body = json.dumps(value, ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":")).encode("utf-8")
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None and hit[1] is value:
-                self._items[key] = (hit[0], value, body)
-        return body
-
-
-def story_detail_json(store: Store, story_id: str, settings, cache: ReportCache) -> bytes:
-    """The story detail as the API sends it, encoded once while it stays cached."""
-    data = story_detail(store, story_id, settings, cache)
-    return cache.encoded(_key(store, data["id"]), data)
-
-
-def _key(store: Store, story_id: str) -> tuple:
-    story = store.get_story(story_id)
-    return (story.id, story.article_ids, tuple(store.assignments(story.id)))
+        return entry
 
 
 def story_detail(store: Store, story_id: str, settings=None,
@@ -152,18 +139,30 @@ def story_detail(store: Store, story_id: str, settings=None,
     """The story report, plus what only the page shows: entities and the timeline chart.
     With a ``cache``, a report made for the same members is reused: shared, read-only (the
     page templates and the API's serialisation only read it)."""
-    key = None
-    if cache is not None:
-        key = _key(store, story_id)
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-        story_id = key[0]
+    if cache is None:
+        return _made(store, story_id, settings)
+    return _cached(store, story_id, settings, cache).data
+
+
+def story_detail_json(store: Store, story_id: str, settings, cache: ReportCache) -> bytes:
+    """The story detail as the API sends it, encoded once while it stays cached."""
+    entry = _cached(store, story_id, settings, cache)
+    if entry.body is None:
+        entry.body = encode(entry.data)
+    return entry.body
+
+
+def _cached(store: Store, story_id: str, settings, cache: ReportCache) -> CachedReport:
+    """The story's cache entry, made now if missing: one lookup of the story per request."""
+    story = store.get_story(story_id)
+    key = (story.id, story.article_ids, tuple(store.assignments(story.id)))
+    return cache.get(key) or cache.put(key, _made(store, story.id, settings))
+
+
+def _made(store: Store, story_id: str, settings) -> dict[str, Any]:
     data = story_report(store, story_id, settings)
     data["entities"] = story_entities(store, [a["id"] for a in data["articles"]])
     data["chart"] = timeline_chart(data["timeline"])
-    if cache is not None:
-        cache.put(key, data)
     return data
 
 
@@ -174,7 +173,7 @@ def timeline_chart(entries: list[dict[str, Any]], width: int = 860,
     date (up to 8), red when one of its entries has a date finding; dates with month or year
     precision sit at the start of their period. Date labels are written under the axis where
     they do not overlap (at most ``labels``; the first and the last always); every point
-    names its date on hover. ``gaps`` marks stretches of over a year with nothing, so a
+    names its date on hover. ``breaks`` marks stretches of over a year with nothing, so a
     story that spans decades with a cluster at the end still reads."""
     from datetime import date
 
