@@ -87,10 +87,8 @@ class Fetcher:
             raise FetchError(url, "invalid URL: no host", code="E153")
         try:
             resolve(host, port, self._allowed)
-        except Unresolvable as exc:
-            raise FetchError(url, str(exc), code="E155", advice="check the URL") from None
-        except BlockedAddress as exc:
-            raise FetchError(url, f"refused: {exc}", code="E154", advice=_PRIVATE_ADVICE) from None
+        except (Unresolvable, BlockedAddress) as exc:
+            raise _refused(url, exc) from None
         except httpcore.ConnectError:
             pass  # a DNS hiccup: the request itself retries
 
@@ -130,10 +128,15 @@ class Fetcher:
             raise FetchError(url, f"invalid URL: {exc}", code="E153") from None
         except httpx.TooManyRedirects:
             raise FetchError(url, "too many redirects", code="E152") from None
-        except Unresolvable as exc:
-            raise FetchError(url, str(exc), code="E155", advice="check the URL") from None
-        except BlockedAddress as exc:
-            raise FetchError(url, f"refused: {exc}", code="E154", advice=_PRIVATE_ADVICE) from None
+        except (Unresolvable, BlockedAddress) as exc:
+            raise _refused(url, exc) from None
+
+
+def _refused(url: str, exc: Unresolvable | BlockedAddress) -> FetchError:
+    """A host that does not exist (E155) or is not public (E154): never retried."""
+    if isinstance(exc, Unresolvable):
+        return FetchError(url, str(exc), code="E155", advice="check the URL")
+    return FetchError(url, f"refused: {exc}", code="E154", advice=_PRIVATE_ADVICE)
 
 
 class _Retryable(Exception):

@@ -16,7 +16,7 @@ from ..textutil import normalize_date
 from . import jsonstream
 from .base import ReadItem, Reader
 from .sanitize import sanitize
-from .sources import _looks_binary, read_head
+from .sources import looks_binary, read_head
 
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),
@@ -83,12 +83,7 @@ class JsonReader(Reader):
                     raise InputError(origin, f"malformed JSON: {exc.msg}", line=exc.lineno,
                                      code="E110") from None
             else:
-                records = data.get("articles", [data]) if isinstance(data, dict) else data
-                if not isinstance(records, list):
-                    raise InputError(origin, "expected an object or an array of objects",
-                                     code="E110")
-                for i, obj in enumerate(records):
-                    yield from self._records(obj, origin, None, f"{origin}[{i}]")
+                yield from self._records(data, origin, None, origin)
                 return
         stream = io.BufferedReader(io.BytesIO(text.encode("utf-8", "surrogatepass")))
         yield from self._lines(stream, origin, "utf-8", len(text) * 4 + 1, errors="surrogatepass")
@@ -108,7 +103,7 @@ class JsonReader(Reader):
             raise InputError(origin, "empty file" if not head else "file holds only whitespace",
                              code="E103")
         if (name or origin).lower().endswith(JSON_LINES_EXT) or _first_line_complete(head):
-            if _looks_binary(head) \
+            if looks_binary(head) \
                     and not any(_parses(ln) for ln in head.split(b"\n")[:-1]):
                 raise InputError(origin, "binary file, not JSON Lines", code="E106")
             yield from self._lines(stream, origin, encoding, max_record)
@@ -183,7 +178,7 @@ class JsonReader(Reader):
             inner = obj.get("articles") if self._get(obj, self.fields["text"]) is None else None
         if isinstance(inner, list):
             for i, one in enumerate(inner):
-                yield self._article(one, origin, line, f"{where}[{i}]")
+                yield from self._records(one, origin, line, f"{where}[{i}]")
         else:
             yield self._article(obj, origin, line, where)
 

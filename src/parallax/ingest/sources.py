@@ -231,7 +231,7 @@ def decode(name: str, data: bytes, encoding: str = "utf-8") -> str:
             encoding = enc
             break
     else:
-        if _looks_binary(data):
+        if looks_binary(data):
             raise InputError(name, "binary file, not text", code="E106",
                              advice="Parallax reads text, HTML, JSON, JSON Lines and feeds")
     try:
@@ -245,7 +245,7 @@ def decode(name: str, data: bytes, encoding: str = "utf-8") -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _looks_binary(data: bytes) -> bool:
+def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
