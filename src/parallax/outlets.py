@@ -85,8 +85,15 @@ def count_voices(speakers: Sequence[Speaker]) -> int:
 def outlet_names(speakers: Iterable[Speaker]) -> list[str]:
     """The distinct outlets a story's articles come from, as a reader names them (one name per
     outlet, however its articles spell it), sorted."""
+    return sorted(outlet_counts(speakers), key=str.casefold)
+
+
+def outlet_counts(speakers: Iterable[Speaker]) -> dict[str, int]:
+    """Each outlet once, by the first name its articles use, with how many articles it has."""
     names: dict[str, str] = {}
+    counts: dict[str, int] = {}
     for s in speakers:
         name = display_name(s.outlet, s.credited)
-        names.setdefault(outlet_key(name) or name, name)
-    return sorted(names.values(), key=str.casefold)
+        name = names.setdefault(outlet_key(name) or name, name)
+        counts[name] = counts.get(name, 0) + 1
+    return counts

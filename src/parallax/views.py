@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .outlets import display_name, outlet_key
+from .outlets import Speaker, outlet_counts
 from .records import Article, Story
 from .textutil import lede
 
@@ -94,12 +94,9 @@ def story_full(s: Story, articles: list[Article], assignments: list[Any]) -> dic
     out["sources"] = [{"voice": vid, "lineage": members[0]["lineage"] or members[0]["id"],
                        "names": sorted({names[m["id"]] for m in members}), "articles": members}
                       for vid, members in sorted(groups.items(), key=lambda g: when(g[1][0]))]
-    chips: dict[str, dict[str, Any]] = {}
-    for a in articles:  # one chip per outlet, however its articles spell it
-        name = display_name(a.outlet, a.credited_source)
-        chip = chips.setdefault(outlet_key(name) or name, {"outlet": name, "articles": 0})
-        chip["articles"] += 1
-    out["outlet_counts"] = sorted(chips.values(), key=lambda c: (-c["articles"], c["outlet"].casefold()))
+    counts = outlet_counts(Speaker(a.id, a.outlet, a.credited_source, None) for a in articles)
+    out["outlet_counts"] = [{"outlet": name, "articles": n} for name, n in
+                            sorted(counts.items(), key=lambda c: (-c[1], c[0].casefold()))]
     return out
 
 
