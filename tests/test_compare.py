@@ -17,7 +17,9 @@ from parallax.compare.report import brief_flag, finding_label, shown_finding
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
 from parallax.reports import story_report
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
+
+from .conftest import module_db
 
 from .conftest import SEEDS
 
@@ -36,13 +38,14 @@ MISSING = pytest.mark.xfail(strict=True, reason="paraphrase beyond content-word 
 PARAPHRASE = pytest.mark.xfail(strict=True, reason="paraphrase: the shipped sentence-pair model is not precise enough to count a source (issue 22)")
 
 
-@pytest.fixture(scope="module")
-def seeds_story(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeds_story(request, tmp_path_factory):
+    """The seeds' story and its report, on each backend (the golden file holds for both)."""
     from parallax.settings import Settings
 
-    db = str(tmp_path_factory.mktemp("cmp") / "c.db")
+    db = module_db(request, tmp_path_factory, "cmp")
     settings = Settings(db=db)
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(SEEDS)], store, settings)
         update_stories(store, settings)
         (story,) = store.list_stories()
@@ -219,7 +222,7 @@ def test_finding_label(finding, label):
 
 def test_every_fact_quotes_a_source(seeds_story):
     result, db, _ = seeds_story
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         for f in result["facts"]:
             for e in f["evidence"]:
                 assert e["text"] in store.get_article(e["article"]).text

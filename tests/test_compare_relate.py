@@ -13,7 +13,7 @@ from parallax.compare.quantities import compatible
 from parallax.compare.relate import RelateParams, StoryWeights, coverage, relate
 from parallax.pipeline import ingest
 from parallax.settings import Settings
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def related(tmp_path_factory):
             (d / f"{name}.json").write_text(json.dumps({"title": "", "text": text, "source": source,
                                                         "date": day}))
         db = str(d / "p.db")
-        with SQLiteStore(db) as store:
+        with open_store(db) as store:
             ingest([str(d)], store, Settings(db=db))
             arts = sorted(store.iter_articles(), key=lambda a: a.outlet)
             sts = story_statements(store, arts, [a.outlet for a in arts], [a.outlet for a in arts])

@@ -11,7 +11,7 @@ from parallax.ingest.json import JsonReader
 from parallax.ingest.text import TextReader
 from parallax.pipeline import ingest
 from parallax.records import Problem, RawArticle
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
 
 
 @pytest.fixture
@@ -84,10 +84,10 @@ def test_interrupt_mid_batch_keeps_what_was_reported(tmp_path, db, settings):
             if len(reported) == 3:
                 raise KeyboardInterrupt
 
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         report = ingest([str(d)], store, settings, listener=listener)
     assert report.interrupted
-    with SQLiteStore(db) as store:  # a fresh connection sees every reported article
+    with open_store(db) as store:  # a fresh connection sees every reported article
         assert {a.id for a in store.iter_articles()} == set(reported)
 
 

@@ -7,7 +7,7 @@ import json
 
 from parallax.ingest.text import TextReader
 from parallax.pipeline import ingest
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
 
 from .conftest import EXAMPLES, SEEDS
 
@@ -22,7 +22,7 @@ def test_seeds_store_two_then_none(cli):
 
 
 def test_seed_date_comes_from_header(db, settings):
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(SEEDS / "000_96e0e1f202357a58.txt")], store, settings)
         (art,) = store.list_articles()
     assert art.date == "2023-03-02"
@@ -33,7 +33,7 @@ def test_seed_date_comes_from_header(db, settings):
 
 
 def test_seed_without_date_takes_headline_after_caption(db, settings):
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(SEEDS / "004_90bc411de8858b1e.txt")], store, settings)
         (art,) = store.list_articles()
     assert art.date is None and art.date_source is None
@@ -79,7 +79,7 @@ def test_json_lines_with_default_and_mapped_fields(tmp_path, db, settings):
     f.write_text(json.dumps({"headline": "H1", "body": "Text one.", "published_at": "2020-01-02T10:00:00Z",
                              "site": "A"}) + "\n" +
                  json.dumps({"title": "H2", "content": "Text two.", "pubDate": "Jan 3 2020"}) + "\n")
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         report = ingest([str(f)], store, settings)
         arts = {a.title: a for a in store.list_articles()}
     assert len(report.stored) == 2

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parallax.pipeline import ingest
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
 from parallax.understand import analyze
 from parallax.understand.names import acronym, initials, key, proper
 
@@ -58,14 +58,14 @@ def test_missed_repeats_of_a_name_become_mentions():
     assert len(jeffs[0].mentions) == 3  # the two bare 'Jeffs' too, whatever the tagger said
 
 
-def test_acronym_links_to_the_spelled_out_name_across_articles(tmp_path, settings):
+def test_acronym_links_to_the_spelled_out_name_across_articles(make_db, tmp_path, settings):
     a = tmp_path / "a.txt"
     b = tmp_path / "b.txt"
     a.write_text("Hewlett-Packard Co. said on Monday it would buy EYP Mission Critical "
                  "Facilities, a consulting firm in New York.\n")
     b.write_text("The deal makes HP one of the largest data center consultants, analysts said. "
                  "HP did not give the price.\n")
-    with SQLiteStore(str(tmp_path / "x.db")) as store:
+    with open_store(make_db("x.db")) as store:
         ingest([str(a), str(b)], store, settings)
         names = {}
         for art in store.iter_articles():
@@ -93,14 +93,14 @@ def test_first_names_and_tickers_inside_one_article():
     assert not any("NSDQ: MSFT" in e.aliases for e in an.entities)
 
 
-def test_entity_cooccurrence_counts_articles_beside_the_context(tmp_path, settings):
+def test_entity_cooccurrence_counts_articles_beside_the_context(make_db, tmp_path, settings):
     from parallax.pipeline import build_article
     from parallax.records import CanonicalEntity, RawArticle
 
     def ent(name):
         return CanonicalEntity("e" + name.replace(" ", ""), name, "PERSON", (name,), ())
 
-    with SQLiteStore(str(tmp_path / "c.db")) as store:
+    with open_store(make_db("c.db")) as store:
         for aid, people in [("a1", ["Barack Obama", "White House"]),
                             ("a2", ["Barack Obama", "White House"]),
                             ("a3", ["Michelle Obama", "Garden"])]:
@@ -152,7 +152,7 @@ def _one_file_each(tmp_path, texts: list[str]) -> list[str]:
     return paths
 
 
-def test_an_ambiguous_acronym_follows_the_articles_context(tmp_path, settings):
+def test_an_ambiguous_acronym_follows_the_articles_context(make_db, tmp_path, settings):
     texts = [
         "The Huffington Post published a column by Arianna Huffington on Sunday.",
         "Hewlett-Packard agreed to buy Electronic Data Systems, and Mark Hurd praised the deal.",
@@ -160,7 +160,7 @@ def test_an_ambiguous_acronym_follows_the_articles_context(tmp_path, settings):
         "HP will cut jobs at Electronic Data Systems, Mark Hurd told analysts on Tuesday.",
     ]
     paths = _one_file_each(tmp_path, texts)
-    with SQLiteStore(str(tmp_path / "y.db")) as store:
+    with open_store(make_db("y.db")) as store:
         for p in paths:
             ingest([p], store, settings)
         groups = _aliases_by_entity(store)
@@ -252,7 +252,7 @@ def test_language_is_voted_by_sentences():
                            "vorgestellt. Die Opposition kritisierte die Pläne scharf.") == "de"
 
 
-def test_relink_rebuilds_the_links_a_fresh_ingest_makes(tmp_path, settings, monkeypatch):
+def test_relink_rebuilds_the_links_a_fresh_ingest_makes(make_db, tmp_path, settings, monkeypatch):
     from parallax import pipeline
     from parallax.pipeline import relink
 
@@ -274,7 +274,7 @@ def test_relink_rebuilds_the_links_a_fresh_ingest_makes(tmp_path, settings, monk
         return sorted(tuple(r) for r in store.conn.execute(
             "SELECT article_id, local_key, entity_id FROM article_entities"))
 
-    with SQLiteStore(str(tmp_path / "r.db")) as store:
+    with open_store(make_db("r.db")) as store:
         for p in paths:
             ingest([p], store, settings)
         fresh, analyses = links(store), {a.id: a.analysis for a in store.iter_articles()}

@@ -1,4 +1,5 @@
-"""The SQLite store: WAL, migrations, FTS5 search, duplicates and versions."""
+"""The store on both backends (SQLite and PostgreSQL): migrations, full-text search,
+duplicates and versions; and what only SQLite files do (WAL, garbage files)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from parallax.errors import NotFoundError, StoreError
 from parallax.records import Article, article_id
 from parallax.store import Outcome, SQLiteStore, StoryAssignment, open_store
 from parallax.store.migrations import LATEST
+from parallax.store.pg_migrations import LATEST as PG_LATEST
 
 
 def make(text: str, url: str | None = None, title: str = "T", **kw) -> Article:
@@ -17,12 +19,15 @@ def make(text: str, url: str | None = None, title: str = "T", **kw) -> Article:
                    title=title, **kw)
 
 
-def test_wal_schema_version_and_reopen(db):
-    with SQLiteStore(db) as s:
-        assert s.schema_version == LATEST
-        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_wal_schema_version_and_reopen(db, backend):
+    with open_store(db) as s:
+        if backend == "sqlite":
+            assert s.schema_version == LATEST
+            assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        else:
+            assert s.schema_version == PG_LATEST
         s.add_article(make("one"))
-    with SQLiteStore(db) as s:  # migrations are not re-run
+    with open_store(db) as s:  # migrations are not re-run
         assert s.count_articles() == 1
 
 
@@ -40,7 +45,7 @@ def test_refuses_newer_schema_and_garbage_files(tmp_path):
 
 
 def test_duplicates_and_versions(db):
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         first = s.add_article(make("Text v1", url="https://e.x/a"))
         assert first.outcome == Outcome.STORED
         assert s.add_article(make("Text v1", url="https://e.x/a")).outcome == Outcome.DUPLICATE
@@ -53,14 +58,14 @@ def test_duplicates_and_versions(db):
 
 
 def test_same_text_from_two_outlets_are_two_articles(db):
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         s.add_article(make("Wire copy", outlet="A"))
         s.add_article(make("Wire copy", url="https://b.example/x"))
         assert s.count_articles() == 2
 
 
 def test_full_text_search(db):
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         s.add_article(make("A strong earthquake struck Aceh.", title="Quake"))
         s.add_article(make("A man was charged with murder in Millom.", title="Murder"))
         assert [a.title for a in s.search_articles("earthquake")] == ["Quake"]
@@ -69,7 +74,7 @@ def test_full_text_search(db):
 
 
 def test_prefix_lookup_and_not_found(db):
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         a = make("only one")
         s.add_article(a)
         assert s.get_article(a.id[:6]).id == a.id
@@ -78,7 +83,7 @@ def test_prefix_lookup_and_not_found(db):
 
 
 def test_story_assignments_and_summaries(db):
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         a = make("alpha", outlet="Outlet A", date="2023-03-01")
         b = make("beta", outlet="Outlet B", date="2023-03-02")
         c = make("gamma", credited_source="EFE", date="2023-03-05")
@@ -105,7 +110,7 @@ def test_open_store_by_name(tmp_path):
 
 
 def test_targeted_story_lookups(db):
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         a, b, c = make("one"), make("two"), make("three")
         for x in (a, b, c):
             s.add_article(x)
@@ -119,7 +124,7 @@ def test_targeted_story_lookups(db):
 def test_vocabulary_knows_words_and_how_the_corpus_writes_them(db):
     from parallax.clean import clean_text
 
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         s.add_article(make("Officials in Washington said the storm hit Washington hard. "
                            "The price of gold rose."))
         s.add_article(make("Crowds gathered in Washington on Sunday, and gold traders waited."))
@@ -142,7 +147,7 @@ def test_story_listing_is_a_store_query_that_matches_the_python_one(tmp_path):
 
     rng = random.Random(2)
     db = str(tmp_path / "q.db")
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         for i in range(60):
             s.add_article(Article(id=f"a{i:03d}", text=f"text {i} " + ("flood" if i % 3 else "fire"),
                                   raw_text="x", origin="t", outlet=f"Outlet{i % 7}",
@@ -179,7 +184,7 @@ def test_story_listing_is_a_store_query_that_matches_the_python_one(tmp_path):
                                        if any(int(a[1:]) % 3 == 0 for a in st.article_ids)}
         assert s.query_stories(StoryFilter(text="\x00")) == (0, [])
         s.conn.execute("UPDATE stories SET size=NULL, sources=NULL")  # as an older store
-    with SQLiteStore(db) as s:
+    with open_store(db) as s:
         assert s.conn.execute("SELECT count(*) FROM stories WHERE size IS NULL").fetchone()[0] == 0
         assert [x.id for x in s.query_stories(StoryFilter(sort="size", limit=100))[1]] \
             == python(StoryFilter(sort="size", limit=100))

@@ -13,7 +13,7 @@ from parallax.records import Article, article_id
 from parallax.stories import cluster_docs
 from parallax.stories.features import Doc, names
 from parallax.stories.lineage import Lineage, choose_origin, member_of
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
 
 from .conftest import EXAMPLES, SEEDS
 
@@ -53,7 +53,7 @@ def test_origin_is_earliest_then_fullest():
 
 
 def test_seeds_form_one_story_with_two_independent_sources(db, settings):
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(SEEDS)], store, settings)
         update_stories(store, settings)
         (story,) = store.list_stories()
@@ -68,7 +68,7 @@ def test_syndicated_copies_count_as_one_source(tmp_path, db, settings):
                                           "source": "Daily A", "date": "2013-07-03"}))
     (d / "b.json").write_text(json.dumps({"title": "Aceh quake toll rises", "source": "Paper B",
                                           "text": WIRE.replace("twenty", "20"), "date": "2013-07-03"}))
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(d)], store, settings)
         update_stories(store, settings)
         (story,) = store.list_stories()
@@ -80,7 +80,7 @@ def test_demo_twin_events_are_separate_stories(db, settings):
     for line in (EXAMPLES / "ecbplus" / "excerpt.jsonl").read_text().splitlines():
         row = json.loads(line)
         gold[row["title"] or row["text"][:40]] = row["story"]
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(EXAMPLES)], store, settings)
         update_stories(store, settings)
         stories = store.list_stories()

@@ -15,7 +15,7 @@ from parallax.stories import OnlineClusterer, cluster_docs
 from parallax.stories.consensus import majority_groups, run_orders, Member
 from parallax.stories.features import Doc
 from parallax.stories.online import doc_counts
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
 
 from .conftest import EXAMPLES, SHARED
 
@@ -152,7 +152,7 @@ def stored_rebuilds(tmp_path, **settings) -> list[list[list[str]]]:
         src.write_text("\n".join(rows) + "\n")
         db = str(tmp_path / f"{name}.db")
         config = Settings(db=db, **settings)
-        with SQLiteStore(db) as store:
+        with open_store(db) as store:
             ingest([str(src)], store, config)
             update_stories(store, config, rebuild=True)
             got.append(sorted(sorted(s.article_ids) for s in store.list_stories()))
@@ -164,11 +164,11 @@ def test_stored_rebuild_gives_the_same_stories_whatever_the_ingest_order(tmp_pat
     assert got[0] == got[1] and len(got[0]) >= 4
 
 
-def test_a_rebuild_reports_progress(tmp_path):
-    db = str(tmp_path / "p.db")
+def test_a_rebuild_reports_progress(tmp_path, make_db):
+    db = make_db("p.db")
     settings = Settings(db=db, story_rebuild_runs=3)
     heard = []
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(EXAMPLES / "ecbplus" / "excerpt.jsonl")], store, settings)
         update_stories(store, settings, rebuild=True, listener=lambda k, p: heard.append((k, p)))
     assert heard[-1] == ("batch run", (3, 3))

@@ -11,7 +11,7 @@ import pytest
 from parallax.pipeline import ingest, update_stories
 from parallax.settings import Settings
 from parallax.stories.assign import STATE_NAME, fingerprint
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
 
 from .conftest import SHARED
 
@@ -55,14 +55,14 @@ def quick(tmp_path) -> Settings:
 
 
 @pytest.mark.skipif(not ECB.exists(), reason="needs ../shared/data")
-def test_runs_after_each_batch_equal_one_replay(tmp_path, quick):
+def test_runs_after_each_batch_equal_one_replay(make_db, tmp_path, quick):
     chunks = _chunks(tmp_path, _rows(150), 3)
-    with SQLiteStore(tmp_path / "steps.db") as steps:
+    with open_store(make_db("steps.db")) as steps:
         for path in chunks:
             ingest([path], steps, quick)
             update_stories(steps, quick)
         stepwise = _snapshot(steps)
-    with SQLiteStore(tmp_path / "once.db") as once:
+    with open_store(make_db("once.db")) as once:
         ingest(chunks, once, quick)
         update_stories(once, quick)
         replay = _snapshot(once)
@@ -103,7 +103,7 @@ def test_a_run_reads_only_the_new_articles(tmp_path, quick):
         assert update_stories(store, quick) == 0 and Counting.read == []  # nothing new
 
 
-def test_new_version_or_other_settings_replay_the_archive(tmp_path, quick):
+def test_new_version_or_other_settings_replay_the_archive(make_db, tmp_path, quick):
     a = {"url": "https://news.example/a", "title": "Quake hits Aceh", "date": "2013-07-02",
          "text": "A magnitude 6.1 earthquake struck Aceh province in Indonesia on Tuesday, "
                  "killing at least twenty people, officials said."}
@@ -113,7 +113,7 @@ def test_new_version_or_other_settings_replay_the_archive(tmp_path, quick):
     first.write_text(json.dumps(a) + "\n" + json.dumps(b) + "\n")
     second = tmp_path / "second.jsonl"
     second.write_text(json.dumps(dict(a, text=a["text"] + " Rescuers searched the rubble.")) + "\n")
-    with SQLiteStore(tmp_path / "v.db") as store:
+    with open_store(make_db("v.db")) as store:
         ingest([str(first)], store, quick)
         update_stories(store, quick)
         ingest([str(second)], store, quick)  # a new version of the quake article
@@ -133,9 +133,9 @@ def test_new_version_or_other_settings_replay_the_archive(tmp_path, quick):
 
 
 @pytest.mark.skipif(not ECB.exists(), reason="needs ../shared/data")
-def test_runs_after_a_rebuild_go_on_from_it(tmp_path, quick):
+def test_runs_after_a_rebuild_go_on_from_it(make_db, tmp_path, quick):
     first, second = _chunks(tmp_path, _rows(60), 2)
-    with SQLiteStore(tmp_path / "r.db") as store:
+    with open_store(make_db("r.db")) as store:
         ingest([first], store, quick)
         update_stories(store, quick, rebuild=True)  # the batch pass saves its state too
         rebuilt = dict((a.article_id, a.story_id) for a in store.assignments())

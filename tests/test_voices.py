@@ -14,7 +14,7 @@ from parallax.outlets import Speaker, count_voices, outlet_key, voices
 from parallax.pipeline import ingest, update_stories
 from parallax.reports import story_report
 from parallax.settings import Settings
-from parallax.store import SQLiteStore
+from parallax.store import SQLiteStore, open_store
 
 FLOOD = ("Floods swept through the Ebro valley on Tuesday, killing {dead} people and forcing "
          "{evacuated} residents from their homes, regional officials said. {extra}")
@@ -25,7 +25,7 @@ def write(d, name, **kw):
 
 
 @pytest.fixture
-def flood(tmp_path):
+def flood(tmp_path, make_db):
     d = tmp_path / "in"
     d.mkdir()
     # El Diario: two articles (an update raises the toll), NYT and a verbatim copy of NYT
@@ -38,9 +38,9 @@ def flood(tmp_path):
     write(d, "b2", title="Deadly floods in Spain", source="www.NYTimes.com", date="2013-07-03", text=nyt)
     write(d, "c1", title="Spain floods", source="The Local", date="2013-07-03", url="https://thelocal.es/x",
           text=nyt)  # a copy of the NYT report published by another outlet
-    db = str(tmp_path / "p.db")
+    db = make_db("p.db")
     settings = Settings(db=db)
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(d)], store, settings)
         update_stories(store, settings)
         (story,) = store.list_stories()
@@ -84,15 +84,15 @@ def test_every_face_gives_the_same_count(flood):
     assert "2 independent sources" in " ".join(page.split())
 
 
-def test_one_outlet_says_it_cannot_corroborate(tmp_path):
+def test_one_outlet_says_it_cannot_corroborate(tmp_path, make_db):
     d = tmp_path / "in"
     d.mkdir()
     write(d, "a1", title="Floods", source="El Diario", date="2013-07-02",
           text=FLOOD.format(dead=4, evacuated=300, extra=""))
     write(d, "a2", title="Floods update", source="El Diario", date="2013-07-03",
           text=FLOOD.format(dead=7, evacuated=300, extra="Rescue teams searched the riverbanks."))
-    db = str(tmp_path / "p.db")
-    with SQLiteStore(db) as store:
+    db = make_db("p.db")
+    with open_store(db) as store:
         ingest([str(d)], store, Settings(db=db))
         update_stories(store, Settings(db=db))
         (story,) = store.list_stories()
@@ -162,7 +162,7 @@ def test_saved_reports_follow_their_story(flood, monkeypatch):
 
     db, story, report = flood
     settings = Settings(db=db)
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         story_report(store, story.id, settings)  # saved (the fixture's was too)
         assert store.report_key(story.id)
 
@@ -183,7 +183,7 @@ def test_saved_reports_follow_their_story(flood, monkeypatch):
         assert store.report_key(story.id) is None
 
 
-def test_ingest_compares_large_stories_at_once(tmp_path, monkeypatch):
+def test_ingest_compares_large_stories_at_once(make_db, tmp_path, monkeypatch):
     from parallax.reports import report_key
 
     monkeypatch.setenv("PARALLAX_REPORT_PRECOMPUTE_SIZE", "3")
@@ -192,10 +192,10 @@ def test_ingest_compares_large_stories_at_once(tmp_path, monkeypatch):
     for n, source in enumerate(["A", "B", "C"]):
         write(d, f"x{n}", title="Ebro floods", source=source, date="2013-07-02",
               text=FLOOD.format(dead=4, evacuated=300, extra=f"Report {n}."))
-    db = str(tmp_path / "pre.db")
+    db = make_db("pre.db")
     result = CliRunner().invoke(app, ["--db", db, "ingest", str(d)])
     assert result.exit_code == 0, result.stderr
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         (story,) = store.list_stories()
         assert store.report_key(story.id) == report_key(story, store.assignments(story.id),
                                                         Settings.load(db=db))

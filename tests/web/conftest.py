@@ -15,7 +15,7 @@ import pytest
 
 from parallax.pipeline import ingest, update_stories
 from parallax.settings import Settings
-from parallax.store import SQLiteStore
+from parallax.store import open_store
 
 from ..conftest import EXAMPLES, ROOT
 
@@ -38,20 +38,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def web_db(tmp_path_factory) -> str:
+def fill_web_db(db: str, tmp_path_factory) -> str:
+    """The demo corpus and the XSS fixture ingested into ``db``, with stories."""
     d = tmp_path_factory.mktemp("web")
-    db = str(d / "web.db")
     (d / "xss.jsonl").write_text(json.dumps(XSS) + "\n")
     settings = Settings(db=db)
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         ingest([str(EXAMPLES), str(d / "xss.jsonl")], store, settings)
         update_stories(store, settings)
     return db
 
 
 @pytest.fixture(scope="session")
+def web_db(tmp_path_factory) -> str:
+    return fill_web_db(str(tmp_path_factory.mktemp("webdb") / "web.db"), tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
 def server(web_db):
+    yield from serve(web_db)
+
+
+def serve(web_db: str):
+    """A real uvicorn server on 127.0.0.1 over ``web_db``; yields its base URL."""
     import uvicorn
 
     from parallax.web import create_app

@@ -1,10 +1,24 @@
-"""The JSON API: same shapes as the CLI's --json, pagination, 4xx errors, headers, ingest."""
+"""The JSON API: same shapes as the CLI's --json, pagination, 4xx errors, headers, ingest;
+on each backend (a server over SQLite, one over PostgreSQL)."""
 
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from ..conftest import module_db
 from ..test_cli import ARTICLE_KEYS, STORY_KEYS
+from .conftest import fill_web_db, serve
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def web_db(request, tmp_path_factory) -> str:
+    return fill_web_db(module_db(request, tmp_path_factory, "api"), tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def server(web_db):
+    yield from serve(web_db)
 
 
 def test_stories_api_paginated(server):

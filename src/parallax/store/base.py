@@ -7,7 +7,7 @@ default; another backend implements this class and nothing above it changes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -226,6 +226,22 @@ class Store(ABC):
 
     @abstractmethod
     def put_state(self, name: str, value: bytes) -> None: ...
+
+    # -- whole tables (`parallax migrate`, see :mod:`parallax.store.copy`) ---------------------
+    def table_rows(self, table: str) -> Iterator[tuple]:
+        """Every row of one of the store's tables (``store.sql.TABLES``), in a stable order."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be copied")
+
+    def load_rows(self, table: str, rows: Iterable[tuple]) -> None:
+        """Write rows as :meth:`table_rows` gave them (inside :meth:`transaction`)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be copied")
+
+    def count_rows(self, table: str) -> int:
+        raise NotImplementedError(f"{type(self).__name__} cannot be copied")
+
+    def articles_checksum(self) -> str:
+        """A digest of every stored version's id and text, in arrival order."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be copied")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
