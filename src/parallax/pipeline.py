@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from pathlib import Path
 
 from .clean import clean_text
-from .errors import StoreError
+from .engines import Engine, LocalEngine
+from .errors import ParallaxError, StoreError
 from .ingest import Ingestor
 from .ingest.sources import Source
 from .records import Article, Problem, RawArticle, article_id
@@ -87,12 +89,18 @@ def build_article(raw: RawArticle, settings: Settings, lexicon: Container[str] =
 
 def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
            field_map: Mapping[str, tuple[str, ...]] | None = None,
-           listener: Listener | None = None, ingestor: Ingestor | None = None) -> IngestReport:
+           listener: Listener | None = None, ingestor: Ingestor | None = None,
+           engine: Engine | None = None) -> IngestReport:
+    """Read, clean, understand and store every article of ``inputs``. Cleaning and
+    understanding run on ``engine`` (here by default; on Dask workers with the Dask engine),
+    in chunks; the articles are stored here, in input order, whatever the engine."""
     notify = listener or (lambda kind, payload: None)
     report = IngestReport()
     own = ingestor is None
     ingestor = ingestor or Ingestor(settings, field_map=field_map)
-    lexicon = store.vocabulary()
+    engine = engine or LocalEngine()
+    # the stored corpus as the cleaner asks of it: this store, or on workers their own view
+    lexicon = store.vocabulary() if engine.local else StoreVocabulary(settings.db)
     try:
         sources = list(ingestor.sources(inputs))  # the total first: progress can show an ETA
         notify("inputs", sum(isinstance(x, Source) for x in sources))
@@ -102,25 +110,18 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
                 notify("problem", item)
                 continue
             notify("source", item)
-            for read in ingestor.read(item):
-                position = ingestor.position()
-                if position is not None:
-                    notify("position", position)
-                if isinstance(read, Problem):
-                    report.problems.append(read)
-                    notify("problem", read)
-                    continue
-                known = article_id(read.text, read.url, read.outlet)
-                if store.has_article(known):  # a re-run: nothing to clean or understand
-                    report.duplicates.append(known)
-                    notify("skipped", known)
+            todo = _to_build(ingestor, item, store, report, notify)
+            for read, built in engine.map(_build, todo, chunk=1 if engine.local else BUILD_CHUNK,
+                                          settings=settings, lexicon=lexicon):
+                if isinstance(built, Problem):  # a bug met by one article: the batch goes on
+                    report.problems.append(built)
+                    notify("problem", built)
                     continue
                 try:
-                    article = build_article(read, settings, lexicon)
-                    article, result = store_article(store, article)
+                    article, result = store_article(store, built)
                 except StoreError:
                     raise
-                except Exception as exc:  # a bug met by one article: the batch goes on
+                except Exception as exc:
                     problem = internal_problem(read.origin, exc)
                     report.problems.append(problem)
                     notify("problem", problem)
@@ -134,6 +135,70 @@ def ingest(inputs: Iterable[str], store: Store, settings: Settings, *,
         if own:
             ingestor.close()
     return report
+
+
+BUILD_CHUNK = 16  # articles sent to a worker at a time (about a second of work)
+
+
+def _to_build(ingestor: Ingestor, source: Source, store: Store, report: IngestReport,
+              notify: Listener) -> Iterator[RawArticle]:
+    """The articles of one source that need building: problems are reported and articles
+    already stored skipped here, as they are read."""
+    for read in ingestor.read(source):
+        position = ingestor.position()
+        if position is not None:
+            notify("position", position)
+        if isinstance(read, Problem):
+            report.problems.append(read)
+            notify("problem", read)
+            continue
+        known = article_id(read.text, read.url, read.outlet)
+        if store.has_article(known):  # a re-run: nothing to clean or understand
+            report.duplicates.append(known)
+            notify("skipped", known)
+            continue
+        yield read
+
+
+def _build(read: RawArticle, settings: Settings, lexicon: Container[str]
+           ) -> tuple[RawArticle, Article | Problem]:
+    """One article built (cleaned and understood), or the one-line problem it met; runs
+    wherever the engine runs it."""
+    try:
+        return read, build_article(read, settings, lexicon)
+    except Exception as exc:
+        return read, internal_problem(read.origin, exc)
+
+
+class StoreVocabulary:
+    """A store's vocabulary that travels to a worker by the database's name and is opened
+    there once per process; where the database cannot be reached (a SQLite file on another
+    machine) the corpus is empty, and cleaning uses its built-in word lists alone."""
+
+    _opened: dict[str, Container[str]] = {}
+
+    def __init__(self, db: str):
+        self.db = db
+
+    def _vocabulary(self) -> Container[str]:
+        found = self._opened.get(self.db)
+        if found is None:
+            from .store import backend_of, open_store
+
+            reachable = backend_of(self.db) != "sqlite" or Path(self.db).expanduser().exists()
+            try:
+                found = open_store(self.db).vocabulary() if reachable else frozenset()
+            except ParallaxError:
+                found = frozenset()
+            self._opened[self.db] = found
+        return found
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._vocabulary()
+
+    def cases(self, word: str) -> tuple[int, int]:
+        vocabulary = self._vocabulary()
+        return vocabulary.cases(word) if hasattr(vocabulary, "cases") else (0, 0)
 
 
 def internal_problem(origin: str, exc: Exception) -> Problem:
@@ -233,9 +298,10 @@ def link_entities(store: Store, article_id: str, entities: list) -> None:
 
 
 def update_stories(store: Store, settings: Settings, *, rebuild: bool = False,
-                   listener: Listener | None = None):
-    """Assign every article not yet in a story (or all of them with ``rebuild``); ``listener``
-    hears ("clustered", (done, total)) and, in a rebuild, ("batch run", (done, runs))."""
+                   listener: Listener | None = None, engine: Engine | None = None):
+    """Assign every article not yet in a story (or all of them with ``rebuild``, whose batch
+    runs go to ``engine``); ``listener`` hears ("clustered", (done, total)) and, in a
+    rebuild, ("batch run", (done, runs))."""
     from .stories import assign_stories
 
-    return assign_stories(store, settings, rebuild=rebuild, notify=listener)
+    return assign_stories(store, settings, rebuild=rebuild, notify=listener, engine=engine)

@@ -22,7 +22,12 @@ from .errors import ConfigError
 @dataclass(frozen=True)
 class Settings:
     # -- store ---------------------------------------------------------------------------
-    db: str = "parallax.db"  # SQLite path (or a database URL once other stores exist)
+    db: str = "parallax.db"  # SQLite path, or postgresql://USER@HOST:PORT/DBNAME
+
+    # -- where batch work runs (engines/) ----------------------------------------------
+    engine: str = "local"  # local | dask: cleaning and understanding at ingest, rebuild runs
+    scheduler: str = ""  # a Dask scheduler (tcp://HOST:8786); empty: a LocalCluster here
+    engine_workers: int = 0  # LocalCluster worker processes; 0 = one per core
 
     # -- ingestion -----------------------------------------------------------------------
     max_bytes: int = 10_000_000  # larger single inputs (a text, an HTML or fetched page) are refused (E104)

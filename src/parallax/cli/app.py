@@ -42,6 +42,21 @@ class State:
         return open_store(settings.db)
 
 
+EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="Where batch work runs: local (default) or dask.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="A Dask scheduler, tcp://HOST:8786 (default: a local cluster).")]
+
+
+def open_engine_for(settings: Settings, *, quiet: bool):
+    """The engine the settings name; with Dask, one line says where it runs (the dashboard)."""
+    from ..engines import open_engine
+
+    engine = open_engine(settings.engine, scheduler=settings.scheduler or None,
+                         workers=settings.engine_workers or None)
+    if not quiet and not engine.local:
+        err.print(engine.describe(), markup=False, highlight=False)
+    return engine
+
+
 def require_existing(db: str) -> None:
     path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
     if "://" in path or path == ":memory:":
@@ -133,6 +148,8 @@ def ingest(
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Text encoding of files (default utf-8).")] = None,
     no_stories: Annotated[bool, typer.Option("--no-stories", help="Do not update stories after ingesting.")] = False,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Fetch URLs on private, loopback and link-local addresses too (your own intranet feeds).")] = False,
+    engine_name: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Read articles and store them; report every bad input in one line and go on."""
@@ -140,14 +157,17 @@ def ingest(
     from ..pipeline import ingest as run_ingest, update_stories
 
     try:
-        settings = state.settings(encoding=encoding, allow_private_urls=1 if allow_private else None)
+        settings = state.settings(encoding=encoding, allow_private_urls=1 if allow_private else None,
+                                  engine=engine_name, scheduler=scheduler)
         fields = parse_field_map(field_map)
         store = state.store(settings, create=True)
+        engine = open_engine_for(settings, quiet=state.quiet or json_out)
     except ParallaxError as exc:
         raise fail(exc)
-    with store:
+    with store, engine:
         with render.IngestProgress(err, quiet=state.quiet or json_out) as progress:
-            report = run_ingest(inputs, store, settings, field_map=fields, listener=progress.event)
+            report = run_ingest(inputs, store, settings, field_map=fields, listener=progress.event,
+                                engine=engine)
         # Stories for what this run stored, and for articles an interrupted run left without one.
         if not no_stories and not report.interrupted and (
                 report.stored or report.new_versions or store.count_unassigned()):
@@ -557,15 +577,18 @@ def relink(json_out: JsonOpt = False) -> None:
 @app.command()
 def cluster(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Recluster every article from scratch.")] = False,
+    engine_name: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Assign articles to stories (new ones only, or all with --rebuild)."""
     from ..pipeline import update_stories
 
     try:
-        settings = state.settings()
-        with state.store(settings) as store:
+        settings = state.settings(engine=engine_name, scheduler=scheduler)
+        with state.store(settings) as store, open_engine_for(settings, quiet=state.quiet) as engine:
             with render.CountProgress(err, "clustering", quiet=state.quiet) as progress:
-                n = update_stories(store, settings, rebuild=rebuild, listener=progress.event)
+                n = update_stories(store, settings, rebuild=rebuild, listener=progress.event,
+                                   engine=engine)
             count = len(store.list_stories())
     except ParallaxError as exc:
         raise fail(exc)

@@ -16,6 +16,7 @@ from dataclasses import asdict
 from itertools import islice
 from typing import Any
 
+from ..engines import Engine
 from ..records import Article
 from ..settings import Settings
 from ..store import Store, StoryAssignment
@@ -106,10 +107,11 @@ class StoryRun:
         elif own[0] is None and title:
             self.titles[sid] = [seq, title]
 
-    def refine(self, notify: Progress | None = None) -> None:
-        """The batch pass (``stories.consensus``) over every article seen."""
+    def refine(self, notify: Progress | None = None, engine: Engine | None = None) -> None:
+        """The batch pass (``stories.consensus``) over every article seen; its runs on
+        ``engine``."""
         batch(self.clusterer, self.members, self.settings.story_rebuild_runs, notify,
-              self.settings.story_batch)
+              self.settings.story_batch, engine=engine)
         self.members = []
         self._collect()
         self.titles = {}  # articles moved between stories: titles from scratch
@@ -173,7 +175,7 @@ def _batches(items, size: int):
 
 
 def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
-                   notify: Progress | None = None) -> int:
+                   notify: Progress | None = None, engine: Engine | None = None) -> int:
     """Assign the articles stored since the last run (all of them with ``rebuild``, which
     also runs the batch pass) and save story membership, titles and the stage state. Returns
     the number of articles whose story or lineage was saved anew. ``notify`` hears
@@ -201,7 +203,7 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
             if notify:
                 notify("clustered", (done, total))
         if rebuild:
-            run.refine(notify)
+            run.refine(notify, engine)
         if run.full:  # rewrite every row: a replaced version leaves its story here
             fresh = run.assignments(set(run.first_seen))
             known = {x.article_id: x for x in store.assignments()}

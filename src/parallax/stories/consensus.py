@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..engines import Engine, LocalEngine
 from ..errors import ConfigError
 from .features import Doc
 from .online import ClusterParams, OnlineClusterer
@@ -105,6 +106,10 @@ def one_run(members: Sequence[Member], order: list[int], params: ClusterParams) 
     return [numbers.setdefault(story_of[m.id], len(numbers)) for m in members]
 
 
+def _run_in_order(order: list[int], members: Sequence[Member], params: ClusterParams) -> list[int]:
+    return one_run(members, order, params)
+
+
 def majority_groups(labels: Sequence[Sequence[int]], n: int) -> list[list[int]]:
     """Connected groups of the pairs that more than half of the runs put together; each group
     in index order, groups ordered by their first index.
@@ -141,12 +146,17 @@ Progress = Callable[[str, object], None]  # ("batch run", (done, runs))
 
 
 def consensus_groups(members: Sequence[Member], params: ClusterParams, runs: int,
-                     notify: Progress | None = None) -> list[list[str]]:
+                     notify: Progress | None = None, engine: Engine | None = None
+                     ) -> list[list[str]]:
     """The batch stories: lists of article ids, each in the given (arrival) order, ordered by
-    their first member."""
+    their first member. The runs are independent: ``engine`` runs them (one after the other
+    here; side by side on Dask workers, which are sent the members once); the majority is
+    taken here."""
     labels = []
-    for order in run_orders(members, runs):
-        labels.append(one_run(members, order, params))
+    engine = engine or LocalEngine()
+    for run in engine.map(_run_in_order, run_orders(members, runs), members=members,
+                          params=params):
+        labels.append(run)
         if notify:
             notify("batch run", (len(labels), runs))
     return [[members[i].id for i in group] for group in majority_groups(labels, len(members))]
@@ -162,7 +172,8 @@ def check_mode(mode: str) -> None:
 
 
 def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
-          notify: Progress | None = None, mode: str = "consensus") -> int:
+          notify: Progress | None = None, mode: str = "consensus",
+          engine: Engine | None = None) -> int:
     """The batch pass over a clusterer that has seen ``members`` in arrival order. ``mode``
     'pairs': adopt the stories of the pair model (``stories.pairwise``; members carry their
     text). 'consensus': with one run, refine that order; with more, adopt the stories a
@@ -174,4 +185,4 @@ def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
     check_mode(mode)
     if runs <= 1:
         return clusterer.refine([m.id for m in members])
-    return clusterer.adopt(consensus_groups(members, clusterer.p, runs, notify))
+    return clusterer.adopt(consensus_groups(members, clusterer.p, runs, notify, engine))
