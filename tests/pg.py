@@ -30,7 +30,9 @@ def available() -> bool:
 
 
 class Cluster:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        """``durable``: fsync and full page writes on, as a real server has them (benches);
+        the tests turn them off."""
         self.root = tempfile.mkdtemp(prefix="parallax-pg-")
         self.data = os.path.join(self.root, "data")
         self.port = _free_port()
@@ -40,9 +42,9 @@ class Cluster:
             shutil.chown(self.root, "postgres", "postgres")
         self._run(pg_bin("initdb"), "-D", self.data, "-U", self.user, "--auth=trust",
                   "-E", "UTF8", "--locale=C", "--no-sync")
-        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c fsync=off "
-                   f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
-                   f"-c unix_socket_directories={self.root}")
+        fast = "" if durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} {fast}"
+                   f"-c max_connections=300 -c unix_socket_directories={self.root}")
         self._run(pg_bin("pg_ctl"), "-D", self.data, "-l", os.path.join(self.root, "log"),
                   "-o", options, "-w", "-t", "60", "start")
 

@@ -40,7 +40,7 @@ def story_report(store: Store, story_id: str, settings: Settings | None = None, 
     saved = store.get_report(story.id, key)
     if saved is not None:
         return json.loads(zlib.decompress(saved))
-    articles = [store.get_article(aid) for aid in story.article_ids]
+    articles = store.get_articles(story.article_ids)
     data = views.story_full(story, articles, assignments)
     data.update(compare(store, articles, assignments, settings))
     if save:

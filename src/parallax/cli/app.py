@@ -14,7 +14,7 @@ from rich.console import Console
 from .. import __version__, views
 from ..errors import ConfigError, InputError, ParallaxError, StoreError
 from ..settings import Settings
-from ..store import Store, open_store
+from ..store import Store, open_store, shown_name
 from . import render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -539,7 +539,7 @@ def serve(
     except ParallaxError as exc:
         raise fail(exc)
     if not state.quiet:
-        err.print(f"Parallax on http://{host}:{port}/  (database {settings.db}, "
+        err.print(f"Parallax on http://{host}:{port}/  (database {shown_name(settings.db)}, "
                   f"{workers} worker{'s' if workers > 1 else ''})")
     if workers <= 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -23,8 +23,19 @@ IN_FLIGHT = 3  # chunks in flight per worker thread
 CONNECT_TIMEOUT = "10s"
 
 
-def _apply(fn: Callable[..., Any], chunk: list, shared: dict[str, Any]) -> list:
-    return [fn(item, **shared) for item in chunk]
+class _Box:
+    """One shared value as one piece of data (``scatter`` would send a list's or a set's
+    items one by one)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def _apply(fn: Callable[..., Any], chunk: list, shared: dict[str, _Box]) -> list:
+    values = {k: box.value for k, box in shared.items()}
+    return [fn(item, **values) for item in chunk]
 
 
 class DaskEngine(Engine):
@@ -63,7 +74,8 @@ class DaskEngine(Engine):
 
     def map(self, fn, items: Iterable[Any], *, chunk: int = 1, **shared) -> Iterator[Any]:
         # each shared value goes to every worker once (not once per task)
-        sent = {k: self.client.scatter(v, broadcast=True, hash=False) for k, v in shared.items()}
+        sent = {k: self.client.scatter(_Box(v), broadcast=True, hash=False)
+                for k, v in shared.items()}
         pending: deque = deque()
         source = iter(items)
         limit = IN_FLIGHT * self.threads()

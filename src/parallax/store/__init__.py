@@ -11,7 +11,7 @@ from .base import AddResult, Outcome, Store, StoryAssignment, StoryFilter
 from .sqlite import SQLiteStore
 
 __all__ = ["AddResult", "Outcome", "Store", "StoryAssignment", "StoryFilter", "SQLiteStore",
-           "open_store", "register_backend", "backend_of"]
+           "open_store", "register_backend", "backend_of", "shown_name"]
 
 
 def _sqlite(db: str) -> Store:
@@ -38,6 +38,15 @@ def register_backend(scheme: str, opener: Callable[[str], Store]) -> None:
 def backend_of(db: str) -> str:
     """The scheme that picks the backend: ``sqlite`` for a plain path."""
     return db.split("://", 1)[0].lower() if "://" in db else "sqlite"
+
+
+def shown_name(db: str) -> str:
+    """The database as messages show it: a URL without its password."""
+    if "@" in db and "://" in db:
+        scheme, rest = db.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+    return db
 
 
 def open_store(db: str) -> Store:

@@ -84,6 +84,11 @@ class Store(ABC):
     def get_article(self, id_or_prefix: str) -> Article:
         """One article by id or unique id prefix; raises NotFoundError."""
 
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """Articles by their exact ids, in that order (a backend answers in few queries;
+        an unknown id raises NotFoundError)."""
+        return [self.get_article(aid) for aid in article_ids]
+
     @abstractmethod
     def iter_articles(self, *, latest_only: bool = True) -> Iterator[Article]:
         """All articles in arrival order."""

@@ -137,6 +137,19 @@ class SQLStore(Store):
                                 advice="give more characters", code="E205")
         return to_article(rows[0])
 
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        found: dict[str, Article] = {}
+        unique = list(dict.fromkeys(article_ids))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i:i + 500]
+            for row in self._run(f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                 chunk):
+                found[row["id"]] = to_article(row)
+        missing = [aid for aid in unique if aid not in found]
+        if missing:
+            raise NotFoundError(f"no article {missing[0]!r}", advice="`parallax articles` lists the ids")
+        return [found[aid] for aid in article_ids]
+
     def iter_articles(self, *, latest_only: bool = True) -> Iterator[Article]:
         for _seq, article in self._pages(0, None, latest_only=latest_only):
             yield article

@@ -51,7 +51,7 @@ def story_entities(store: Store, article_ids: list[str], limit: int = 15) -> lis
         counts.update({(c.name, c.label) for c in links.values()
                        if c.label in ("PERSON", "ORG", "GPE", "LOC", "LAW", "EVENT", "NORP")})
     if not counts:
-        return top_names([store.get_article(aid) for aid in article_ids], limit)
+        return top_names(store.get_articles(article_ids), limit)
     return [{"name": n, "label": label, "articles": c}
             for (n, label), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 

@@ -1,0 +1,110 @@
+"""SQLite against PostgreSQL in the same run (issue 26): the ingest of N articles (real ECB+
+and BASIL articles resampled with light edits, as bench/fault_bench.py writes them), then the
+JSON API under 50 concurrent clients on each store.
+
+    python bench/store_bench.py [--articles 10000 --clients 50 --seconds 30 --workers 2]
+
+PostgreSQL is a server this bench starts (initdb in a temporary folder, fsync on, the
+defaults otherwise; as root it runs as the postgres user). Writes bench/results/store.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from bench.fault_bench import PARALLAX, RESULTS, _free_port, _hammer, _write_jsonl  # noqa: E402
+from parallax.store import open_store  # noqa: E402
+from tests.pg import Cluster  # noqa: E402
+
+
+def ingest(db: str, src: Path) -> dict:
+    t = time.perf_counter()
+    done = subprocess.run([*PARALLAX, "--db", db, "-q", "ingest", "--json", str(src)],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    report = json.loads(done.stdout)
+    return {"exit_code": done.returncode, "stored": report["counts"]["stored"],
+            "wall_s": round(wall, 1)}
+
+
+def load(db: str, clients: int, seconds: float, workers: int) -> dict:
+    with open_store(db) as store:
+        ids = sorted(x.id for x in store.list_stories())
+    story_ids = random.Random(3).sample(ids, min(200, len(ids)))
+    words = ["police", "fire", "election", "earthquake", "Obama", "court", "storm", "killed",
+             "president", "minister"]
+    groups = [[f"/api/stories?page={p}&sort={s}" for p in range(1, 11)
+               for s in ("recent", "size", "sources")],
+              [f"/api/stories/{s}" for s in story_ids], [f"/api/search?q={w}" for w in words]]
+    paths = [p for g in groups for p in g * (len(story_ids) // len(g))]
+    port = _free_port()
+    server = subprocess.Popen([*PARALLAX, "--db", db, "serve", "--port", str(port),
+                               "--workers", str(workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    import httpx
+
+    for _ in range(200):
+        try:
+            httpx.get(base + "/api/stories", timeout=2)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    try:
+        for _ in range(8):  # warm: every story compared once in each worker (likely)
+            for path in groups[1]:
+                httpx.get(base + path, timeout=120)
+        return _hammer(base, paths, clients, seconds)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="store-bench-"))
+    src = work / "articles.jsonl"
+    distinct = _write_jsonl(src, args.articles)
+    cluster = Cluster(durable=True)
+    try:
+        stores = {"sqlite": str(work / "bench.db"), "postgresql": cluster.new_database("bench")}
+        result: dict = {"articles": args.articles, "distinct": distinct}
+        for name, db in stores.items():
+            result[name] = {"ingest": ingest(db, src)}
+            print(name, result[name], flush=True)
+        for name, db in stores.items():
+            result[name]["load"] = load(db, args.clients, args.seconds, args.workers)
+            print(name, json.dumps(result[name]["load"]), flush=True)
+    finally:
+        cluster.stop()
+    s, p = result["sqlite"], result["postgresql"]
+    result["ratios"] = {
+        "ingest_time_pg_over_sqlite": round(p["ingest"]["wall_s"] / s["ingest"]["wall_s"], 2),
+        "stories_p99_pg_over_sqlite": round(
+            p["load"]["by_endpoint"]["/api/stories"]["p99_ms"]
+            / s["load"]["by_endpoint"]["/api/stories"]["p99_ms"], 2)}
+    result["clients"], result["workers"], result["seconds"] = args.clients, args.workers, args.seconds
+    (RESULTS / "store.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result["ratios"]))
+
+
+if __name__ == "__main__":
+    main()
