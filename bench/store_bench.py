@@ -38,6 +38,25 @@ def ingest(db: str, src: Path) -> dict:
             "wall_s": round(wall, 1)}
 
 
+def ingest_both(stores: dict[str, str], src: Path, parts: int) -> dict[str, dict]:
+    """The input in ``parts`` slices, each ingested into every store in turn (the first store
+    alternating), so that a busy moment of this shared machine falls on both alike."""
+    lines = src.read_text().splitlines(keepends=True)
+    size = -(-len(lines) // parts)
+    out = {name: {"exit_codes": [], "stored": 0, "wall_s": 0.0} for name in stores}
+    names = list(stores)
+    for k in range(parts):
+        part = src.with_name(f"part{k}.jsonl")
+        part.write_text("".join(lines[k * size:(k + 1) * size]))
+        for name in (names if k % 2 == 0 else names[::-1]):
+            got = ingest(stores[name], part)
+            out[name]["exit_codes"].append(got["exit_code"])
+            out[name]["stored"] += got["stored"]
+            out[name]["wall_s"] = round(out[name]["wall_s"] + got["wall_s"], 1)
+        print(k, {n: out[n]["wall_s"] for n in names}, flush=True)
+    return out
+
+
 def load(db: str, clients: int, seconds: float, workers: int) -> dict:
     with open_store(db) as store:
         ids = sorted(x.id for x in store.list_stories())
@@ -78,6 +97,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--parts", type=int, default=10)
     args = ap.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="store-bench-"))
@@ -86,10 +106,9 @@ def main() -> None:
     cluster = Cluster(durable=True)
     try:
         stores = {"sqlite": str(work / "bench.db"), "postgresql": cluster.new_database("bench")}
-        result: dict = {"articles": args.articles, "distinct": distinct}
-        for name, db in stores.items():
-            result[name] = {"ingest": ingest(db, src)}
-            print(name, result[name], flush=True)
+        result: dict = {"articles": args.articles, "distinct": distinct, "parts": args.parts}
+        for name, got in ingest_both(stores, src, args.parts).items():
+            result[name] = {"ingest": got}
         for name, db in stores.items():
             result[name]["load"] = load(db, args.clients, args.seconds, args.workers)
             print(name, json.dumps(result[name]["load"]), flush=True)

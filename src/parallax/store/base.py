@@ -130,6 +130,11 @@ class Store(ABC):
     def entity_candidates(self, name_keys: list[str], last_tokens: list[str]) -> list:
         """Stored canonical entities with one of these folded names or last words."""
 
+    def entity_candidates_many(self, queries: Sequence[tuple[list[str], list[str]]]) -> list[list]:
+        """:meth:`entity_candidates` for several (name keys, last words) at once, in one
+        round trip where the backend can."""
+        return [self.entity_candidates(keys, lasts) for keys, lasts in queries]
+
     @abstractmethod
     def merge_entities(self, old_id: str, into: "CanonicalEntity") -> None:
         """Two canonical entities are one: every link to ``old_id`` moves to ``into`` (saved with
@@ -185,6 +190,10 @@ class Store(ABC):
 
     @abstractmethod
     def count_stories(self) -> int: ...
+
+    # whether data_version() is one number for every connection (so answers cached under it
+    # may be shared between connections), or each connection's own count
+    versions_shared = False
 
     @abstractmethod
     def data_version(self) -> int:

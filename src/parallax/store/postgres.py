@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 
 from ..errors import ConfigError, StoreError
@@ -33,6 +34,8 @@ WRITE_LOCK = 0x50_41_52_41  # 'PARA': the advisory lock every write transaction 
 MIGRATE_LOCK = WRITE_LOCK + 1
 MAX_TERMS = 100  # words of a search that count (each is one tsquery)
 POOL_SIZE = int(os.environ.get("PARALLAX_PG_POOL", "40"))  # connections per URL and process
+VERSION_TTL = 0.05  # seconds a change counter read from the server is trusted in this process
+_versions: dict[str, tuple[int, float]] = {}  # url -> (change counter, when read)
 
 try:  # an optional dependency: `pip install 'parallax-news[postgres]'`
     import psycopg
@@ -43,6 +46,7 @@ except ImportError:  # pragma: no cover - exercised where the extra is missing
 
 class PostgresStore(SQLStore):
     dialect = POSTGRES
+    versions_shared = True  # parallax_changes is one sequence for every connection
 
     def __init__(self, url: str):
         self.url = url
@@ -75,13 +79,13 @@ class PostgresStore(SQLStore):
                 cur.executemany(_pg(sql), rows)
 
     @contextmanager
-    def _writing(self, what: str) -> Iterator[None]:
+    def _writing(self, what: str, *, pipelined: bool = True) -> Iterator[None]:
         if self._depth:
             yield
             return
         self._depth += 1
-        try:
-            with self.conn.transaction():
+        try:  # pipelined: writes go out without waiting for each answer
+            with (self.conn.pipeline() if pipelined else nullcontext()), self.conn.transaction():
                 self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield
         except psycopg.Error as exc:
@@ -89,10 +93,11 @@ class PostgresStore(SQLStore):
         finally:
             self._depth -= 1
         # after the commit: a reader that sees the new number also sees the new data
-        self.conn.execute("SELECT nextval('parallax_changes')")
+        version = self.conn.execute("SELECT nextval('parallax_changes')").fetchone()[0]
+        _versions[self.url] = (version, time.monotonic())
 
     def _migrate(self) -> None:
-        with self._writing("cannot create the tables"):
+        with self._writing("cannot create the tables", pipelined=False):
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
             self.conn.execute("CREATE TABLE IF NOT EXISTS parallax_schema (version INTEGER NOT NULL)")
             row = self.conn.execute("SELECT max(version) FROM parallax_schema").fetchone()
@@ -136,7 +141,16 @@ class PostgresStore(SQLStore):
         return [r[0] for r in rows]
 
     def data_version(self) -> int:
-        return self._run("SELECT last_value FROM parallax_changes").fetchone()[0]
+        """The change counter, asked of the server at most every VERSION_TTL seconds per
+        process (a busy web server answers most requests from its cache after this one
+        check): another process's write shows within that time, this process's at once."""
+        now = time.monotonic()
+        hit = _versions.get(self.url)
+        if hit is not None and now - hit[1] < VERSION_TTL:
+            return hit[0]
+        version = self._run("SELECT last_value FROM parallax_changes").fetchone()[0]
+        _versions[self.url] = (version, now)
+        return version
 
     def load_rows(self, table: str, rows: Iterable[tuple]) -> None:
         super().load_rows(table, rows)

@@ -222,10 +222,11 @@ def link_article(store, article_id: str, entities: list[Entity]) -> dict[str, Ca
     order = sorted(entities, key=lambda e: (e.label != "PERSON", -len(tokens(e.name))))
     links: dict[str, Canonical] = {}
     linked: list[tuple[str, list[Canonical]]] = []
-    for e in order:
-        names = plain(e.aliases) or [e.name]
-        lk = lookup_keys(names, e.label)
-        candidates = store.entity_candidates([k for k, _ in lk], [t for _, t in lk if t])
+    keys = [lookup_keys(plain(e.aliases) or [e.name], e.label) for e in order]
+    # the store does not change before the links are saved: one round trip for every name
+    found_for = store.entity_candidates_many([([k for k, _ in lk], [t for _, t in lk if t])
+                                              for lk in keys])
+    for e, candidates in zip(order, found_for):
         found = link(e, candidates, {c.id for c in links.values()}, store.entity_cooccurrence)
         links[e.key] = merged(found, e.aliases) if found else new_canonical(e)
         linked.append((e.key, candidates))

@@ -20,22 +20,30 @@ def get_settings(request: Request) -> Settings:
 
 
 class StorePool:
-    """One open store per server thread, reused by the requests that thread serves (opening
-    one per request cost more than most requests); all closed when the app stops."""
+    """Open stores lent to requests, one request at a time each, and taken back after it
+    (opening one per request cost more than most requests). There are never more than the
+    requests served at once: the server's worker threads come and go, and a store kept per
+    thread would leak one connection for every thread that ended. All closed when the app
+    stops."""
 
     def __init__(self, db: str):
         self.db = db
-        self._local = threading.local()
+        self._free: list[Store] = []
         self._all: list[Store] = []
         self._lock = threading.Lock()
 
-    def get(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = open_store(self.db)
-            with self._lock:
-                self._all.append(store)
+    def acquire(self) -> Store:
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        store = open_store(self.db)
+        with self._lock:
+            self._all.append(store)
         return store
+
+    def release(self, store: Store) -> None:
+        with self._lock:
+            self._free.append(store)
 
     def close(self) -> None:
         with self._lock:
@@ -45,8 +53,13 @@ class StorePool:
 
 
 def get_store(request: Request) -> Iterator[Store]:
-    """The serving thread's store."""
-    yield request.app.state.stores.get()
+    """A store for this request (back to the pool after it)."""
+    pool = request.app.state.stores
+    store = pool.acquire()
+    try:
+        yield store
+    finally:
+        pool.release(store)
 
 
 def get_report_cache(request: Request) -> queries.ReportCache:

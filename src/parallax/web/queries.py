@@ -7,6 +7,8 @@ import json
 import threading
 import time
 from collections import Counter, OrderedDict
+from contextlib import nullcontext
+from weakref import WeakKeyDictionary
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,32 +64,44 @@ def encode(value: Any) -> bytes:
 
 
 class AnswerCache:
-    """API answers (encoded JSON) kept per server thread, each with the store's data version
-    when it was made: a thread's own connection says whether another one changed the data
-    since (`Store.data_version`); an ingest through this server bumps ``generation``. Under
-    load most requests repeat a listing page or a search, and are answered from here."""
+    """API answers (encoded JSON), each kept with the store's data version when it was made
+    (`Store.data_version`); an ingest through this server bumps ``generation``. Under load
+    most requests repeat a listing page or a search, and are answered from here. Where the
+    store's versions are one number for every connection (`Store.versions_shared`: PostgreSQL)
+    the server's requests share one cache; otherwise (SQLite: each connection counts its own)
+    each open store keeps its own (a store serves one request at a time)."""
 
     def __init__(self, size: int = 256):
         self.size = size
         self.generation = 0
-        self._local = threading.local()
+        self._per_store: WeakKeyDictionary = WeakKeyDictionary()
+        self._shared: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _items(self, store: Store) -> tuple[OrderedDict, threading.Lock | None]:
+        if store.versions_shared:
+            return self._shared, self._lock
+        with self._lock:
+            items = self._per_store.get(store)
+            if items is None:
+                items = self._per_store[store] = OrderedDict()
+        return items, None
 
     def get(self, store: Store, key: tuple) -> bytes | None:
-        items = getattr(self._local, "items", None)
-        if items is None:
-            return None
-        hit = items.get(key)
+        items, lock = self._items(store)
+        with lock or nullcontext():
+            hit = items.get(key)
         if hit is None or hit[0] != (store.data_version(), self.generation):
             return None
         return hit[1]
 
     def put(self, store: Store, key: tuple, body: bytes) -> None:
-        items = getattr(self._local, "items", None)
-        if items is None:
-            items = self._local.items = OrderedDict()
-        items[key] = ((store.data_version(), self.generation), body)
-        while len(items) > self.size:
-            items.popitem(last=False)
+        items, lock = self._items(store)
+        version = (store.data_version(), self.generation)
+        with lock or nullcontext():
+            items[key] = (version, body)
+            while len(items) > self.size:
+                items.popitem(last=False)
 
     def answer(self, store: Store, key: tuple, make) -> bytes:
         body = self.get(store, key)
