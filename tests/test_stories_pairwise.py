@@ -101,3 +101,14 @@ def test_stored_rebuild_with_pairs_gives_the_same_stories_whatever_the_ingest_or
     # order-free; on this 16-article excerpt one twin pair is joined (the pair signals are
     # weighed with IDF over the archive: a tiny archive is a weak guide, docs/benchmarks.md)
     assert got[0] == got[1] and len(got[0]) >= 3
+
+
+@pytest.mark.parametrize("texts", [
+    ["Storm hits coast\n", "Storm hits coast\n", "Markets fall\n"],  # headlines only: no body
+    ["\n", "\n", "\n"],  # nothing at all
+    ["quiet day at the harbour\n", "quiet day at the harbour again\n"],  # no digits, no names
+])
+def test_pairs_mode_is_safe_on_texts_without_a_body_digits_or_names(texts):
+    docs = [Doc(f"d{i}", t, "2019-01-0%d" % (1 + i % 9)) for i, t in enumerate(texts)]
+    groups = pair_groups(docs, params_from(Settings()))
+    assert sorted(a for g in groups for a in g) == sorted(d.id for d in docs)

@@ -78,12 +78,17 @@ def shipped_model() -> PairModel:
 
 
 def _tfidf(counters: list[Counter]):
+    """Unit TF-IDF rows; a signal no text has (no body, no digits, no names in the whole
+    archive) is one all-zero column: its cosines are 0, never an error."""
+    from scipy.sparse import csr_matrix
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.preprocessing import normalize
 
-    return normalize(TfidfTransformer(sublinear_tf=True).fit_transform(
-        DictVectorizer().fit_transform(counters))).tocsr()
+    counts = DictVectorizer().fit_transform(counters)
+    if counts.shape[1] == 0:
+        return csr_matrix((len(counters), 1))
+    return normalize(TfidfTransformer(sublinear_tf=True).fit_transform(counts)).tocsr()
 
 
 def bigrams(text: str) -> Counter:

@@ -1,0 +1,110 @@
+"""`cluster --rebuild --engine dask` on a large archive (issue 26): wall time, a per-stage
+profile, peak memory of the client and of each worker, and a projection to more workers from
+the measured per-run costs.
+
+    python bench/rebuild_bench.py [--articles 50000 --workers 2]
+
+The archive: real ECB+ and BASIL articles resampled with perturbed dates and light edits (the
+scale bench's stream, as bench/fault_bench.py writes it), ingested into a SQLite store with
+cleaning only (`understand = 0`: the stories stage reads titles and texts). The Dask cluster
+(a scheduler and N single-threaded worker processes on 127.0.0.1) is started here, so its
+workers' memory can be read at the end. Writes bench/results/rebuild-<N>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from bench.fault_bench import PARALLAX, RESULTS, _write_jsonl  # noqa: E402
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=50_000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--db", help="reuse a store made by an earlier run")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="rebuild-bench-"))
+    db = args.db or str(work / "archive.db")
+    result: dict = {"articles": args.articles, "workers": args.workers}
+    if not args.db:
+        src = work / "archive.jsonl"
+        result["distinct"] = _write_jsonl(src, args.articles)
+        t = time.perf_counter()
+        done = subprocess.run([*PARALLAX, "--db", db, "-q", "ingest", "--no-stories", str(src)],
+                              env={**os.environ, "PARALLAX_UNDERSTAND": "0"})
+        result["ingest_clean_only_s"] = round(time.perf_counter() - t, 1)
+        assert done.returncode == 0
+        print("ingested", result, flush=True)
+
+    from distributed import Client, LocalCluster
+
+    from parallax.engines.dask import DaskEngine
+    from parallax.pipeline import update_stories
+    from parallax.settings import Settings
+    from parallax.store import open_store
+
+    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=40)
+    marks: dict[str, float] = {}
+    runs: list[float] = []
+
+    def heard(kind: str, payload) -> None:
+        now = time.perf_counter()
+        if kind == "clustered" and payload[0] == payload[1]:
+            marks["online pass done"] = now
+        elif kind == "batch run":
+            runs.append(now)
+
+    try:
+        engine = DaskEngine(scheduler=cluster.scheduler_address)
+        settings = Settings(db=db)
+        with open_store(db) as store:
+            start = time.perf_counter()
+            update_stories(store, settings, rebuild=True, listener=heard, engine=engine)
+            end = time.perf_counter()
+            stories = store.count_stories()
+        workers_mb = engine.client.run(
+            lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        engine.close()
+    finally:
+        cluster.close()
+    online = marks.get("online pass done", start) - start
+    batch = (runs[-1] - marks.get("online pass done", start)) if runs else 0.0
+    per_run = batch / len(runs) * args.workers if runs else 0.0  # one run's time on one worker
+    n_runs = len(runs)
+    result.update({
+        "stories": stories, "wall_s": round(end - start, 1),
+        "profile_s": {"read, lineage and online pass (client)": round(online, 1),
+                      f"{n_runs} batch runs on {args.workers} workers": round(batch, 1),
+                      "majority, titles and save (client)": round(end - (runs[-1] if runs else end), 1)},
+        "one_run_on_one_worker_s": round(per_run, 1),
+        "peak_mb": {"client": round(_peak_mb()), "workers": sorted(round(v) for v in workers_mb.values())},
+        "projection_s": {str(w): round(online + per_run * -(-n_runs // w)
+                                       + (end - (runs[-1] if runs else end)), 1)
+                         for w in (1, 2, 16, 64)},
+    })
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"rebuild-{args.articles}.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
