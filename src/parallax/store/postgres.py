@@ -68,15 +68,17 @@ class PostgresStore(SQLStore):
     def _run(self, sql: str, params: Sequence = ()):
         try:
             return self.conn.execute(_pg(sql), params)
-        except psycopg.OperationalError as exc:
-            raise StoreError(f"{self.name}: {_first_line(exc)}", code="E210",
-                             advice="is the server still running?") from None
+        except psycopg.Error as exc:
+            raise _store_error(self.name, exc) from None
 
     def _run_many(self, sql: str, rows: Iterable[Sequence]) -> None:
         rows = list(rows)
         if rows:
-            with self.conn.cursor() as cur:
-                cur.executemany(_pg(sql), rows)
+            try:
+                with self.conn.cursor() as cur:
+                    cur.executemany(_pg(sql), rows)
+            except psycopg.Error as exc:
+                raise _store_error(self.name, exc) from None
 
     @contextmanager
     def _writing(self, what: str, *, pipelined: bool = True) -> Iterator[None]:
@@ -226,6 +228,14 @@ def display_url(url: str) -> str:
 def _pg(sql: str) -> str:
     """The shared SQL's ``?`` placeholders as psycopg's ``%s``."""
     return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _store_error(name: str, exc: BaseException) -> StoreError:
+    """A database error as one line (exit 3): a lost connection says what to check."""
+    if isinstance(exc, psycopg.OperationalError):
+        return StoreError(f"{name}: {_first_line(exc)}", code="E210",
+                          advice="is the server still running?")
+    return StoreError(f"{name}: {_first_line(exc)}")
 
 
 def _first_line(exc: BaseException) -> str:
