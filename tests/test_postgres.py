@@ -169,3 +169,15 @@ def test_bad_postgresql_urls_are_one_line(pg_cluster, what, url, code):
     assert code in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert ("E0" in code) == (result.returncode == 2)
+
+
+def test_a_newer_schema_is_refused_in_one_line(pg_url):
+    import psycopg
+
+    from parallax.errors import StoreError
+
+    open_store(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO parallax_schema(version) VALUES (999)")
+    with pytest.raises(StoreError, match="newer than this Parallax"):
+        open_store(pg_url)

@@ -99,22 +99,30 @@ class PostgresStore(SQLStore):
         _versions[self.url] = (version, time.monotonic())
 
     def _migrate(self) -> None:
+        if self._applied() == LATEST:  # the usual open: no lock, two small reads
+            return
         with self._writing("cannot create the tables", pipelined=False):
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
             self.conn.execute("CREATE TABLE IF NOT EXISTS parallax_schema (version INTEGER NOT NULL)")
-            row = self.conn.execute("SELECT max(version) FROM parallax_schema").fetchone()
-            current = row[0] or 0
-            if current > LATEST:
-                raise StoreError(f"{self.name}: schema version {current} is newer than this "
-                                 f"Parallax ({LATEST})", code="E202", advice="upgrade Parallax")
+            current = self._applied()  # again, under the lock: another process may have run them
             for version, _name, sql in MIGRATIONS:
                 if version > current:
                     self.conn.execute(sql)
                     self.conn.execute("INSERT INTO parallax_schema(version) VALUES (%s)", (version,))
 
+    def _applied(self) -> int:
+        """The schema version applied (0 for an empty database); a newer one is an error."""
+        if self.conn.execute("SELECT to_regclass('parallax_schema')").fetchone()[0] is None:
+            return 0
+        current = self.conn.execute("SELECT max(version) FROM parallax_schema").fetchone()[0] or 0
+        if current > LATEST:
+            raise StoreError(f"{self.name}: schema version {current} is newer than this "
+                             f"Parallax ({LATEST})", code="E202", advice="upgrade Parallax")
+        return current
+
     @property
     def schema_version(self) -> int:
-        return self.conn.execute("SELECT max(version) FROM parallax_schema").fetchone()[0]
+        return self._applied()
 
     def close(self) -> None:
         conn, self.conn = getattr(self, "conn", None), None
