@@ -112,3 +112,19 @@ def test_pairs_mode_is_safe_on_texts_without_a_body_digits_or_names(texts):
     docs = [Doc(f"d{i}", t, "2019-01-0%d" % (1 + i % 9)) for i, t in enumerate(texts)]
     groups = pair_groups(docs, params_from(Settings()))
     assert sorted(a for g in groups for a in g) == sorted(d.id for d in docs)
+
+
+def test_candidates_are_bounded_by_top_k_per_article_whatever_the_texts_share():
+    """Boilerplate every crawled page carries makes every pair similar: the candidates stay
+    at most TOP_K per article instead of every pair (a 6,335-article crawl once took 23 GB)."""
+    from parallax.stories.pairwise import TOP_K, candidate_pairs, _tfidf
+    from parallax.stories.features import terms
+
+    boiler = ("subscribe newsletter cookies privacy policy advertisement share facebook twitter "
+              "related stories copyright reserved ") * 5
+    texts = [f"{boiler} report number {i} about item{i % 37} and place{i % 11}" for i in range(400)]
+    iu, ju = candidate_pairs(_tfidf([terms(t) for t in texts]), TOP_K, 0.05)
+    assert 0 < len(iu) <= len(texts) * TOP_K < len(texts) * (len(texts) - 1) // 2
+    assert (iu < ju).all()
+    docs = [Doc(f"d{i:03d}", t, "2019-01-02") for i, t in enumerate(texts)]
+    assert sum(len(g) for g in pair_groups(docs, params_from(Settings()))) == len(texts)

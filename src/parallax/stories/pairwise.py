@@ -43,7 +43,9 @@ _NUM = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-3]\d)\b")
 _SENT = re.compile(r"(?<=[.!?])\s+")
 CANDIDATE = 0.05  # content cosine above which a pair is scored at all
+TOP_K = 50  # an article's candidates: its TOP_K most similar articles (memory: at most n x TOP_K pairs)
 NEIGHBOURS = 30  # the local IDF is counted over this many nearest articles
+BLOCK_CELLS = 4_000_000  # similarities computed at a time (rows x archive): bounded memory
 LEAD_SENTENCES = 3
 SIGNALS = ("content", "names", "numbers", "bigrams", "lead", "lead_names", "years_overlap",
            "years_disjoint", "local_mean", "local_min")
@@ -122,10 +124,7 @@ class PairSignals:
         texts = [d.text for d in docs]
         words, named = [terms(t) for t in texts], [names(t) for t in texts]
         content = _tfidf(words)
-        sims = (content @ content.T).tocoo()
-        keep = (sims.row < sims.col) & (sims.data > CANDIDATE)
-        order = np.lexsort((sims.col[keep], sims.row[keep]))
-        self.iu, self.ju = sims.row[keep][order], sims.col[keep][order]
+        self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE)
         iu, ju = self.iu, self.ju
         leads = [lead(t) for t in texts]
         f = {"content": _rowdot(content, iu, ju),
@@ -153,18 +152,17 @@ class PairSignals:
         raw = DictVectorizer().fit_transform(counts).tocsr().astype(float)
         raw.data = 1.0 + np.log(raw.data)
         present = (raw > 0).astype(float).tocsr()
-        g = _tfidf(counts)  # TF-IDF cosines pick the neighbours
-        near = (g @ g.T).tocsr()
         if not len(self.iu):
             return np.zeros(0), np.zeros(0)
+        g = _tfidf(counts)  # TF-IDF cosines pick the neighbours
         pairs_of: dict[int, list[int]] = {}
         for k, (i, j) in enumerate(zip(self.iu.tolist(), self.ju.tolist())):
             pairs_of.setdefault(i, []).append(k)
             pairs_of.setdefault(j, []).append(k)
+        nearest = top_neighbours(g, sorted(pairs_of), NEIGHBOURS)
         cos = np.zeros((2, len(self.iu)))  # row 0: under iu's IDF, row 1: under ju's
         for i, ks in pairs_of.items():
-            row = near.getrow(i)
-            top = row.indices[np.lexsort((row.indices, -row.data))][:NEIGHBOURS]
+            top = nearest[i]
             if i not in top:
                 top = np.append(top[: NEIGHBOURS - 1], i)
             w = np.log((1 + len(top)) / (1 + np.asarray(present[top].sum(axis=0)).ravel()))
@@ -181,6 +179,48 @@ class PairSignals:
     def matrix(self, names_: Sequence[str]) -> np.ndarray:
         return np.column_stack([self.f[k] for k in names_]) if len(self.iu) else \
             np.zeros((0, len(names_)))
+
+
+def _row_blocks(A, rows: Sequence[int]):
+    """(row indices, their similarities to every row of A) a block at a time, each block at
+    most BLOCK_CELLS cells: memory bounded by the block, never by the archive squared."""
+    size = max(1, BLOCK_CELLS // max(1, A.shape[0]))
+    At = A.T.tocsc()
+    for start in range(0, len(rows), size):
+        part = list(rows[start:start + size])
+        yield part, (A[part] @ At).tocsr()
+
+
+def _top_of_row(block, r: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row r of a block: its (columns, values), best first (ties by column), at most k."""
+    lo, hi = block.indptr[r], block.indptr[r + 1]
+    cols, vals = block.indices[lo:hi], block.data[lo:hi]
+    order = np.lexsort((cols, -vals))[:k]
+    return cols[order], vals[order]
+
+
+def candidate_pairs(A, k: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) where j is among i's k most similar rows of A, or i among j's, with a
+    cosine above ``floor``; sorted. At most n x k pairs, whatever the texts share."""
+    found: set[tuple[int, int]] = set()
+    for part, block in _row_blocks(A, range(A.shape[0])):
+        for r, i in enumerate(part):
+            cols, vals = _top_of_row(block, r, k + 1)  # + 1: the row itself is among them
+            for j in cols[(vals > floor) & (cols != i)].tolist():
+                found.add((i, j) if i < j else (j, i))
+    if not found:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    pairs = np.array(sorted(found), dtype=np.int32)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def top_neighbours(A, rows: Sequence[int], k: int) -> dict[int, np.ndarray]:
+    """For each of ``rows``: the k rows of A most similar to it (best first, ties by index)."""
+    out: dict[int, np.ndarray] = {}
+    for part, block in _row_blocks(A, rows):
+        for r, i in enumerate(part):
+            out[i] = _top_of_row(block, r, k)[0]
+    return out
 
 
 def time_factors(gaps: np.ndarray, params: ClusterParams) -> np.ndarray:
