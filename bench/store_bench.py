@@ -98,7 +98,19 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--parts", type=int, default=10)
+    ap.add_argument("--load-only", nargs=2, metavar=("SQLITE_DB", "POSTGRESQL_URL"),
+                    help="only the load test, on two stores an earlier run filled")
     args = ap.parse_args()
+    if args.load_only:
+        stores = dict(zip(("sqlite", "postgresql"), args.load_only))
+        result = {name: load(db, args.clients, args.seconds, args.workers)
+                  for name, db in stores.items()}
+        result["stories_p99_pg_over_sqlite"] = round(
+            result["postgresql"]["by_endpoint"]["/api/stories"]["p99_ms"]
+            / result["sqlite"]["by_endpoint"]["/api/stories"]["p99_ms"], 2)
+        (RESULTS / "store-load.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result, indent=2))
+        return
     RESULTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="store-bench-"))
     src = work / "articles.jsonl"
