@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -276,25 +277,30 @@ def _hammer(base: str, paths: list[str], clients: int, seconds: float) -> dict:
                                 "p99_ms": pct(v, 0.99)} for k, v in sorted(times.items())}}
 
 
-def load(args) -> None:
-    db = Path(args.db)
-    with sqlite3.connect(db) as c:
-        articles = c.execute("SELECT count(*) FROM articles").fetchone()[0]
-        story_ids = [r[0] for r in c.execute("SELECT id FROM stories ORDER BY random() LIMIT 200")]
-    words = ["police", "fire", "election", "earthquake", "Obama", "court", "storm", "killed",
-             "president", "minister"]
-    # The three endpoints equally often, each over many instances.
+LOAD_WORDS = ["police", "fire", "election", "earthquake", "Obama", "court", "storm", "killed",
+              "president", "minister"]
+
+
+def load_paths(story_ids: list[str]) -> tuple[list[str], list[str]]:
+    """(the request mix, the story pages): the three endpoints equally often, each over many
+    instances."""
     groups = [[f"/api/stories?page={p}&sort={s}" for p in range(1, 11)
                for s in ("recent", "size", "sources")],
-              [f"/api/stories/{s}" for s in story_ids], [f"/api/search?q={w}" for w in words]]
-    paths = [p for g in groups for p in g * (len(story_ids) // len(g))]
-    port = _free_port()
-    server = subprocess.Popen([*PARALLAX, "--db", str(db), "serve", "--port", str(port),
-                               "--workers", str(args.workers)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+              [f"/api/stories/{s}" for s in story_ids], [f"/api/search?q={w}" for w in LOAD_WORDS]]
+    return [p for g in groups for p in g * (len(story_ids) // len(g))], groups[1]
+
+
+@contextmanager
+def serving(db: str, workers: int, story_pages: list[str]):
+    """`parallax serve` on a free port over ``db``, up and warmed (every story compared once
+    in each worker, likely); yields its base URL, stops it after."""
     import httpx
 
+    port = _free_port()
+    server = subprocess.Popen([*PARALLAX, "--db", db, "serve", "--port", str(port),
+                               "--workers", str(workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
             httpx.get(base + "/api/stories", timeout=2)
@@ -302,9 +308,22 @@ def load(args) -> None:
         except httpx.HTTPError:
             time.sleep(0.2)
     try:
-        for _ in range(8):  # warm up: every story compared once in each worker (likely)
-            for path in groups[1]:
+        for _ in range(8):
+            for path in story_pages:
                 httpx.get(base + path, timeout=120)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def load(args) -> None:
+    db = Path(args.db)
+    with sqlite3.connect(db) as c:
+        articles = c.execute("SELECT count(*) FROM articles").fetchone()[0]
+        story_ids = [r[0] for r in c.execute("SELECT id FROM stories ORDER BY random() LIMIT 200")]
+    paths, story_pages = load_paths(story_ids)
+    with serving(str(db), args.workers, story_pages) as base:
         quiet = _hammer(base, paths, args.clients, args.seconds)
         extra = RESULTS / "fault-load-extra.jsonl"
         _write_jsonl(extra, 3000, seed=99)
@@ -315,9 +334,6 @@ def load(args) -> None:
         ingest_running = ingest.poll() is None
         ingest.kill()
         ingest.wait()
-    finally:
-        server.terminate()
-        server.wait()
     _save("load", {"articles_in_store": articles, "clients": args.clients, "workers": args.workers,
                    "seconds_each": args.seconds, "without_ingest": quiet,
                    "with_ingest": busy, "ingest_still_running_at_end": ingest_running})

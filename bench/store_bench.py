@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from bench.fault_bench import PARALLAX, RESULTS, _free_port, _hammer, _write_jsonl  # noqa: E402
+from bench.fault_bench import (PARALLAX, RESULTS, _hammer, _write_jsonl, load_paths,  # noqa: E402
+                               serving)
 from parallax.store import open_store  # noqa: E402
 from tests.pg import Cluster  # noqa: E402
 
@@ -58,36 +59,12 @@ def ingest_both(stores: dict[str, str], src: Path, parts: int) -> dict[str, dict
 
 
 def load(db: str, clients: int, seconds: float, workers: int) -> dict:
+    """The fault bench's request mix on ``db``, without an ingest beside it."""
     with open_store(db) as store:
         ids = sorted(x.id for x in store.list_stories())
-    story_ids = random.Random(3).sample(ids, min(200, len(ids)))
-    words = ["police", "fire", "election", "earthquake", "Obama", "court", "storm", "killed",
-             "president", "minister"]
-    groups = [[f"/api/stories?page={p}&sort={s}" for p in range(1, 11)
-               for s in ("recent", "size", "sources")],
-              [f"/api/stories/{s}" for s in story_ids], [f"/api/search?q={w}" for w in words]]
-    paths = [p for g in groups for p in g * (len(story_ids) // len(g))]
-    port = _free_port()
-    server = subprocess.Popen([*PARALLAX, "--db", db, "serve", "--port", str(port),
-                               "--workers", str(workers)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    import httpx
-
-    for _ in range(200):
-        try:
-            httpx.get(base + "/api/stories", timeout=2)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    try:
-        for _ in range(8):  # warm: every story compared once in each worker (likely)
-            for path in groups[1]:
-                httpx.get(base + path, timeout=120)
+    paths, story_pages = load_paths(random.Random(3).sample(ids, min(200, len(ids))))
+    with serving(db, workers, story_pages) as base:
         return _hammer(base, paths, clients, seconds)
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from parallax.compare.report import brief_flag, finding_label, shown_finding
 from parallax.compare.statements import Statement, split_clauses
 from parallax.pipeline import ingest, update_stories
 from parallax.reports import story_report
-from parallax.store import SQLiteStore, open_store
+from parallax.store import open_store
 
 from .conftest import module_db
 

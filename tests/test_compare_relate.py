@@ -13,7 +13,7 @@ from parallax.compare.quantities import compatible
 from parallax.compare.relate import RelateParams, StoryWeights, coverage, relate
 from parallax.pipeline import ingest
 from parallax.settings import Settings
-from parallax.store import SQLiteStore, open_store
+from parallax.store import open_store
 
 
 @pytest.fixture(scope="module")

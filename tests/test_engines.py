@@ -22,6 +22,7 @@ from parallax.stories.features import Doc
 from parallax.stories.online import ClusterParams, doc_counts
 
 from .conftest import EXAMPLES, ROOT, SHARED
+from .pg import wait_for
 
 pytest.importorskip("distributed")
 
@@ -84,6 +85,9 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_run_completes(dask_engine):
     os.kill(sorted(pids.values())[0], signal.SIGKILL)  # dies holding tasks in flight
     got += list(results)
     assert got == [x * x for x in range(40)]
+    # the nanny started a new worker in its place
+    assert wait_for(lambda: len(client.run(os.getpid)) == len(pids), timeout=30)
+    assert sorted(pids.values())[0] not in client.run(os.getpid).values()
 
 
 def test_a_scheduler_that_does_not_answer_is_one_line(tmp_path):

@@ -11,7 +11,7 @@ from parallax.ingest.json import JsonReader
 from parallax.ingest.text import TextReader
 from parallax.pipeline import ingest
 from parallax.records import Problem, RawArticle
-from parallax.store import SQLiteStore, open_store
+from parallax.store import open_store
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 
 from parallax.ingest.text import TextReader
 from parallax.pipeline import ingest
-from parallax.store import SQLiteStore, open_store
+from parallax.store import open_store
 
 from .conftest import EXAMPLES, SEEDS
 

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parallax.pipeline import ingest
-from parallax.store import SQLiteStore, open_store
+from parallax.store import open_store
+from parallax.store import sql as store_sql
 from parallax.understand import analyze
 from parallax.understand.names import acronym, initials, key, proper
 
@@ -253,10 +254,9 @@ def test_language_is_voted_by_sentences():
 
 
 def test_relink_rebuilds_the_links_a_fresh_ingest_makes(make_db, tmp_path, settings, monkeypatch):
-    from parallax import pipeline
     from parallax.pipeline import relink
 
-    monkeypatch.setattr(pipeline, "RELINK_PAGE", 4)  # six articles: two pages, written between
+    monkeypatch.setattr(store_sql, "PAGE", 4)  # six articles: two pages, written between
     from parallax.understand.known import without_known
     from parallax.understand.records import Analysis
 

@@ -13,7 +13,7 @@ from parallax.records import Article, article_id
 from parallax.stories import cluster_docs
 from parallax.stories.features import Doc, names
 from parallax.stories.lineage import Lineage, choose_origin, member_of
-from parallax.store import SQLiteStore, open_store
+from parallax.store import open_store
 
 from .conftest import EXAMPLES, SEEDS
 

@@ -15,7 +15,7 @@ from parallax.stories import OnlineClusterer, cluster_docs
 from parallax.stories.consensus import majority_groups, run_orders, Member
 from parallax.stories.features import Doc
 from parallax.stories.online import doc_counts
-from parallax.store import SQLiteStore, open_store
+from parallax.store import open_store
 
 from .conftest import EXAMPLES, SHARED
 

@@ -14,7 +14,7 @@ from parallax.outlets import Speaker, count_voices, outlet_key, voices
 from parallax.pipeline import ingest, update_stories
 from parallax.reports import story_report
 from parallax.settings import Settings
-from parallax.store import SQLiteStore, open_store
+from parallax.store import open_store
 
 FLOOD = ("Floods swept through the Ebro valley on Tuesday, killing {dead} people and forcing "
          "{evacuated} residents from their homes, regional officials said. {extra}")

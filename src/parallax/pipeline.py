@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from pathlib import Path
 
 from .clean import clean_text
@@ -260,7 +259,7 @@ def relink(store: Store, listener: Listener | None = None) -> RelinkReport:
     with store.transaction():
         store.clear_reports()  # saved reports hold the old names
         store.clear_entity_links()
-        for article in _pages(store, upto, RELINK_PAGE):
+        for _seq, article in store.iter_articles_since(0, upto=upto):
             again, entities = recall_known_names(store, article)
             if again is not article:
                 store.update_analysis(article.id, again.analysis)
@@ -271,23 +270,6 @@ def relink(store: Store, listener: Listener | None = None) -> RelinkReport:
             notify("relinked", (report.articles, total))
     report.entities_after = store.count_entities()
     return report
-
-
-RELINK_PAGE = 200  # articles read at a time by relink
-
-
-def _pages(store: Store, upto: int, size: int) -> Iterator[Article]:
-    """The stored articles up to ``upto`` in arrival order, each read once, a page at a time:
-    no read is open while the caller writes."""
-    seen = 0
-    while True:
-        rows = store.iter_articles_since(seen, upto=upto)
-        page = list(islice(rows, size))
-        getattr(rows, "close", lambda: None)()  # the query's cursor, before the caller writes
-        if not page:
-            return
-        seen = page[-1][0]
-        yield from (article for _seq, article in page)
 
 
 def link_entities(store: Store, article_id: str, entities: list) -> None:

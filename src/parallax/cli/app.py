@@ -14,7 +14,7 @@ from rich.console import Console
 from .. import __version__, views
 from ..errors import ConfigError, InputError, ParallaxError, StoreError
 from ..settings import Settings
-from ..store import Store, open_store, shown_name
+from ..store import Store, backend_of, open_store, shown_name
 from . import render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -58,8 +58,10 @@ def open_engine_for(settings: Settings, *, quiet: bool):
 
 
 def require_existing(db: str) -> None:
+    if backend_of(db) != "sqlite":
+        return  # a server's database: opening it says whether it exists (E212)
     path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
-    if "://" in path or path == ":memory:":
+    if path == ":memory:":
         return
     if not Path(path).expanduser().exists():
         raise StoreError(f"{db}: no such database", code="E203",

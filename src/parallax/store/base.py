@@ -103,7 +103,8 @@ class Store(ABC):
     def iter_articles_since(self, seq: int, *, upto: int | None = None
                             ) -> Iterator[tuple[int, Article]]:
         """(sequence number, article) for the latest versions that arrived after ``seq`` (and
-        not after ``upto``), in arrival order."""
+        not after ``upto``), in arrival order; read a page at a time, with no read left open
+        between pages, so the caller may write while it iterates."""
 
     @abstractmethod
     def last_seq(self) -> int:

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from ..errors import ConfigError, StoreError
 from ..textutil import safe_text
+from . import shown_name
 from .pg_migrations import LATEST, MIGRATIONS
 from .sql import CorpusVocabulary, Dialect, SQLStore, TextMatch
 
@@ -39,7 +40,6 @@ _versions: dict[str, tuple[int, float]] = {}  # url -> (change counter, when rea
 
 try:  # an optional dependency: `pip install 'parallax-news[postgres]'`
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict
 except ImportError:  # pragma: no cover - exercised where the extra is missing
     psycopg = None
 
@@ -50,7 +50,7 @@ class PostgresStore(SQLStore):
 
     def __init__(self, url: str):
         self.url = url
-        self.name = display_url(url)
+        self.name = shown_name(url)
         self._pool = pool_for(url)
         try:
             self.conn = self._pool.getconn(timeout=30)
@@ -196,7 +196,7 @@ def pool_for(url: str):
 
 def probe(url: str) -> None:
     """Connect once, turning what failed into one line with advice (exit 3)."""
-    name = display_url(url)
+    name = shown_name(url)
     try:
         psycopg.connect(url, connect_timeout=10).close()
     except psycopg.ProgrammingError as exc:
@@ -216,20 +216,6 @@ def probe(url: str) -> None:
                              advice="check the user and password in the URL (or ~/.pgpass)") from None
         raise StoreError(f"{name}: cannot connect: {message}", code="E210",
                          advice="is the server running? check the host and port") from None
-
-
-def display_url(url: str) -> str:
-    """The URL without its password (what errors show)."""
-    if psycopg is None:
-        return url.split("@")[-1]
-    try:
-        parts = conninfo_to_dict(url)
-    except psycopg.ProgrammingError as exc:
-        raise ConfigError(f"--db: not a PostgreSQL URL ({_first_line(exc)})",
-                          advice="use postgresql://USER@HOST:PORT/DBNAME") from None
-    user = f"{parts['user']}@" if parts.get("user") else ""
-    port = f":{parts['port']}" if parts.get("port") else ""
-    return f"postgresql://{user}{parts.get('host', '')}{port}/{parts.get('dbname', '')}"
 
 
 @lru_cache(maxsize=512)

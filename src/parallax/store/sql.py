@@ -204,16 +204,7 @@ class SQLStore(Store):
 
     # -- canonical entities ------------------------------------------------------------------
     def entity_candidates(self, name_keys: list[str], last_tokens: list[str]) -> list[Canonical]:
-        if not name_keys and not last_tokens:
-            return []
-        firsts = sorted({k.split()[0] for k in name_keys if k})
-        q = ("SELECT DISTINCT e.id, e.name, e.label, e.aliases, e.alias_counts FROM entity_names n "
-             "JOIN entities e ON e.id = n.entity_id WHERE n.name_key IN ({}) OR n.last_token IN ({}) "
-             "OR n.first_token IN ({}) ORDER BY e.id").format(
-                 ",".join("?" * len(name_keys)) or "NULL", ",".join("?" * len(last_tokens)) or "NULL",
-                 ",".join("?" * len(firsts)) or "NULL")
-        rows = self._run(q, [*name_keys, *last_tokens, *firsts]).fetchall()
-        return [canonical(*r) for r in rows]
+        return self.entity_candidates_many([(name_keys, last_tokens)])[0]
 
     def entity_candidates_many(self, queries: Sequence[tuple[list[str], list[str]]]) -> list[list[Canonical]]:
         """One query for every name of the batch, then each query's rows picked out here by
