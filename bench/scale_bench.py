@@ -6,6 +6,7 @@ sizes it can handle.
     python bench/scale_bench.py [--sizes 10000,50000,200000] [--sklearn 2000,5000,10000]
     python bench/scale_bench.py --store 1000,10000,50000     # the stored, incremental path
     python bench/scale_bench.py --batch 10000,50000          # the batch mode (cluster --rebuild)
+    python bench/scale_bench.py --batch 10000,50000 --batch-method pairs   # the pair mode
 
 The stream: each real story gets several "incarnations" (the same kind of event recurring on
 another date, like the twin events of ECB+); each article is a real article of the story, dated
@@ -138,21 +139,34 @@ def run_sklearn(sizes: list[int]) -> list[dict]:
     return out
 
 
-def run_batch(sizes: list[int]) -> list[dict]:
+def run_batch(sizes: list[int], method: str = "consensus") -> list[dict]:
     """The batch mode (``cluster --rebuild``: an online pass, then the majority of
-    ``story_rebuild_runs`` refined runs), features counted in this process."""
-    from parallax.stories import cluster_docs
-
+    ``story_rebuild_runs`` refined runs, or with ``method = "pairs"`` the pair mode), features
+    counted in this process; each size in a fresh process, so its peak memory is its own."""
     out = []
     for n in sizes:
-        docs = list(stream(n))
-        t0 = time.perf_counter()
-        stories = len(set(cluster_docs(docs, rebuild=True).values()))
-        el = time.perf_counter() - t0
-        out.append({"articles": n, "ms_per_article": 1000 * el / n, "seconds": el,
-                    "articles_per_second": n / el, "stories": stories, "max_rss_mb": rss_mb()})
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            row = pool.apply(_batch_once, (n, method))
+        out.append(row)
         print(json.dumps({"batch": out[-1]}), flush=True)
     return out
+
+
+def _batch_once(n: int, method: str) -> dict:
+    from parallax.eval.metrics import all_metrics
+    from parallax.settings import Settings
+    from parallax.stories import cluster_docs
+
+    gold: list[str] = []
+    docs = list(stream(n, gold=gold))
+    t0 = time.perf_counter()
+    got = cluster_docs(docs, Settings(story_batch=method), rebuild=True)
+    el = time.perf_counter() - t0
+    quality = all_metrics(gold, [got[d.id] for d in docs])
+    return {"articles": n, "method": method, "ms_per_article": 1000 * el / n, "seconds": el,
+            "articles_per_second": n / el, "stories": len(set(got.values())),
+            "events": quality["clusters_gold"], "max_rss_mb": rss_mb(),
+            **{k: round(quality[k], 4) for k in ("b3_precision", "b3_recall", "b3_f1")}}
 
 
 def run_store(sizes: list[int], replay_upto: int) -> list[dict]:
@@ -222,10 +236,11 @@ def main() -> None:
     ap.add_argument("--replay-upto", type=int, default=10000)
     ap.add_argument("--batch", default="", help="sizes for the batch mode (e.g. 10000,50000); "
                     "runs only that")
+    ap.add_argument("--batch-method", default="consensus", choices=("consensus", "pairs"))
     args = ap.parse_args()
     report = {}
     if args.batch:
-        report["batch"] = run_batch([int(x) for x in args.batch.split(",")])
+        report["batch"] = run_batch([int(x) for x in args.batch.split(",")], args.batch_method)
         if args.out:
             Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
         return

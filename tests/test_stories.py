@@ -143,3 +143,58 @@ def test_possessives_share_the_term_of_their_noun():
     from parallax.stories.features import terms
 
     assert terms("Russia’s involvement") == terms("Russia's involvements") == terms("Russia involvement")
+
+
+HEADLINES = [  # two events told by headlines alone (as a feed gives them), and two others
+    ("o1", "Ellen DeGeneres to host the Oscars again"),
+    ("q1", "Strong earthquake strikes Aceh province in Indonesia"),
+    ("n1", "Parliament passes budget after long debate"),
+    ("o2", "Academy picks DeGeneres as 2014 ceremony host"),
+    ("q3", "Aceh villages in ruins after tremor"),
+    ("n2", "Apple unveils new MacBook Pro laptops"),
+    ("o4", "Oscars: Ellen is back as host"),
+    ("q4", "Rescuers search rubble after Indonesia earthquake"),
+]
+
+
+def _headline_stories(**overrides):
+    from parallax.settings import Settings
+
+    got = cluster_docs([Doc(i, f"{t}\n", None) for i, t in HEADLINES], Settings(**overrides))
+    return {frozenset(i for i, s in got.items() if s == story) for story in set(got.values())}
+
+
+def test_headlines_alone_join_their_event_at_the_short_text_threshold():
+    want = {frozenset({"o1", "o2", "o4"}), frozenset({"q1", "q3", "q4"}), frozenset({"n1"}),
+            frozenset({"n2"})}
+    assert _headline_stories() == want
+    # one threshold for every length leaves headlines of one event apart
+    assert len(_headline_stories(story_short_terms=0)) > 4
+
+
+def test_a_headline_is_held_to_the_full_threshold_against_full_reports():
+    from parallax.stories import ClusterParams, OnlineClusterer
+    from parallax.stories.online import doc_counts
+
+    c = OnlineClusterer(ClusterParams())
+    c.add(Doc("w", WIRE, None))
+    story = c.stories[c.story_of["w"]]
+    head = c._vectorize(Doc("h", "Aceh earthquake kills twenty", None))
+    assert c.threshold_for(head) < c.p.threshold  # short against short (or alone)
+    assert c.threshold_for(head, story) == pytest.approx(c.p.threshold * min(
+        1.0, (len(doc_counts(Doc("w", WIRE, None))[0]) / c.p.short_terms) ** 0.5))
+
+
+def test_story_lengths_survive_the_saved_state_and_old_states_load():
+    from parallax.stories import ClusterParams, OnlineClusterer
+
+    c = OnlineClusterer(ClusterParams(), keep_vectors=False)
+    for i, t in HEADLINES:
+        c.add(Doc(i, t, None))
+    state = c.state()
+    resumed = OnlineClusterer.from_state(json.loads(json.dumps(state)))
+    assert {s.id: s.words for s in resumed.stories.values()} == \
+        {s.id: s.words for s in c.stories.values()}
+    old = dict(state, stories=[entry[:8] for entry in state["stories"]])  # saved before lengths
+    legacy = OnlineClusterer.from_state(old)
+    assert all(s.mean_words() == ClusterParams().keep_terms for s in legacy.stories.values())

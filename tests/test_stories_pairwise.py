@@ -3,6 +3,7 @@ ECB+ train+dev, average-link over its probabilities."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -128,3 +129,21 @@ def test_candidates_are_bounded_by_top_k_per_article_whatever_the_texts_share():
     assert (iu < ju).all()
     docs = [Doc(f"d{i:03d}", t, "2019-01-02") for i, t in enumerate(texts)]
     assert sum(len(g) for g in pair_groups(docs, params_from(Settings()))) == len(texts)
+
+
+def test_a_pair_of_headlines_is_judged_at_the_short_text_threshold():
+    """Two headlines of one event share fewer words than two reports of it: the pair mode
+    moves a pair's threshold with how short its texts are (chosen on ECB+ train+dev as
+    headlines and first paragraphs, bench/train_pair_model.py)."""
+    from .test_stories import HEADLINES
+
+    model = shipped_model()
+    assert model.threshold_short is not None and model.threshold_short > model.threshold
+    p, short = np.array([0.3, 0.3, 0.9]), np.array([0.0, 0.8, 0.8])
+    got = model.comparable(p, short)
+    assert got[0] == pytest.approx(0.3) and got[1] > 0.31 and got[2] > got[1]  # full texts unchanged
+    docs = [Doc(i, f"{t}\n", "2019-01-02") for i, t in HEADLINES]
+    stories = {frozenset(g) for g in pair_groups(docs, params_from(Settings()))}
+    assert {"o1", "o2", "o4"} in {frozenset(g) & {"o1", "o2", "o4"} for g in stories}
+    plain = dataclasses.replace(model, threshold_short=None)
+    assert len(pair_groups(docs, params_from(Settings()), plain)) > len(stories)

@@ -59,6 +59,9 @@ class Settings:
     story_time_scale_days: float = 30.0  # beyond the window the similarity decays this fast
     story_time_bonus: float = 1.6  # both dated within the window: similarity times this
     story_merge_threshold: float = 0.7  # two stories this similar are merged
+    # An article with fewer distinct content words than this (a headline, a snippet) joins a
+    # story at story_threshold x sqrt(words / story_short_terms); 0 = the same threshold for all.
+    story_short_terms: int = 80  # chosen on ECB+ train+dev as text, headlines and leads (bench/story_variants.py --tune)
     # Batch mode (cluster --rebuild): runs in this many tie-breaking orders, whose majority
     # decides (stories/consensus.py); 1 = one pass in arrival order, then refined.
     story_rebuild_runs: int = 9

@@ -40,6 +40,7 @@ def params_from(settings: Settings | None) -> ClusterParams:
                          time_scale_days=s.story_time_scale_days,
                          time_bonus=s.story_time_bonus,
                          merge_threshold=s.story_merge_threshold,
+                         short_terms=s.story_short_terms,
                          embedder=s.story_embedder,
                          embedding_weight=s.story_embedding_weight)
 

@@ -29,6 +29,10 @@ class ClusterParams:
     time_scale_days: float = 30.0  # beyond the window the factor decays with this scale
     time_bonus: float = 1.6  # both dated and inside the window: similarity multiplied by this
     merge_threshold: float = 0.7  # two stories this similar become one
+    # Short texts (a headline, a snippet) share fewer words with their story's other reports,
+    # so an article with fewer than this many distinct content terms joins at a lower
+    # similarity: threshold x sqrt(terms / short_terms). 0 = one threshold for every article.
+    short_terms: int = 80
     keep_terms: int = 80  # terms kept per article vector
     keep_centroid: int = 200  # terms kept per story centroid
     probe_terms: int = 10  # heaviest terms of an article used to find candidates
@@ -76,6 +80,7 @@ class Story:
     first: date | None = None
     last: date | None = None
     dense: Any = None  # sum of the members' embeddings (numpy), when an embedder is used
+    words: int = 0  # sum of the members' distinct content terms (their length, for short texts)
     _norms: tuple[float, float, float] | None = None
 
     def norms(self) -> tuple[float, float, float]:
@@ -102,9 +107,14 @@ class Story:
         if sign > 0:
             self._widen(day)
 
+    def mean_words(self) -> float:
+        """The mean number of distinct content terms of the story's articles."""
+        return self.words / len(self.members) if self.members else 0.0
+
     def absorb(self, other: "Story", keep: int) -> None:
         """Take in another story: its vector sums, members and date range."""
         self.add(other.content, other.entities, None, keep, dense=other.dense)
+        self.words += other.words
         self._widen(other.first)
         self._widen(other.last)
         self.members.extend(other.members)
@@ -164,7 +174,8 @@ class OnlineClusterer:
             "stories": [[st.id, st.seq, st.content, st.entities, st.members,
                          st.first.isoformat() if st.first else None,
                          st.last.isoformat() if st.last else None,
-                         None if st.dense is None else [round(float(x), 6) for x in st.dense]]
+                         None if st.dense is None else [round(float(x), 6) for x in st.dense],
+                         st.words]
                         for st in self.stories.values()],
             "index": {key: kept for key, postings in self.index.items()
                       if (kept := [sid for sid in postings if self._open(sid)])},
@@ -178,11 +189,14 @@ class OnlineClusterer:
         self = cls(params, keep_vectors=False, track_changes=True)
         self.content_vocab = Vocabulary.from_state(state["content_vocab"])
         self.entity_vocab = Vocabulary.from_state(state["entity_vocab"])
-        for sid, seq, content, entities, members, first, last, *dense in state["stories"]:
+        for sid, seq, content, entities, members, first, last, *rest in state["stories"]:
+            dense = rest[0] if rest else None
+            # a state saved before story lengths were kept: its stories count as full texts
+            words = rest[1] if len(rest) > 1 else len(members) * self.p.keep_terms
             story = Story(sid, seq, content, entities, members,
                           date.fromisoformat(first) if first else None,
                           date.fromisoformat(last) if last else None,
-                          _array(dense[0]) if dense and dense[0] is not None else None)
+                          _array(dense) if dense is not None else None, words)
             self.stories[sid] = story
             for aid in members:
                 self.story_of[aid] = sid
@@ -210,10 +224,10 @@ class OnlineClusterer:
         if self._since_close >= 1000:
             self._close_old_stories()
         candidates = self._candidates(vec)
-        best, best_sim = None, self.p.threshold
+        best, best_sim = None, 0.0
         for story in candidates:
             sim = self.similarity(vec, story)
-            if sim >= best_sim:
+            if sim >= self.threshold_for(vec, story) and sim >= best_sim:
                 best, best_sim = story, sim
         if best is None:
             best = self._new_story(doc.id)
@@ -223,9 +237,23 @@ class OnlineClusterer:
             self._maybe_merge(best, candidates)
         return self.story_of[doc.id]
 
+    def threshold_for(self, vec: _Vectors, story: Story | None = None) -> float:
+        """The similarity at which this article joins ``story``: lower when the article and the
+        story's articles are short texts (headlines, snippets), which share fewer words with
+        the other reports of their event."""
+        short = self.p.short_terms
+        if short <= 0:
+            return self.p.threshold
+        # both must be short: a headline is held to the full threshold against a story of
+        # full reports, whose every article it would otherwise reach too easily
+        n = max(len(vec.content), story.mean_words() if story is not None else 0)
+        if n >= short:
+            return self.p.threshold
+        return self.p.threshold * math.sqrt(max(n, 1) / short)
+
     def similarity(self, vec: _Vectors, story: Story) -> float:
         factor = self.time_factor(vec.day, story.first, story.last)
-        if factor < self.p.threshold or not story.content:
+        if factor < self.threshold_for(vec) or not story.content:
             return 0.0  # too far apart in time to reach the threshold whatever the words
         cn, en, dn = story.norms()
         w = self.p.entity_weight
@@ -263,7 +291,7 @@ class OnlineClusterer:
                     if story is own:
                         continue
                     sim = self.similarity(vec, story)
-                    if sim > best_sim + 1e-9 and sim >= self.p.threshold:
+                    if sim > best_sim + 1e-9 and sim >= self.threshold_for(vec, story):
                         best, best_sim = story, sim
                 own.add(vec.content, vec.entities, None, self.p.keep_centroid, 1.0, vec.dense)
                 if best is not own:
@@ -301,6 +329,7 @@ class OnlineClusterer:
                 vec = self.vectors[aid]
                 story.add(vec.content, vec.entities, vec.day, self.p.keep_centroid, dense=vec.dense)
                 story.members.append(aid)
+                story.words += len(vec.content)
             stories[sid] = story
         moves = sum(self.story_of[aid] != sid for aid, sid in new_of.items())
         if self.track_changes:
@@ -377,6 +406,7 @@ class OnlineClusterer:
     def _join(self, aid: str, vec: _Vectors, story: Story) -> None:
         story.add(vec.content, vec.entities, vec.day, self.p.keep_centroid, dense=vec.dense)
         story.members.append(aid)
+        story.words += len(vec.content)
         self.story_of[aid] = story.id
         if self.track_changes:
             self.changed.add(aid)
@@ -393,6 +423,7 @@ class OnlineClusterer:
         vec = self.vectors[aid]
         src.add(vec.content, vec.entities, None, self.p.keep_centroid, -1.0, vec.dense)
         src.members.remove(aid)
+        src.words -= len(vec.content)
         self._recompute_dates(src)
         self._join(aid, vec, dst)
 

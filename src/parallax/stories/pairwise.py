@@ -49,6 +49,10 @@ BLOCK_CELLS = 4_000_000  # similarities computed at a time (rows x archive): bou
 LEAD_SENTENCES = 3
 SIGNALS = ("content", "names", "numbers", "bigrams", "lead", "lead_names", "years_overlap",
            "years_disjoint", "local_mean", "local_min")
+# How short a pair's texts are (headlines, snippets): 1 - sqrt(terms of the shorter / SHORT_TERMS),
+# 0 for full reports. Not a model signal: it moves the pair's threshold (PairModel.comparable),
+# because two headlines of one event share fewer words than two reports of it.
+SHORT_TERMS = 80
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,23 @@ class PairModel:
     coef: tuple[float, ...]
     intercept: float
     threshold: float
+    # The threshold for a pair of the shortest texts (shortness 1); between, it moves linearly
+    # with the pair's ``short`` signal. Equal to ``threshold``: one threshold for all.
+    threshold_short: float | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> "PairModel":
         return cls(tuple(data["signals"]), tuple(data["mean"]), tuple(data["scale"]),
-                   tuple(data["coef"]), float(data["intercept"]), float(data["threshold"]))
+                   tuple(data["coef"]), float(data["intercept"]), float(data["threshold"]),
+                   data.get("threshold_short"))
+
+    def comparable(self, p: np.ndarray, short: np.ndarray) -> np.ndarray:
+        """Probabilities rescaled so that one threshold serves every pair: a pair of short
+        texts, whose own threshold is higher, has its distance (1 - p) shrunk in proportion."""
+        if self.threshold_short is None or not len(p):
+            return p
+        own = self.threshold + (self.threshold_short - self.threshold) * short
+        return 1.0 - (1.0 - p) * self.threshold / own
 
     def probability(self, X: np.ndarray) -> np.ndarray:
         z = (X - np.asarray(self.mean)) / np.asarray(self.scale) @ np.asarray(self.coef)
@@ -140,6 +156,9 @@ class PairSignals:
         f["years_disjoint"] = np.array([float(bool(years[i] and years[j])
                                               and not years[i] & years[j]) for i, j in pairs])
         f["local_mean"], f["local_min"] = self._local([joined(w, n) for w, n in zip(words, named)])
+        length = np.array([min(len(w), SHORT_TERMS) for w in words], dtype=float)
+        f["short"] = 1.0 - np.sqrt(np.minimum(length[iu], length[ju]) / SHORT_TERMS) \
+            if len(iu) else np.zeros(0)
         self.f = f
         days = [d.day for d in docs]
         self.gap = np.array([abs((days[i] - days[j]).days) if days[i] and days[j] else -1.0
@@ -231,7 +250,8 @@ def time_factors(gaps: np.ndarray, params: ClusterParams) -> np.ndarray:
 def pair_probabilities(signals: PairSignals, model: PairModel,
                        params: ClusterParams) -> np.ndarray:
     p = model.probability(signals.matrix(model.signals))
-    return np.minimum(1.0, p * time_factors(signals.gap, params))
+    p = np.minimum(1.0, p * time_factors(signals.gap, params))
+    return model.comparable(p, signals.f["short"]) if len(p) else p
 
 
 def average_link(n: int, iu: np.ndarray, ju: np.ndarray, p: np.ndarray,
