@@ -38,14 +38,23 @@ class ClusterParams:
     probe_terms: int = 10  # heaviest terms of an article used to find candidates
     max_candidates: int = 12  # stories compared per article (those sharing most index terms)
     max_postings: int = 64  # most recent stories kept per index term
-    # A dated story this many days older than the newest article is closed: its vectors are
-    # dropped (an article that far away cannot reach the threshold: the time factor is below
-    # 0.02), which keeps memory and time per article flat on an endless stream.
+    # A dated story this many days older than every article of the last RECENT dated arrivals
+    # is closed: its vectors are dropped (an article that far away cannot reach the threshold:
+    # the time factor is below 0.02), which keeps memory and time per article flat on an
+    # endless stream.
     close_after_days: float = 150.0
     # Dense embeddings, optional (stories.embeddings): the registry name of the embedder
     # ('' = none), and the weight of embedding cosine against the words-and-names similarity.
     embedder: str = ""
     embedding_weight: float = 0.3
+
+
+CLOSE_EVERY = 1000  # arrivals between two looks for stories to close
+# Dated arrivals whose oldest date is the horizon of closing: few enough that a stream in date
+# order closes its stories days after they go quiet (the horizon trails the newest date by
+# what RECENT articles span), many enough that an old archive ingested among new articles
+# keeps its stories open.
+RECENT = 200
 
 
 def gap_factor(gap: float, p: ClusterParams) -> float:
@@ -157,6 +166,9 @@ class OnlineClusterer:
         self.index: dict[str, deque[str]] = defaultdict(lambda: deque(maxlen=self.p.max_postings))
         self._seq = 0
         self.newest: date | None = None
+        # the dates of the last RECENT dated arrivals: a story is closed only when it is far
+        # older than all of them (an archive ingested out of date order keeps its stories)
+        self.recent: deque[date] = deque(maxlen=RECENT)
         self._since_close = 0
         # What changed since the last take_changes(): articles whose story changed, and the
         # stories merged away (dropped id -> surviving id), so a caller saves only those.
@@ -182,6 +194,7 @@ class OnlineClusterer:
             "seq": self._seq,
             "newest": self.newest.isoformat() if self.newest else None,
             "since_close": self._since_close,
+            "recent": [d.isoformat() for d in self.recent],
         }
 
     @classmethod
@@ -205,6 +218,7 @@ class OnlineClusterer:
         self._seq = state["seq"]
         self.newest = date.fromisoformat(state["newest"]) if state["newest"] else None
         self._since_close = state["since_close"]
+        self.recent.extend(date.fromisoformat(d) for d in state.get("recent", ()))
         return self
 
     def take_changes(self) -> tuple[set[str], list[tuple[str, str]]]:
@@ -220,8 +234,10 @@ class OnlineClusterer:
         vec = self._vectorize(doc, counts)
         if vec.day and (self.newest is None or vec.day > self.newest):
             self.newest = vec.day
+        if vec.day:
+            self.recent.append(vec.day)
         self._since_close += 1
-        if self._since_close >= 1000:
+        if self._since_close >= CLOSE_EVERY:
             self._close_old_stories()
         candidates = self._candidates(vec)
         best, best_sim = None, 0.0
@@ -360,8 +376,12 @@ class OnlineClusterer:
         self._since_close = 0
         if self.newest is None or self.keep_vectors:
             return  # a batch run keeps everything: refine may still move articles
+        # the oldest date arriving lately (the newest, when none is known): in a stream in
+        # date order they are days apart; an old archive ingested after a new one keeps its
+        # stories open while its articles arrive
+        horizon = min(self.recent) if self.recent else self.newest
         for story in self.stories.values():
-            if story.last and (self.newest - story.last).days > self.p.close_after_days \
+            if story.last and (horizon - story.last).days > self.p.close_after_days \
                     and story.content:
                 story.content, story.entities, story._norms, story.dense = {}, {}, None, None
 
