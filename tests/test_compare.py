@@ -170,7 +170,7 @@ def test_treaty_exit_is_flagged_for_a_reader(seeds_story):
     f = fact(result, ["Putin broke last month"])
     finding = f["conflict"] or f["difference"]
     assert finding["type"] == "date"
-    assert "last month" in finding["why"] and "two days" in finding["why"]
+    assert "last month" in finding["why"] and "two days after" in finding["why"]
     assert {finding["a"]["source"], finding["b"]["source"]} == {"EFE", "La Voz de Galicia"}
     # and on the timeline: EFE's 'last month' entry says the accounts differ (La Voz's 'two days'
     # cannot be placed: its article is undated, so this is a difference, not a certain conflict)
@@ -179,11 +179,31 @@ def test_treaty_exit_is_flagged_for_a_reader(seeds_story):
     assert date_flag(entry).startswith("dates differ") and "two days" in date_flag(entry)
     assert all(t["conflict"] is None for t in result["timeline"] if t["date"] != "2023-02")
     # a reader sees which source says what, in the brief and on the timeline
-    said = "EFE “last month” / La Voz de Galicia “two days”"
+    said = "EFE “last month” / La Voz de Galicia “two days after”"
     (flagged,) = [b for b in result["brief"] if b["flag"]]
     assert flagged["flag"] == "dates differ" and flagged["why"] == said
     assert brief_flag(flagged) == f"dates differ: {said}" and date_flag(entry).endswith(said)
     assert all(b["why"] is None for b in result["brief"] if not b["flag"])
+
+
+def test_putins_suspension_told_similarly_with_its_dates_to_check(seeds_story):
+    """EFE's 'on February 21 Putin announced ... freeze its participation' and La Voz's 'two
+    days after Putin signed a law suspending' (in an undated article): the model shows them
+    side by side, never counted as one fact, and says that their dates differ, to check."""
+    from parallax.compare.report import similar_label
+
+    result, _, _ = seeds_story
+    f = fact(result, ["two days after Vladimir Putin signed a law"])
+    assert f["status"] == "single_source"
+    (near,) = [n for n in f["told_similarly"] if "February 21" in n["text"]]
+    diff = near["difference"]
+    assert diff["type"] == "date" and diff["certain"] is False
+    assert diff["why"] == "La Voz de Galicia “two days after” / EFE “February 21”"
+    assert (diff["a"]["value"], diff["b"]["value"]) == (None, "2023-02-21")
+    assert similar_label(near).endswith("the dates differ, check them: " + diff["why"])
+    # a hint whose dates agree, or that has none, carries no difference
+    assert all(n["difference"] is None for g in result["facts"] for n in g["told_similarly"]
+               if "February 21" not in n["text"] and "two days after" not in n["text"])
 
 
 def test_brief_and_timeline_cite_every_line(seeds_story):
@@ -269,7 +289,7 @@ def test_show_and_exports_flag_the_treaty_exit(seeds_story, tmp_path):
         # the treaty's exit, flagged in the brief and on the timeline with who says what
         text = " ".join(text.split())
         assert text.count("dates differ") >= 2
-        assert "EFE “last month” / La Voz de Galicia “two days”" in text
+        assert "EFE “last month” / La Voz de Galicia “two days after”" in text
     for text in (shown, (tmp_path / "r.md").read_text(), (tmp_path / "r.html").read_text()):
         # a reader sees the quotes' wording difference, not the term-by-term ones
         assert "for as long as it takes" in text and "whatever is necessary" in text

@@ -112,6 +112,27 @@ def test_undated_article_leaves_relative_times_unresolved(lavoz):
     assert week.value is None and week.resolved_from.startswith("unresolved")
 
 
+def test_spans_counted_from_publication_or_from_another_event():
+    from datetime import date
+
+    from parallax.understand.times import extract
+
+    text = ("The petition comes just two days after Putin signed a law. He left three weeks ago. "
+            "A year later it ended. The vote was held 10 days ago.")
+    got = {t.text: t for t in extract(text, lambda o: 0, date(2023, 3, 2), "publication date")}
+    assert (got["three weeks ago"].value, got["three weeks ago"].precision) == ("2023-02-09", "week")
+    assert got["10 days ago"].value == "2023-02-20"
+    for anchored in ("two days after", "A year later"):  # counted from an event, not a date
+        assert got[anchored].value is None and got[anchored].kind == "event"
+        assert got[anchored].resolved_from.startswith("unresolved: counted from another event")
+    # a compound number is not a span of its last word ('eighty-four days after' is not 'four')
+    assert extract("Five hundred and eighty-four days after descending", lambda o: 0,
+                   date(2017, 1, 20), "publication date") == []
+    undated = {t.text: t for t in extract(text, lambda o: 0, None, "")}
+    assert undated["10 days ago"].value is None
+    assert undated["10 days ago"].resolved_from.startswith("unresolved: relative")
+
+
 def test_dateline_gives_an_inferred_date():
     an = analyze("July 03, 2013 6: 22AM A strong quake hit Aceh on Tuesday, officials said.")
     assert an.inferred_date["value"] == "2013-07-03"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .coverage import Pair, scan, toll_pairs
 from .quantities import kinds
-from .relate import RelateParams, Relation, StoryWeights, coverage, relate
+from .relate import RelateParams, Relation, StoryWeights, coverage, relate, time_difference
 from .statements import Statement
 
 REPEAT = 0.9  # both coverages of two statements of one voice that are one sentence again
@@ -69,7 +69,8 @@ class Group:
     revised: list[tuple[int, int, Relation]] = field(default_factory=list)
     # statements of other voices the sentence-pair model found close to this fact but that
     # did not join it: (statement, score), shown for a reader to check, never counted
-    similar: list[tuple[int, float]] = field(default_factory=list)
+    # statements of other voices told similarly: (index, model score, date difference or None)
+    similar: list[tuple[int, float, dict | None]] = field(default_factory=list)
 
     def indices(self, *roles: str) -> list[int]:
         return [m.index for m in self.members if not roles or m.role in roles]
@@ -351,9 +352,10 @@ def told_similarly(al: Aligner, groups: list[Group]) -> None:
             best = near.setdefault(gi, {})
             voice = sts[other].group
             if voice not in best or (-v, other) < (-best[voice][0], best[voice][1]):
-                best[voice] = (v, other)
+                best[voice] = (v, other, mine)
     for gi, best in near.items():
-        groups[gi].similar = sorted(((k, v) for v, k in best.values()), key=lambda x: (-x[1], x[0]))
+        groups[gi].similar = sorted(((k, v, time_difference(sts[mine], sts[k]))
+                                     for v, k, mine in best.values()), key=lambda x: (-x[1], x[0]))
 
 
 def voices_of(g: Group, statements: list[Statement], *roles: str) -> set[str]:

@@ -198,6 +198,34 @@ def _number_conflict(rel: Relation, a: Statement, b: Statement, differ: list) ->
                   _side(a, x["value"]), _side(b, y["value"]))
 
 
+def _placed(times: list[dict]) -> str | None:
+    """The first calendar value among ``times`` (None: none is placed)."""
+    return next((t["value"] for t in times if t["value"]), None)
+
+
+def time_difference(a: Statement, b: Statement) -> dict | None:
+    """Where two statements the sentence-pair model finds told similarly date what they tell
+    differently ('on February 21' / 'two days after' in an undated article): the difference a
+    reader should check beside the hint, never a conflict (the two may not state one fact)."""
+    agree_d, differ_d, _unsure = compare_dates(a, b)
+    if differ_d:
+        x, y = differ_d[0]
+        return _found(Relation("differ", 0.0), "differ", "date",
+                      [f"date: {x['value']} / {y['value']}" for x, y in differ_d],
+                      _versus(a, x["text"], b, y["text"]) + f" ({x['value']} / {y['value']})",
+                      _side(a, x["value"]), _side(b, y["value"]), certain=False).finding
+    when_a, when_b = event_times(a), event_times(b)
+    placed_a = any(t["value"] for t in when_a)
+    placed_b = any(t["value"] for t in when_b)
+    if when_a and when_b and not agree_d and placed_a != placed_b:
+        ta = ", ".join(x["text"] for x in when_a)
+        tb = ", ".join(x["text"] for x in when_b)
+        return _found(Relation("differ", 0.0), "differ", "date", [f"date: {ta} / {tb}"],
+                      _versus(a, ta, b, tb), _side(a, _placed(when_a)), _side(b, _placed(when_b)),
+                      certain=False).finding
+    return None
+
+
 def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
            p: RelateParams | None = None, content=1.0, words=(0, 0),
            score: float | None = None) -> Relation:

@@ -109,7 +109,7 @@ def facts(statements: list[Statement], groups: list[Group]) -> list[dict]:
             # the fact: for a reader to check, never counted as sources
             "told_similarly": [{"article": statements[k].article, "sentence": statements[k].sentence,
                                 "source": statements[k].source, "text": statements[k].text,
-                                "score": v} for k, v in g.similar],
+                                "score": v, "difference": d} for k, v, d in g.similar],
             "_order": (STATUS_ORDER[status] if status != "conflict" or len(agreeing_voices) < 2 else -1,
                        -len(agreeing_voices), -g.strength, lead.article, lead.sentence),
             "_members": [m.index for m in members if m.role == "states"],
@@ -129,8 +129,13 @@ SIMILAR_LABEL = "told similarly (model {score:.2f}; check it, not counted as a s
 
 
 def similar_label(item: dict) -> str:
-    """How a statement the sentence-pair model found close to a fact reads beside it."""
-    return SIMILAR_LABEL.format(score=item["score"])
+    """How a statement the sentence-pair model found close to a fact reads beside it (with
+    the dates it gives differently, when it does)."""
+    label = SIMILAR_LABEL.format(score=item["score"])
+    diff = item.get("difference")
+    if diff and diff.get("why"):
+        label += f"; the dates differ, check them: {diff['why']}"
+    return label
 
 
 def finding_label(finding: dict | None) -> str | None:

@@ -32,6 +32,11 @@ PATTERNS = [
     ("in_month", re.compile(r"\b(?:[Ii]n|[Ee]arly|[Ll]ate|[Mm]id-?|(?:[Tt]he\s+)?(?:end|beginning|start|middle)\s+of)\s+(?:early\s+|late\s+|mid-?)?(January|February|March|April|June|July|August|September|October|November|December|(?-i:May))\b(?!\s*\d)")),
     ("weekday", re.compile(rf"\b(?:(on|this|last|next|[Oo]n|[Tt]his|[Ll]ast|[Nn]ext)\s+)?{_D}\b")),
     ("rel_unit", re.compile(r"\b(last|this|next|Last|This|Next)\s+(week|month|year)\b")),
+    # a span counted from publication ('two days ago') or from another event ('two days after
+    # Putin signed ...', 'a week later'): the latter is not placed (its anchor is not a date)
+    ("offset", re.compile(r"(?<!-)(?<!\band )\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"\d{1,2})\s+(day|week|month|year)s?\s+(ago|earlier|before|after|later)\b",
+                          re.IGNORECASE)),
     ("day_word", re.compile(r"\b(yesterday|today|tomorrow|Yesterday|Today|Tomorrow)\b")),
     ("in_year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Tt]hrough)\s+(\d{4})\b")),
     # a year before a noun names the year of an event ('a 1997 Mississippi case', 'the 2005 attack')
@@ -97,7 +102,9 @@ def extract(text: str, sentence_of, base: date | None, base_source: str,
             if resolved is None:
                 continue
             value, precision, relative = resolved
-            if relative:
+            if kind == "offset" and m.group(3).lower() != "ago":
+                value, source = None, "unresolved: counted from another event, not from a date"
+            elif relative:
                 source = base_source if base else "unresolved: relative, and no publication date"
                 if not base:
                     value, precision = None, precision
@@ -201,7 +208,24 @@ def _resolve(kind: str, m: re.Match, base: date | None, future: bool = False):
     if kind == "day_word":
         step = {"yesterday": -1, "today": 0, "tomorrow": 1}[m.group(1).lower()]
         return (base + timedelta(days=step)).isoformat(), "day", True
+    if kind == "offset":
+        n, unit = _count(m.group(1)), m.group(2).lower()
+        if unit in ("day", "week"):
+            d = base - timedelta(days=n * (7 if unit == "week" else 1))
+            return d.isoformat(), unit, True
+        if unit == "month":
+            y, mo = divmod(base.year * 12 + base.month - 1 - n, 12)
+            return f"{y:04d}-{mo + 1:02d}", "month", True
+        return f"{base.year - n:04d}", "year", True
     return None
+
+
+_COUNTS = {w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven "
+                                      "twelve".split(), start=1)} | {"a": 1, "an": 1}
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _COUNTS[word.lower()]
 
 
 class _Shifted:
@@ -221,6 +245,8 @@ def _precision(kind: str, m: re.Match) -> str:
         return "month"
     if kind == "rel_unit":
         return {"week": "week", "month": "month", "year": "year"}[m.group(2)]
+    if kind == "offset":
+        return m.group(2).lower()
     return "day"
 
 
