@@ -147,3 +147,44 @@ def test_a_pair_of_headlines_is_judged_at_the_short_text_threshold():
     assert {"o1", "o2", "o4"} in {frozenset(g) & {"o1", "o2", "o4"} for g in stories}
     plain = dataclasses.replace(model, threshold_short=None)
     assert len(pair_groups(docs, params_from(Settings()), plain)) > len(stories)
+
+
+def test_candidates_prefer_reports_of_the_same_dates_over_the_same_text_years_apart(monkeypatch):
+    """A recurring kind of event (the same wire text on many dates) must not fill an article's
+    candidates with other dates' copies: candidates rank by cosine x time factor. Without the
+    dates the copies of 2020 (first by index) would take every 2023 article's 10 places."""
+    import parallax.stories.pairwise as pw
+
+    monkeypatch.setattr(pw, "TOP_K", 10)
+    text = "Storm floods the harbour, ferries cancelled, the mayor calls for calm\n"
+    docs = [Doc(f"a{i:02d}", text, "2020-01-01") for i in range(30)] + \
+        [Doc(f"b{i:02d}", text, "2023-06-01") for i in range(30)]
+    sig = PairSignals(docs, params_from(Settings()))
+    assert len(sig.iu)
+    crossing = [(i, j) for i, j in zip(sig.iu.tolist(), sig.ju.tolist()) if (i < 30) != (j < 30)]
+    assert crossing == []
+    undated = PairSignals([Doc(d.id, d.text) for d in docs], params_from(Settings()))
+    assert any((i < 30) != (j < 30) for i, j in zip(undated.iu.tolist(), undated.ju.tolist()))
+    groups = pair_groups(docs, params_from(Settings()))
+    assert all(len({a[0] for a in g}) == 1 for g in groups)  # no story spans the years
+
+
+def test_a_group_larger_than_max_group_is_split_at_a_stricter_level(monkeypatch):
+    """Average-link needs a dense square per connected group: a group above MAX_GROUP is split
+    where its weakest strong pairs are, so memory stays bounded."""
+    import parallax.stories.pairwise as pw
+
+    monkeypatch.setattr(pw, "MAX_GROUP", 3)
+    # two tight triangles (0.95) joined by one pair just above the level (0.45)
+    iu = np.array([0, 0, 1, 3, 3, 4, 2])
+    ju = np.array([1, 2, 2, 4, 5, 5, 3])
+    p = np.array([0.95, 0.95, 0.95, 0.95, 0.95, 0.95, 0.45])
+    parts = pw.bounded_parts(6, iu, ju, p, level=0.4)
+    assert sorted(sorted(idx) for idx, _ks in parts) == [[0, 1, 2], [3, 4, 5]]
+    assert all(len(idx) <= 3 for idx, _ks in parts)
+    groups = sorted(sorted(g) for g in pw.average_link(6, iu, ju, p, threshold=0.6))
+    assert groups == [[0, 1, 2], [3, 4, 5]]
+    monkeypatch.setattr(pw, "MAX_GROUP", 2)  # identical pairs all at 1.0: cut in index order
+    parts = pw.bounded_parts(4, np.array([0, 0, 0, 1, 1, 2]), np.array([1, 2, 3, 2, 3, 3]),
+                             np.ones(6), level=0.4)
+    assert sorted(sorted(idx) for idx, _ks in parts) == [[0, 1], [2, 3]]

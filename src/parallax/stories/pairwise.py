@@ -19,8 +19,13 @@ while their mean pair probability is at least ``1 - threshold``. Every join need
 that level, so each connected group of such pairs is clustered on its own. Articles are taken
 in a canonical order (article id), so the stories do not depend on arrival order.
 
-Cost: the candidate pairs (content cosine above 0.05) and one dense matrix per connected
-group; meant for archives of up to some ten thousand articles per group.
+Cost, bounded whatever the texts share: an article's candidates are its TOP_K best articles
+by content cosine (above 0.05) times the time factor, so an archive of n articles has at most
+n x TOP_K pairs, and a recurring kind of event (the same wire text on many dates) does not fill
+an article's candidates with other dates' reports. Pair signals are computed PAIR_CHUNK pairs
+at a time. Average-link needs a dense matrix per connected group: a group larger than
+MAX_GROUP is first split at a stricter level (its weakest strong pairs dropped) until each part
+fits, so memory stays within MAX_GROUP squared.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ CANDIDATE = 0.05  # content cosine above which a pair is scored at all
 TOP_K = 50  # an article's candidates: its TOP_K most similar articles (memory: at most n x TOP_K pairs)
 NEIGHBOURS = 30  # the local IDF is counted over this many nearest articles
 BLOCK_CELLS = 4_000_000  # similarities computed at a time (rows x archive): bounded memory
+PAIR_CHUNK = 100_000  # pairs whose signals are computed at a time
+MAX_GROUP = 4_000  # the largest group average-link clusters at once (a dense float64 square)
 LEAD_SENTENCES = 3
 SIGNALS = ("content", "names", "numbers", "bigrams", "lead", "lead_names", "years_overlap",
            "years_disjoint", "local_mean", "local_min")
@@ -129,18 +136,23 @@ def joined(words: Counter, name_counts: Counter) -> Counter:
 
 
 def _rowdot(A, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
-    """A[i] . A[j] for each pair (rows of a sparse matrix)."""
-    return np.asarray(A[iu].multiply(A[ju]).sum(axis=1)).ravel()
+    """A[i] . A[j] for each pair (rows of a sparse matrix), PAIR_CHUNK pairs at a time."""
+    out = np.zeros(len(iu))
+    for s in range(0, len(iu), PAIR_CHUNK):
+        a, b = iu[s:s + PAIR_CHUNK], ju[s:s + PAIR_CHUNK]
+        out[s:s + PAIR_CHUNK] = np.asarray(A[a].multiply(A[b]).sum(axis=1)).ravel()
+    return out
 
 
 class PairSignals:
     """The candidate pairs of a set of texts (``iu < ju``) and each pair's signals."""
 
-    def __init__(self, docs: Sequence[Doc]):
+    def __init__(self, docs: Sequence[Doc], params: ClusterParams | None = None):
         texts = [d.text for d in docs]
         words, named = [terms(t) for t in texts], [names(t) for t in texts]
         content = _tfidf(words)
-        self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE)
+        self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE,
+                                           day_numbers(docs), params or ClusterParams())
         iu, ju = self.iu, self.ju
         leads = [lead(t) for t in texts]
         f = {"content": _rowdot(content, iu, ju),
@@ -218,19 +230,50 @@ def _top_of_row(block, r: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return cols[order], vals[order]
 
 
-def candidate_pairs(A, k: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i < j) where j is among i's k most similar rows of A, or i among j's, with a
-    cosine above ``floor``; sorted. At most n x k pairs, whatever the texts share."""
+def day_numbers(docs: Sequence[Doc]) -> np.ndarray:
+    """Each doc's date as a day number (NaN when undated)."""
+    return np.array([d.day.toordinal() if d.day else np.nan for d in docs], dtype=float)
+
+
+def time_factor_array(gaps: np.ndarray, params: ClusterParams) -> np.ndarray:
+    """``gap_factor`` over an array of gaps in days (NaN, an undated side: 1)."""
+    with np.errstate(invalid="ignore"):
+        f = np.where(gaps <= params.window_days, params.time_bonus,
+                     np.exp(-(gaps - params.window_days) / params.time_scale_days))
+    return np.where(np.isnan(gaps), 1.0, f)
+
+
+def candidate_pairs(A, k: int, floor: float, days: np.ndarray | None = None,
+                    params: ClusterParams | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) where j is among i's k best rows of A, or i among j's, with a cosine
+    above ``floor``; sorted. "Best" is the cosine times the time factor of the two dates
+    when ``days`` are given (a report of the same text on another date ranks low). At most
+    n x k pairs, whatever the texts share."""
     found: set[tuple[int, int]] = set()
     for part, block in _row_blocks(A, range(A.shape[0])):
+        block = _ranked(block, np.asarray(part), floor, days, params)
         for r, i in enumerate(part):
-            cols, vals = _top_of_row(block, r, k + 1)  # + 1: the row itself is among them
-            for j in cols[(vals > floor) & (cols != i)].tolist():
+            cols, _vals = _top_of_row(block, r, k + 1)  # + 1: the row itself is among them
+            for j in cols[cols != i].tolist():
                 found.add((i, j) if i < j else (j, i))
     if not found:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     pairs = np.array(sorted(found), dtype=np.int32)
     return pairs[:, 0], pairs[:, 1]
+
+
+def _ranked(block, rows: np.ndarray, floor: float, days: np.ndarray | None,
+            params: ClusterParams | None):
+    """A block of cosines (rows ``rows`` against the archive) with only those above ``floor``,
+    each multiplied by its pair's time factor when dates are given."""
+    from scipy.sparse import csr_matrix
+
+    block = block.tocoo()
+    keep = block.data > floor
+    row, col, val = block.row[keep], block.col[keep], block.data[keep]
+    if days is not None and params is not None:
+        val = val * time_factor_array(np.abs(days[rows][row] - days[col]), params)
+    return csr_matrix((val, (row, col)), shape=block.shape)
 
 
 def top_neighbours(A, rows: Sequence[int], k: int) -> dict[int, np.ndarray]:
@@ -257,30 +300,19 @@ def pair_probabilities(signals: PairSignals, model: PairModel,
 def average_link(n: int, iu: np.ndarray, ju: np.ndarray, p: np.ndarray,
                  threshold: float) -> list[list[int]]:
     """Groups of indices: average-link over probabilities ``p`` (distance 1 - p, missing pairs
-    0), joining while the distance is below ``threshold``, one connected group at a time."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    0), joining while the distance is below ``threshold``, one connected group at a time
+    (a group above MAX_GROUP split first, see ``bounded_parts``)."""
     from sklearn.cluster import AgglomerativeClustering
 
-    strong = p >= 1.0 - threshold
-    graph = coo_matrix((np.ones(int(strong.sum())), (iu[strong], ju[strong])), shape=(n, n))
-    _count, comp = connected_components(graph, directed=False)
-    members: dict[int, list[int]] = {}
-    for i, c in enumerate(comp.tolist()):
-        members.setdefault(c, []).append(i)
-    inside: dict[int, list[int]] = {}  # component -> its pairs
-    for k, (i, j) in enumerate(zip(iu.tolist(), ju.tolist())):
-        if comp[i] == comp[j]:
-            inside.setdefault(comp[i], []).append(k)
     groups: list[list[int]] = []
-    for c, idx in members.items():
+    for idx, ks in bounded_parts(n, iu, ju, p, 1.0 - threshold):
         if len(idx) == 1:
             groups.append(idx)
             continue
         pos = {i: k for k, i in enumerate(idx)}
         P = np.zeros((len(idx), len(idx)))
-        for k in inside[c]:
-            a, b = pos[iu[k]], pos[ju[k]]
+        for k in ks:
+            a, b = pos[int(iu[k])], pos[int(ju[k])]
             P[a, b] = P[b, a] = p[k]
         np.fill_diagonal(P, 1.0)
         labels = AgglomerativeClustering(n_clusters=None, metric="precomputed",
@@ -293,13 +325,62 @@ def average_link(n: int, iu: np.ndarray, ju: np.ndarray, p: np.ndarray,
     return groups
 
 
+def bounded_parts(n: int, iu: np.ndarray, ju: np.ndarray, p: np.ndarray,
+                  level: float) -> list[tuple[list[int], list[int]]]:
+    """The connected groups of pairs with ``p >= level`` (each: its indices and the positions
+    of all pairs inside it). Average-link never joins across them: every join needs a pair
+    at that level. A group above MAX_GROUP is split again at a stricter level, halfway to 1,
+    until every part fits (parts that still do not are cut in index order): an approximation
+    only for such giant groups, and the price of memory bounded by MAX_GROUP squared."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    out: list[tuple[list[int], list[int]]] = []
+    todo = [(list(range(n)), list(range(len(iu))), level)]
+    while todo:
+        idx, ks, lev = todo.pop()
+        pos = {i: k for k, i in enumerate(idx)}
+        a = np.array([pos[int(iu[k])] for k in ks], dtype=np.int64)
+        b = np.array([pos[int(ju[k])] for k in ks], dtype=np.int64)
+        strong = p[ks] >= lev if ks else np.zeros(0, dtype=bool)
+        graph = coo_matrix((np.ones(int(strong.sum())), (a[strong], b[strong])),
+                           shape=(len(idx), len(idx)))
+        _count, comp = connected_components(graph, directed=False)
+        members: dict[int, list[int]] = {}
+        for k, c in enumerate(comp.tolist()):
+            members.setdefault(c, []).append(idx[k])
+        inside: dict[int, list[int]] = {}
+        for k, x, y in zip(ks, a.tolist(), b.tolist()):
+            if comp[x] == comp[y]:
+                inside.setdefault(int(comp[x]), []).append(k)
+        for c in sorted(members, reverse=True):
+            part, part_ks = members[c], inside.get(c, [])
+            if len(part) <= MAX_GROUP:
+                out.append((part, part_ks))
+            elif lev < 0.999:
+                todo.append((part, part_ks, (lev + 1.0) / 2.0))
+            else:
+                out.extend(_cut(part, part_ks, iu, ju))
+    return out
+
+
+def _cut(idx: list[int], ks: list[int], iu: np.ndarray,
+         ju: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Parts of MAX_GROUP indices in index order, each with the pairs inside it."""
+    out = []
+    for s in range(0, len(idx), MAX_GROUP):
+        part = set(idx[s:s + MAX_GROUP])
+        out.append((sorted(part), [k for k in ks if int(iu[k]) in part and int(ju[k]) in part]))
+    return out
+
+
 def pair_groups(docs: Sequence[Doc], params: ClusterParams,
                 model: PairModel | None = None) -> list[list[str]]:
     """The stories of the pair mode: lists of article ids, each in the order given, ordered
     by their first member. The result does not depend on the order given."""
     model = model or shipped_model()
     canon = sorted(range(len(docs)), key=lambda k: docs[k].id)
-    signals = PairSignals([docs[k] for k in canon])
+    signals = PairSignals([docs[k] for k in canon], params)
     p = pair_probabilities(signals, model, params)
     groups = average_link(len(canon), signals.iu, signals.ju, p, model.threshold)
     given = [sorted(canon[i] for i in g) for g in groups]
