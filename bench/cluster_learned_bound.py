@@ -62,7 +62,7 @@ class Pairs:
         self.rows = rows
         self.gold = [r["story"] for r in rows]
         sig = PairSignals([Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date"))
-                           for r in rows])
+                           for r in rows], exact=True)
         self.iu, self.ju, self.gap = sig.iu, sig.ju, sig.gap
         self.f = dict(sig.f, day_gap=np.where(sig.gap >= 0, np.log1p(np.maximum(sig.gap, 0)),
                                               -1.0))

@@ -61,7 +61,8 @@ class Variant:
 
     def __init__(self, rows: list[dict], text):
         self.rows = [r for r in rows if text(r) is not None]
-        sig = PairSignals([Doc(r["id"], text(r), r.get("date")) for r in self.rows])
+        sig = PairSignals([Doc(r["id"], text(r), r.get("date")) for r in self.rows],
+                          exact=True)
         self.sig, self.X = sig, sig.matrix(SIGNALS)
         self.gold = [r["story"] for r in self.rows]
         self.y = np.array([self.gold[i] == self.gold[j] for i, j in zip(sig.iu, sig.ju)], bool)

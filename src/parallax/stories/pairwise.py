@@ -20,12 +20,14 @@ that level, so each connected group of such pairs is clustered on its own. Artic
 in a canonical order (article id), so the stories do not depend on arrival order.
 
 Cost, bounded whatever the texts share: an article's candidates are its TOP_K best articles
-by content cosine (above 0.05) times the time factor, so an archive of n articles has at most
+by content cosine (on their heaviest terms, above 0.05) times the time factor, so an archive of n articles has at most
 n x TOP_K pairs, and a recurring kind of event (the same wire text on many dates) does not fill
-an article's candidates with other dates' reports. Pair signals are computed PAIR_CHUNK pairs
-at a time. Average-link needs a dense matrix per connected group: a group larger than
-MAX_GROUP is first split at a stricter level (its weakest strong pairs dropped) until each part
-fits, so memory stays within MAX_GROUP squared.
+an article's candidates with other dates' reports. Candidates and the local IDF's neighbours
+are searched on each article's PROBE_TERMS heaviest terms, so light words every article
+shares do not make the search grow with the archive squared. Pair signals are computed
+PAIR_CHUNK pairs at a time. Average-link needs a dense matrix per connected group: a group
+larger than MAX_GROUP is first split at a stricter level (its weakest strong pairs dropped)
+until each part fits, so memory stays within MAX_GROUP squared.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ CANDIDATE = 0.05  # content cosine above which a pair is scored at all
 TOP_K = 50  # an article's candidates: its TOP_K most similar articles (memory: at most n x TOP_K pairs)
 NEIGHBOURS = 30  # the local IDF is counted over this many nearest articles
 BLOCK_CELLS = 4_000_000  # similarities computed at a time (rows x archive): bounded memory
+# Candidates and neighbours are found on each article's PROBE_TERMS heaviest TF-IDF terms
+# (renormalised): two articles sharing only light words are never compared, which keeps the
+# search from growing with the archive squared on its common words.
+PROBE_TERMS = 20
 PAIR_CHUNK = 100_000  # pairs whose signals are computed at a time
 MAX_GROUP = 4_000  # the largest group average-link clusters at once (a dense float64 square)
 LEAD_SENTENCES = 3
@@ -147,12 +153,20 @@ def _rowdot(A, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
 class PairSignals:
     """The candidate pairs of a set of texts (``iu < ju``) and each pair's signals."""
 
-    def __init__(self, docs: Sequence[Doc], params: ClusterParams | None = None):
+    def __init__(self, docs: Sequence[Doc], params: ClusterParams | None = None, *,
+                 exact: bool = False):
+        """``exact``: candidates and neighbours searched on every term, by content alone (no
+        time factor): how the shipped model's training pairs are found
+        (``bench/train_pair_model.py``), whatever shortcuts the search takes when clustering."""
         texts = [d.text for d in docs]
         words, named = [terms(t) for t in texts], [names(t) for t in texts]
         content = _tfidf(words)
-        self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE,
-                                           day_numbers(docs), params or ClusterParams())
+        self.probe = None if exact else PROBE_TERMS
+        if exact:
+            self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE)
+        else:
+            self.iu, self.ju = candidate_pairs(heaviest(content, PROBE_TERMS), TOP_K, CANDIDATE,
+                                               day_numbers(docs), params or ClusterParams())
         iu, ju = self.iu, self.ju
         leads = [lead(t) for t in texts]
         f = {"content": _rowdot(content, iu, ju),
@@ -190,7 +204,8 @@ class PairSignals:
         for k, (i, j) in enumerate(zip(self.iu.tolist(), self.ju.tolist())):
             pairs_of.setdefault(i, []).append(k)
             pairs_of.setdefault(j, []).append(k)
-        nearest = top_neighbours(g, sorted(pairs_of), NEIGHBOURS)
+        search = g if self.probe is None else heaviest(g, self.probe)
+        nearest = top_neighbours(search, sorted(pairs_of), NEIGHBOURS)
         cos = np.zeros((2, len(self.iu)))  # row 0: under iu's IDF, row 1: under ju's
         for i, ks in pairs_of.items():
             top = nearest[i]
@@ -210,6 +225,30 @@ class PairSignals:
     def matrix(self, names_: Sequence[str]) -> np.ndarray:
         return np.column_stack([self.f[k] for k in names_]) if len(self.iu) else \
             np.zeros((0, len(names_)))
+
+
+def heaviest(A, m: int):
+    """Each row of a sparse matrix reduced to its m largest entries (ties by column), then
+    L2-normalised."""
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize
+
+    A = A.tocsr()
+    rows, cols, vals = [], [], []
+    for r in range(A.shape[0]):
+        lo, hi = A.indptr[r], A.indptr[r + 1]
+        c, v = A.indices[lo:hi], A.data[lo:hi]
+        if hi - lo > m:
+            keep = np.lexsort((c, -v))[:m]
+            c, v = c[keep], v[keep]
+        rows.append(np.full(len(c), r))
+        cols.append(c)
+        vals.append(v)
+    if not rows:
+        return A
+    out = csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                     shape=A.shape)
+    return normalize(out)
 
 
 def _row_blocks(A, rows: Sequence[int]):
