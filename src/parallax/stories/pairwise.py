@@ -255,7 +255,7 @@ def _row_blocks(A, rows: Sequence[int]):
     """(row indices, their similarities to every row of A) a block at a time, each block at
     most BLOCK_CELLS cells: memory bounded by the block, never by the archive squared."""
     size = max(1, BLOCK_CELLS // max(1, A.shape[0]))
-    At = A.T.tocsc()
+    At = A.T.tocsr()  # CSR: a CSR product would convert a CSC operand on every block
     for start in range(0, len(rows), size):
         part = list(rows[start:start + size])
         yield part, (A[part] @ At).tocsr()
