@@ -43,9 +43,14 @@ def test_average_link_joins_by_mean_probability_within_connected_groups():
 
 
 def test_time_factors_are_the_online_clusterers():
-    gap = np.array([-1.0, 0.0, 7.0, 37.0])
-    got = time_factors(gap, params_from(Settings()))  # window 7 days, scale 30, bonus 1.6
-    assert got.tolist() == pytest.approx([1.0, 1.6, 1.6, np.exp(-1.0)])
+    from parallax.stories.online import gap_factor
+
+    params = params_from(Settings())
+    gap = np.array([-1.0, np.nan, 0.0, 7.0, 37.0])
+    got = time_factors(gap, params)  # window 7 days, scale 30, bonus 1.6
+    assert got.tolist() == pytest.approx([1.0, 1.0, 1.6, 1.6, np.exp(-1.0)])
+    days = np.arange(0, 400, 0.5)  # the array form and the online clusterer's own, everywhere
+    assert time_factors(days, params).tolist() == pytest.approx([gap_factor(g, params) for g in days])
 
 
 def test_signals_of_two_reports_of_one_event_and_of_its_twin():
@@ -89,9 +94,15 @@ def ecb_topics():
 
 def test_pairs_on_basil_keep_the_three_outlets_of_an_event_together():
     result = evaluate(SHARED / "data" / "basil" / "articles.jsonl", settings=PAIRS, rebuild=True)
-    # measured 0.975 with 99 stories (0.980 before the candidate search read each article's
-    # 20 heaviest terms, a choice made on ECB+ train+dev); the issue's target is 0.98
+    # a floor under today's 0.975 (98 stories); the issue's 0.98 is the strict xfail below
     assert result["b3_f1"] >= 0.97 and result["clusters_pred"] >= 95
+
+
+@pytest.mark.xfail(strict=True, reason="BASIL >= 0.98 in the pair mode: 0.975 since its search "
+                   "reads each article's 20 heaviest terms, chosen on ECB+ train+dev (issue 23)")
+def test_pairs_on_basil_reach_the_issues_target():
+    result = evaluate(SHARED / "data" / "basil" / "articles.jsonl", settings=PAIRS, rebuild=True)
+    assert result["b3_f1"] >= 0.98
 
 
 def test_an_unknown_batch_mode_is_a_config_error():
@@ -207,3 +218,16 @@ def test_candidates_are_searched_on_each_articles_heaviest_terms():
     assert (H[2] > 0).tolist() == [True, True, False, False, False]  # a tie: the lower column
     assert not H[1].any()
     assert np.allclose(np.linalg.norm(H[[0, 2]], axis=1), 1.0)
+
+
+def test_signals_computed_in_chunks_equal_signals_computed_at_once(monkeypatch):
+    """Pair signals go PAIR_CHUNK pairs at a time (a 2.5-million-row matrix per signal took
+    18 GB at 50k): chunking changes no value."""
+    import parallax.stories.pairwise as pw
+
+    rows = ecb_rows()[:120]
+    docs = [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date")) for r in rows]
+    whole = PairSignals(docs).matrix(SIGNALS)
+    monkeypatch.setattr(pw, "PAIR_CHUNK", 7)
+    chunked = PairSignals(docs).matrix(SIGNALS)
+    assert len(whole) > 7 and np.allclose(whole, chunked)

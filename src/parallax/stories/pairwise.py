@@ -44,7 +44,7 @@ from importlib import resources
 import numpy as np
 
 from .features import _WORD, Doc, _term, names, terms
-from .online import ClusterParams, gap_factor
+from .online import ClusterParams
 
 _NUM = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-3]\d)\b")
@@ -161,12 +161,13 @@ class PairSignals:
         texts = [d.text for d in docs]
         words, named = [terms(t) for t in texts], [names(t) for t in texts]
         content = _tfidf(words)
+        days = day_numbers(docs)
         self.probe = None if exact else PROBE_TERMS
         if exact:
             self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE)
         else:
             self.iu, self.ju = candidate_pairs(heaviest(content, PROBE_TERMS), TOP_K, CANDIDATE,
-                                               day_numbers(docs), params or ClusterParams())
+                                               days, params or ClusterParams())
         iu, ju = self.iu, self.ju
         leads = [lead(t) for t in texts]
         f = {"content": _rowdot(content, iu, ju),
@@ -186,9 +187,7 @@ class PairSignals:
         f["short"] = 1.0 - np.sqrt(np.minimum(length[iu], length[ju]) / SHORT_TERMS) \
             if len(iu) else np.zeros(0)
         self.f = f
-        days = [d.day for d in docs]
-        self.gap = np.array([abs((days[i] - days[j]).days) if days[i] and days[j] else -1.0
-                             for i, j in pairs])  # -1: a date is unknown
+        self.gap = np.nan_to_num(np.abs(days[iu] - days[ju]), nan=-1.0)  # -1: a date is unknown
 
     def _local(self, counts: list[Counter]) -> tuple[np.ndarray, np.ndarray]:
         """Per pair, the cosine under i's local IDF and under j's: their mean and minimum."""
@@ -274,14 +273,6 @@ def day_numbers(docs: Sequence[Doc]) -> np.ndarray:
     return np.array([d.day.toordinal() if d.day else np.nan for d in docs], dtype=float)
 
 
-def time_factor_array(gaps: np.ndarray, params: ClusterParams) -> np.ndarray:
-    """``gap_factor`` over an array of gaps in days (NaN, an undated side: 1)."""
-    with np.errstate(invalid="ignore"):
-        f = np.where(gaps <= params.window_days, params.time_bonus,
-                     np.exp(-(gaps - params.window_days) / params.time_scale_days))
-    return np.where(np.isnan(gaps), 1.0, f)
-
-
 def candidate_pairs(A, k: int, floor: float, days: np.ndarray | None = None,
                     params: ClusterParams | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) where j is among i's k best rows of A, or i among j's, with a cosine
@@ -311,7 +302,7 @@ def _ranked(block, rows: np.ndarray, floor: float, days: np.ndarray | None,
     keep = block.data > floor
     row, col, val = block.row[keep], block.col[keep], block.data[keep]
     if days is not None and params is not None:
-        val = val * time_factor_array(np.abs(days[rows][row] - days[col]), params)
+        val = val * time_factors(np.abs(days[rows][row] - days[col]), params)
     return csr_matrix((val, (row, col)), shape=block.shape)
 
 
@@ -325,8 +316,13 @@ def top_neighbours(A, rows: Sequence[int], k: int) -> dict[int, np.ndarray]:
 
 
 def time_factors(gaps: np.ndarray, params: ClusterParams) -> np.ndarray:
-    """The online clusterer's time factor per pair (``gaps`` in days, -1 when undated: 1)."""
-    return np.array([1.0 if g < 0 else gap_factor(g, params) for g in gaps.tolist()])
+    """``online.gap_factor`` over an array of gaps in days; a gap that is NaN or negative
+    (a side undated) gives 1."""
+    gaps = np.asarray(gaps, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        f = np.where(gaps <= params.window_days, params.time_bonus,
+                     np.exp(-(gaps - params.window_days) / params.time_scale_days))
+    return np.where(np.isnan(gaps) | (gaps < 0), 1.0, f)
 
 
 def pair_probabilities(signals: PairSignals, model: PairModel,
