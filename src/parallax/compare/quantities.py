@@ -404,12 +404,6 @@ def has_toll(s: Statement) -> bool:
     return any(outcome(s, n) for n in s.numbers)
 
 
-@memoised
-def spans(s: Statement) -> list[dict]:
-    """Spans of days to years that place a statement in time ('two days after')."""
-    return [n for n in s.numbers if n.get("unit") in ("day", "week", "month", "year")]
-
-
 _OUTCOME_WORDS = {"#dead": "dead", "#hurt": "injured", "#missing": "missing"}
 
 
@@ -418,4 +412,4 @@ def describe(s: Statement, x: dict) -> str:
     return x.get("counted") or x.get("unit") or _OUTCOME_WORDS.get(outcome(s, x) or "") or "the same count"
 
 
-__all__: Sequence[str] = ("compare_numbers", "compatible", "same_quantity", "spans", "describe")
+__all__: Sequence[str] = ("compare_numbers", "compatible", "same_quantity", "describe")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ..understand.names import same_person
 from .dates import compare_dates, event_times
-from .quantities import compare_numbers, describe, has_toll, kinds, outcome, spans
+from .quantities import compare_numbers, describe, has_toll, kinds, outcome
 from .statements import Statement
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -203,27 +203,38 @@ def _placed(times: list[dict]) -> str | None:
     return next((t["value"] for t in times if t["value"]), None)
 
 
+def _dates_differ(rel: Relation, kind: str, a: Statement, b: Statement, differ_d: list,
+                  certain: bool = True) -> Relation:
+    """``rel`` made a date conflict (or difference): two placed dates of the statements."""
+    x, y = differ_d[0]
+    return _found(rel, kind, "date", [f"date: {x['value']} / {y['value']}" for x, y in differ_d],
+                  _versus(a, x["text"], b, y["text"]) + f" ({x['value']} / {y['value']})",
+                  _side(a, x["value"]), _side(b, y["value"]), certain=certain)
+
+
+def _placed_against_unplaced(rel: Relation, a: Statement, b: Statement,
+                             agree_d: list) -> Relation | None:
+    """Both statements put the fact in time, one on a date and the other not ('February 21' /
+    'two days after' in an undated article): a difference a reader should check."""
+    when_a, when_b = event_times(a), event_times(b)
+    placed_a, placed_b = _placed(when_a), _placed(when_b)
+    if not (when_a and when_b) or agree_d or bool(placed_a) == bool(placed_b):
+        return None
+    ta = ", ".join(x["text"] for x in when_a)
+    tb = ", ".join(x["text"] for x in when_b)
+    return _found(rel, "differ", "date", [f"date: {ta} / {tb}"], _versus(a, ta, b, tb),
+                  _side(a, placed_a), _side(b, placed_b), certain=False)
+
+
 def time_difference(a: Statement, b: Statement) -> dict | None:
     """Where two statements the sentence-pair model finds told similarly date what they tell
-    differently ('on February 21' / 'two days after' in an undated article): the difference a
-    reader should check beside the hint, never a conflict (the two may not state one fact)."""
+    differently: the difference a reader should check beside the hint, never a conflict (the
+    two may not state one fact)."""
     agree_d, differ_d, _unsure = compare_dates(a, b)
-    if differ_d:
-        x, y = differ_d[0]
-        return _found(Relation("differ", 0.0), "differ", "date",
-                      [f"date: {x['value']} / {y['value']}" for x, y in differ_d],
-                      _versus(a, x["text"], b, y["text"]) + f" ({x['value']} / {y['value']})",
-                      _side(a, x["value"]), _side(b, y["value"]), certain=False).finding
-    when_a, when_b = event_times(a), event_times(b)
-    placed_a = any(t["value"] for t in when_a)
-    placed_b = any(t["value"] for t in when_b)
-    if when_a and when_b and not agree_d and placed_a != placed_b:
-        ta = ", ".join(x["text"] for x in when_a)
-        tb = ", ".join(x["text"] for x in when_b)
-        return _found(Relation("differ", 0.0), "differ", "date", [f"date: {ta} / {tb}"],
-                      _versus(a, ta, b, tb), _side(a, _placed(when_a)), _side(b, _placed(when_b)),
-                      certain=False).finding
-    return None
+    rel = Relation("none", 0.0)
+    found = _dates_differ(rel, "differ", a, b, differ_d, certain=False) if differ_d \
+        else _placed_against_unplaced(rel, a, b, agree_d)
+    return found.finding if found else None
 
 
 def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
@@ -271,10 +282,7 @@ def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
     if differ_n:
         return _number_conflict(rel, a, b, differ_n)
     if differ_d:
-        x, y = differ_d[0]
-        return _found(rel, "conflict", "date", [f"date: {x['value']} / {y['value']}" for x, y in differ_d],
-                      _versus(a, x["text"], b, y["text"]) + f" ({x['value']} / {y['value']})",
-                      _side(a, x["value"]), _side(b, y["value"]))
+        return _dates_differ(rel, "conflict", a, b, differ_d)
     if differ_q:
         x, y = differ_q[0]
         return _found(rel, "conflict", "attribution", [f"speaker: {x['speaker']} / {y['speaker']}"],
@@ -296,16 +304,8 @@ def relate(a: Statement, b: Statement, cov: tuple[float, float, int],
         rel.signal = "words"
     elif model:
         states = not missing_n  # told in other words; a number one side lacks is not stated
-    when_a, when_b = event_times(a) + spans(a), event_times(b) + spans(b)
-    placed_a = any(t["value"] for t in event_times(a))
-    placed_b = any(t["value"] for t in event_times(b))
-    if states and when_a and when_b and not agree_d and placed_a != placed_b:
-        # both place the fact in time and the dates cannot be compared ('last month' /
-        # 'two days after' in an undated article): a difference a reader should check
-        ta = ", ".join(x["text"] for x in when_a)
-        tb = ", ".join(x["text"] for x in when_b)
-        return _found(rel, "differ", "date", [f"date: {ta} / {tb}"], _versus(a, ta, b, tb),
-                      _side(a), _side(b), certain=False)
+    if states and (found := _placed_against_unplaced(rel, a, b, agree_d)):
+        return found
     if states:
         rel.kind = "agree"
         if a.negated == b.negated:
