@@ -165,7 +165,6 @@ class OnlineClusterer:
         self.vectors: dict[str, _Vectors] = {}
         self.index: dict[str, deque[str]] = defaultdict(lambda: deque(maxlen=self.p.max_postings))
         self._seq = 0
-        self.newest: date | None = None
         # the dates of the last RECENT dated arrivals: a story is closed only when it is far
         # older than all of them (an archive ingested out of date order keeps its stories)
         self.recent: deque[date] = deque(maxlen=RECENT)
@@ -192,7 +191,6 @@ class OnlineClusterer:
             "index": {key: kept for key, postings in self.index.items()
                       if (kept := [sid for sid in postings if self._open(sid)])},
             "seq": self._seq,
-            "newest": self.newest.isoformat() if self.newest else None,
             "since_close": self._since_close,
             "recent": [d.isoformat() for d in self.recent],
         }
@@ -216,7 +214,6 @@ class OnlineClusterer:
         for key, postings in state["index"].items():
             self.index[key].extend(postings)
         self._seq = state["seq"]
-        self.newest = date.fromisoformat(state["newest"]) if state["newest"] else None
         self._since_close = state["since_close"]
         self.recent.extend(date.fromisoformat(d) for d in state.get("recent", ()))
         return self
@@ -232,8 +229,6 @@ class OnlineClusterer:
         ``story_of`` for the current assignment). ``counts``: the article's (terms, names)
         when computed elsewhere (see :func:`doc_counts`, which parallelises)."""
         vec = self._vectorize(doc, counts)
-        if vec.day and (self.newest is None or vec.day > self.newest):
-            self.newest = vec.day
         if vec.day:
             self.recent.append(vec.day)
         self._since_close += 1
@@ -374,12 +369,11 @@ class OnlineClusterer:
 
     def _close_old_stories(self) -> None:
         self._since_close = 0
-        if self.newest is None or self.keep_vectors:
-            return  # a batch run keeps everything: refine may still move articles
-        # the oldest date arriving lately (the newest, when none is known): in a stream in
-        # date order they are days apart; an old archive ingested after a new one keeps its
-        # stories open while its articles arrive
-        horizon = min(self.recent) if self.recent else self.newest
+        if not self.recent or self.keep_vectors:
+            return  # nothing dated yet; or a batch run, which keeps everything for refine
+        # the oldest date arriving lately: in a stream in date order they are days apart; an
+        # old archive ingested after a new one keeps its stories open while its articles arrive
+        horizon = min(self.recent)
         for story in self.stories.values():
             if story.last and (horizon - story.last).days > self.p.close_after_days \
                     and story.content:

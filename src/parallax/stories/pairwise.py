@@ -19,15 +19,15 @@ while their mean pair probability is at least ``1 - threshold``. Every join need
 that level, so each connected group of such pairs is clustered on its own. Articles are taken
 in a canonical order (article id), so the stories do not depend on arrival order.
 
-Cost, bounded whatever the texts share: an article's candidates are its TOP_K best articles
-by content cosine (on their heaviest terms, above 0.05) times the time factor, so an archive of n articles has at most
-n x TOP_K pairs, and a recurring kind of event (the same wire text on many dates) does not fill
-an article's candidates with other dates' reports. Candidates and the local IDF's neighbours
-are searched on each article's PROBE_TERMS heaviest terms, so light words every article
-shares do not make the search grow with the archive squared. Pair signals are computed
-PAIR_CHUNK pairs at a time. Average-link needs a dense matrix per connected group: a group
-larger than MAX_GROUP is first split at a stricter level (its weakest strong pairs dropped)
-until each part fits, so memory stays within MAX_GROUP squared.
+Cost, bounded whatever the texts share: an article's candidates are its TOP_K best articles by
+content cosine (on their heaviest terms, above 0.05) times the time factor, so an archive of n
+articles has at most n x TOP_K pairs, and a recurring kind of event (the same wire text on
+many dates) does not fill an article's candidates with other dates' reports. Candidates and
+the local IDF's neighbours are searched on each article's PROBE_TERMS heaviest terms, so light
+words every article shares do not make the search grow with the archive squared. Pair signals
+are computed PAIR_CHUNK pairs at a time. Average-link needs a dense matrix per connected
+group: a group larger than MAX_GROUP is first split at a stricter level (its weakest strong
+pairs dropped) until each part fits, so memory stays within MAX_GROUP squared.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from .numbers import WORDS as NUMBER_WORDS
 from .records import TimeExpr
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -220,12 +221,10 @@ def _resolve(kind: str, m: re.Match, base: date | None, future: bool = False):
     return None
 
 
-_COUNTS = {w: i for i, w in enumerate("one two three four five six seven eight nine ten eleven "
-                                      "twelve".split(), start=1)} | {"a": 1, "an": 1}
-
-
 def _count(word: str) -> int:
-    return int(word) if word.isdigit() else _COUNTS[word.lower()]
+    """'two', '10', 'a': the count of an offset."""
+    word = word.lower()
+    return int(word) if word.isdigit() else 1 if word in ("a", "an") else NUMBER_WORDS[word]
 
 
 class _Shifted:
