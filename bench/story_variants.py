@@ -14,8 +14,9 @@ text stays out of the repository):
   archive, in date order.
 
 Each is scored with ``parallax eval clusters`` (the same code: ``eval.clusters.evaluate``) in
-three modes: online (the ingest path), ``--rebuild`` with the consensus batch, ``--rebuild`` with
-``story_batch = "pairs"``; and the baseline: TF-IDF (sublinear tf, English stop words) over title
+four modes: online (the ingest path), ``--rebuild`` with the consensus batch, ``--rebuild`` with
+``story_batch = "pairs"``, ``--rebuild`` with the default ``story_batch = "auto"`` (which runs one
+of the two: the result says which); and the baseline: TF-IDF (sublinear tf, English stop words) over title
 and text, cosine distance, average link cut at one threshold chosen on ECB+ train+dev (full text)
 and kept for every variant.
 
@@ -49,7 +50,7 @@ from parallax.settings import Settings  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "variants"
 SEEDS = DATA.parent / "seeds"
-MODES = ("online", "consensus", "pairs")
+MODES = ("online", "consensus", "pairs", "auto")
 BASELINE_GRID = np.round(np.arange(0.50, 0.951, 0.025), 3)
 
 
@@ -184,9 +185,11 @@ def run_baseline(path: Path, threshold: float) -> dict:
 
 
 def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:
-    settings = Settings(story_batch="pairs" if mode == "pairs" else "consensus")
+    settings = Settings(story_batch="consensus" if mode == "online" else mode)
     m = evaluate(path, settings=settings, rebuild=mode != "online")
     got = scored(m) | {"seconds": round(m["seconds"], 2)}
+    if mode == "auto":  # which method 'auto' ran, and why
+        got["method"] = list(auto_method(path))
     if shuffles:  # arrival in random orders (as `parallax eval clusters --shuffle N`)
         n = len(load_labelled(path)[0])
         f1s = []
@@ -198,6 +201,14 @@ def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:
         got["shuffled_b3_f1"] = [round(x, 4) for x in f1s]
         got["shuffle_spread"] = round(max(f1s + [m["b3_f1"]]) - min(f1s + [m["b3_f1"]]), 4)
     return got
+
+
+def auto_method(path: Path) -> tuple[str, str]:
+    from parallax.stories.consensus import batch_member, choose_method
+    from parallax.stories.online import doc_counts
+
+    docs = load_labelled(path)[0]
+    return choose_method("auto", [batch_member(d, doc_counts(d), "auto") for d in docs])
 
 
 def main(argv: list[str] | None = None) -> None:

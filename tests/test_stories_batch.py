@@ -27,12 +27,12 @@ def partition(assigned: dict[str, str]) -> list[list[str]]:
     return sorted(sorted(g) for g in groups.values())
 
 
-def ecb_rows():
-    """Three ECB+ topics (70 articles, two similar events each) whose online stories change
-    with the arrival order."""
+def ecb_rows(topics=("22", "25", "37")):
+    """ECB+ topics (by default three, 70 articles, two similar events each, whose online
+    stories change with the arrival order)."""
     rows = [json.loads(line) for line in
             (SHARED / "data" / "ecbplus" / "articles.jsonl").read_text().splitlines()]
-    return [r for r in rows if r["topic"] in ("22", "25", "37")]
+    return [r for r in rows if r["topic"] in topics]
 
 
 @pytest.fixture(scope="module")

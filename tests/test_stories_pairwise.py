@@ -12,15 +12,18 @@ import pytest
 from parallax.errors import ConfigError
 from parallax.eval.clusters import evaluate
 from parallax.settings import Settings
-from parallax.stories import cluster_docs, params_from
+from parallax.stories import cluster_docs, consensus, params_from
+from parallax.stories.consensus import add_member, batch_member, choose_method
 from parallax.stories.features import Doc
+from parallax.stories.online import doc_counts
 from parallax.stories.pairwise import (SIGNALS, PairSignals, average_link, pair_groups,
                                        shipped_model, time_factors)
 
-from .conftest import SHARED
+from .conftest import EXAMPLES, SHARED
 from .test_stories_batch import b3_f1, ecb_rows, partition, shuffled, stored_rebuilds
 
 PAIRS = Settings(story_batch="pairs")
+CONSENSUS = Settings(story_batch="consensus")
 
 
 def test_the_shipped_model_reads_the_signals_the_code_computes():
@@ -78,7 +81,7 @@ def test_pair_groups_do_not_depend_on_the_order_given():
 
 
 def test_pairs_tell_the_twin_events_apart_better_than_the_consensus(ecb_topics):
-    consensus = cluster_docs(ecb_topics, rebuild=True)
+    consensus = cluster_docs(ecb_topics, CONSENSUS, rebuild=True)
     pairs = cluster_docs(ecb_topics, PAIRS, rebuild=True)
     assert b3_f1(pairs) > b3_f1(consensus) + 0.02
     orders = {json.dumps(partition(cluster_docs(shuffled(ecb_topics, s), PAIRS, rebuild=True)))
@@ -231,3 +234,56 @@ def test_signals_computed_in_chunks_equal_signals_computed_at_once(monkeypatch):
     monkeypatch.setattr(pw, "PAIR_CHUNK", 7)
     chunked = PairSignals(docs).matrix(SIGNALS)
     assert len(whole) > 7 and np.allclose(whole, chunked)
+
+
+# -- 'auto', the default batch method ----------------------------------------------------
+
+def _members(texts):
+    return [batch_member(Doc(f"m{k}", t), doc_counts(Doc(f"m{k}", t)), "auto")
+            for k, t in enumerate(texts)]
+
+
+def test_auto_runs_pairs_on_reports_and_consensus_on_tiny_or_headline_archives():
+    reports = [f"Title {k}\nA report of event {k} with a body." for k in range(150)]
+    assert choose_method("auto", _members(reports)) == ("pairs", "auto: 150 articles with texts")
+    method, why = choose_method("auto", _members(reports[:40]))
+    assert method == "consensus" and "40 articles, fewer than 100" in why
+    heads = [f"Headline {k}\n" for k in range(100)] + reports[:50]
+    method, why = choose_method("auto", _members(heads))
+    assert method == "consensus" and why == "auto: 100 of 150 articles are headlines with no body"
+    snippets = [f"\nA first paragraph of event {k}." for k in range(150)]  # no title: a snippet
+    assert choose_method("auto", _members(snippets))[0] == "pairs"
+    assert choose_method("consensus", _members(reports)) == ("consensus", "story_batch = 'consensus'")
+
+
+def test_auto_drops_the_texts_once_the_archive_outgrows_the_pair_mode(monkeypatch):
+    monkeypatch.setattr(consensus, "PAIRS_MAX_ARTICLES", 5)
+    monkeypatch.setattr(consensus, "PAIRS_MIN_ARTICLES", 2)
+    members: list = []
+    for k in range(7):
+        doc = Doc(f"m{k}", f"Title\nreport {k}")
+        add_member(members, batch_member(doc, doc_counts(doc), "auto", len(members)), "auto")
+    assert [m.text is None for m in members] == [True] * 7  # none kept past the cap
+    method, why = choose_method("auto", members)
+    assert method == "consensus" and "more than the pair mode's 5" in why
+    pairs: list = []
+    for k in range(7):  # asked for by name, the pair mode keeps every text
+        doc = Doc(f"m{k}", f"Title\nreport {k}")
+        add_member(pairs, batch_member(doc, doc_counts(doc), "pairs", len(pairs)), "pairs")
+    assert all(m.text for m in pairs)
+
+
+def test_auto_gives_the_pair_modes_stories_on_a_news_archive():
+    docs = [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date"))
+            for r in ecb_rows() + ecb_rows(("1", "3", "4"))]
+    assert len(docs) >= 100
+    auto = cluster_docs(docs, Settings(), rebuild=True)
+    assert partition(auto) == partition(cluster_docs(docs, PAIRS, rebuild=True))
+    assert partition(auto) != partition(cluster_docs(docs, CONSENSUS, rebuild=True))
+
+
+def test_a_rebuild_says_which_batch_method_ran(cli):
+    assert cli("ingest", str(EXAMPLES / "ecbplus" / "excerpt.jsonl"))[0] == 0
+    code, _out, err = cli("cluster", "--rebuild")
+    assert code == 0
+    assert "(batch: consensus; auto: 16 articles, fewer than 100 for the pair model)" in err

@@ -65,10 +65,12 @@ class Settings:
     # Batch mode (cluster --rebuild): runs in this many tie-breaking orders, whose majority
     # decides (stories/consensus.py); 1 = one pass in arrival order, then refined.
     story_rebuild_runs: int = 9
-    # The batch mode's method: 'consensus' (the majority of story_rebuild_runs online runs) or
+    # The batch mode's method: 'consensus' (the majority of story_rebuild_runs online runs),
     # 'pairs' (a pair model learned on ECB+ train+dev with average-link, stories/pairwise.py:
-    # better at telling two similar events apart; holds every article's text while it runs).
-    story_batch: str = "consensus"
+    # better at telling two similar events apart; holds every article's text while it runs),
+    # or 'auto': pairs for 100 to 50,000 articles that are mostly more than headlines,
+    # consensus otherwise (stories/consensus.py, choose_method; the rebuild says which).
+    story_batch: str = "auto"
     # Optional dense embeddings (stories/embeddings.py, DEVELOPERS.md): '' for none, or a
     # registered embedder, 'NAME' or 'NAME:MODEL' ('sentence-transformers:all-MiniLM-L6-v2').
     story_embedder: str = ""

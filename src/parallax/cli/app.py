@@ -588,14 +588,24 @@ def cluster(
     try:
         settings = state.settings(engine=engine_name, scheduler=scheduler)
         with state.store(settings) as store, open_engine_for(settings, quiet=state.quiet) as engine:
+            method: list[str] = []
+
             with render.CountProgress(err, "clustering", quiet=state.quiet) as progress:
-                n = update_stories(store, settings, rebuild=rebuild, listener=progress.event,
+                def heard(kind: str, payload) -> None:
+                    if kind == "batch method":
+                        method[:] = payload
+                    else:
+                        progress.event(kind, payload)
+
+                n = update_stories(store, settings, rebuild=rebuild, listener=heard,
                                    engine=engine)
             count = len(store.list_stories())
     except ParallaxError as exc:
         raise fail(exc)
     if not state.quiet:
-        err.print(f"{n} article(s) assigned; {count} stories")
+        how = f" (batch: {method[0]}; {method[1]})" if method else ""
+        err.print(f"{n} article(s) assigned; {count} stories{how}", markup=False,
+                  highlight=False)
 
 
 @app.command()

@@ -13,7 +13,7 @@ from ..settings import Settings
 from .assign import article_doc, assign_stories, params_from
 from .embeddings import Embedder, get_embedder, register, with_embeddings
 from .features import Doc
-from .consensus import Member, batch, batch_member
+from .consensus import Member, add_member, batch, batch_member
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 __all__ = ["assign_stories", "cluster_docs", "batch", "Member", "ClusterParams",
@@ -25,7 +25,8 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
                  rebuild: bool = False) -> dict[str, str]:
     """Cluster documents given in arrival order: article id -> story id. The online pass is the
     one ingest runs (old stories close as the stream moves on); ``rebuild`` adds the batch pass
-    (``stories.consensus``: the same stories whatever the order given)."""
+    (``stories.consensus``, or the pair mode where ``story_batch`` 'auto' picks it: the same
+    stories whatever the order given)."""
     settings = settings or Settings()
     params = params_from(settings)
     docs = with_embeddings(docs, get_embedder(params.embedder))
@@ -35,7 +36,8 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
         counts = doc_counts(doc)
         clusterer.add(doc, counts)
         if rebuild:
-            members.append(batch_member(doc, counts, settings.story_batch))
+            mode = settings.story_batch
+            add_member(members, batch_member(doc, counts, mode, len(members)), mode)
     if rebuild:
         batch(clusterer, members, settings.story_rebuild_runs, mode=settings.story_batch)
     return clusterer.assignments()

@@ -24,7 +24,7 @@ from ..textutil import lede
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .consensus import Member, Progress, batch, batch_member, check_mode
+from .consensus import Member, Progress, add_member, batch, batch_member, check_mode
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 STATE_NAME = "stories"
@@ -89,7 +89,8 @@ class StoryRun:
         counts = doc_counts(doc)
         self.clusterer.add(doc, counts)
         if self.clusterer.keep_vectors:
-            self.members.append(batch_member(doc, counts, self.settings.story_batch))
+            mode = self.settings.story_batch
+            add_member(self.members, batch_member(doc, counts, mode, len(self.members)), mode)
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]
@@ -180,7 +181,8 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
     """Assign the articles stored since the last run (all of them with ``rebuild``, which
     also runs the batch pass) and save story membership, titles and the stage state. Returns
     the number of articles whose story or lineage was saved anew. ``notify`` hears
-    ("clustered", (done, total)) and, in a rebuild, ("batch run", (done, runs))."""
+    ("clustered", (done, total)) and, in a rebuild, ("batch method", (method, why)) and
+    ("batch run", (done, runs))."""
     with store.transaction():
         upto = store.last_seq()
         resumed = None if rebuild else _resume(store, settings)
