@@ -11,7 +11,9 @@ text stays out of the repository):
 - ``ecb_lead``, ``basil_lead``: the first paragraph only (the first line of the text with at
   least eight words, so a bare date line or dateline is skipped), no headline: a snippet;
 - ``mixed``: ECB+, BASIL and the two seed articles (ingested and cleaned by Parallax) in one
-  archive, in date order.
+  archive, in date order;
+- ``scenario``: the issue's user scenario, ECB+ topics 1-13 (312 articles, both pirate
+  hijackings), BASIL and the seeds in one archive.
 
 Each is scored with ``parallax eval clusters`` (the same code: ``eval.clusters.evaluate``) in
 four modes: online (the ingest path), ``--rebuild`` with the consensus batch, ``--rebuild`` with
@@ -109,6 +111,9 @@ def variants() -> dict[str, list[dict]]:
         "ecb_lead": [row(r, text=lead_paragraph(r["text"])) for r in ecb],
         "basil_lead": [row(r, text=lead_paragraph(r["text"])) for r in basil],
         "mixed": full(ecb) + full(basil) + seed_rows(),
+        # the user scenario: a store of ~300 ECB+ articles (topics 1-13, the two
+        # pirate hijackings among them), the 300 BASIL articles and the seeds
+        "scenario": full([r for r in ecb if int(r["topic"]) <= 13]) + full(basil) + seed_rows(),
     }
 
 
