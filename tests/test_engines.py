@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from parallax.engines import LocalEngine, open_engine
@@ -20,6 +21,8 @@ from parallax.store import open_store
 from parallax.stories.consensus import batch_member, consensus_groups
 from parallax.stories.features import Doc
 from parallax.stories.online import ClusterParams, doc_counts
+from parallax.stories.pairsignals import SIGNALS, PairSignals
+from parallax.stories.pairwise import pair_groups
 
 from .conftest import EXAMPLES, ROOT, SHARED
 from .pg import wait_for
@@ -70,6 +73,23 @@ def test_the_batch_runs_on_dask_give_the_local_stories_on_ecbplus(dask_engine):
     here = consensus_groups(members, params, 5)
     there = consensus_groups(members, params, 5, engine=dask_engine)
     assert here == there and len(here) > 10
+
+
+def test_the_pair_mode_on_dask_gives_the_local_stories_on_ecbplus(dask_engine):
+    """story_batch 'auto' runs the pair mode on most archives: its per-article and per-block
+    work (features, candidate search, local cosines) goes to the workers, the same values
+    come back."""
+    if not ECB.exists():
+        pytest.skip(f"{ECB} not found")
+    rows = [json.loads(line) for line in ECB.read_text().splitlines()][:400]
+    docs = [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date")) for r in rows]
+    params = ClusterParams()
+    here = PairSignals(docs, params)
+    there = PairSignals(docs, params, engine=dask_engine)
+    assert np.array_equal(here.iu, there.iu) and len(here.iu) > 1000
+    assert np.array_equal(here.matrix(SIGNALS), there.matrix(SIGNALS))
+    groups = pair_groups(docs, params, engine=dask_engine)
+    assert groups == pair_groups(docs, params) and len(groups) > 10
 
 
 def _slow_square(x: int, pause: float) -> int:

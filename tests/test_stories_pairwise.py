@@ -134,13 +134,13 @@ def test_pairs_mode_is_safe_on_texts_without_a_body_digits_or_names(texts):
 def test_candidates_are_bounded_by_top_k_per_article_whatever_the_texts_share():
     """Boilerplate every crawled page carries makes every pair similar: the candidates stay
     at most TOP_K per article instead of every pair (a 6,335-article crawl once took 23 GB)."""
-    from parallax.stories.pairwise import TOP_K, candidate_pairs, _tfidf
     from parallax.stories.features import terms
+    from parallax.stories.pairsignals import TOP_K, candidate_pairs, tfidf
 
     boiler = ("subscribe newsletter cookies privacy policy advertisement share facebook twitter "
               "related stories copyright reserved ") * 5
     texts = [f"{boiler} report number {i} about item{i % 37} and place{i % 11}" for i in range(400)]
-    iu, ju = candidate_pairs(_tfidf([terms(t) for t in texts]), TOP_K, 0.05)
+    iu, ju = candidate_pairs(tfidf([terms(t) for t in texts]), TOP_K, 0.05)
     assert 0 < len(iu) <= len(texts) * TOP_K < len(texts) * (len(texts) - 1) // 2
     assert (iu < ju).all()
     docs = [Doc(f"d{i:03d}", t, "2019-01-02") for i, t in enumerate(texts)]
@@ -169,9 +169,9 @@ def test_candidates_prefer_reports_of_the_same_dates_over_the_same_text_years_ap
     """A recurring kind of event (the same wire text on many dates) must not fill an article's
     candidates with other dates' copies: candidates rank by cosine x time factor. Without the
     dates the copies of 2020 (first by index) would take every 2023 article's 10 places."""
-    import parallax.stories.pairwise as pw
+    import parallax.stories.pairsignals as ps
 
-    monkeypatch.setattr(pw, "TOP_K", 10)
+    monkeypatch.setattr(ps, "TOP_K", 10)
     text = "Storm floods the harbour, ferries cancelled, the mayor calls for calm\n"
     docs = [Doc(f"a{i:02d}", text, "2020-01-01") for i in range(30)] + \
         [Doc(f"b{i:02d}", text, "2023-06-01") for i in range(30)]
@@ -211,7 +211,7 @@ def test_candidates_are_searched_on_each_articles_heaviest_terms():
     renormalised: light words shared by everything never make two articles compared."""
     from scipy.sparse import csr_matrix
 
-    from parallax.stories.pairwise import heaviest
+    from parallax.stories.pairsignals import heaviest
 
     A = csr_matrix(np.array([[0.1, 0.5, 0.3, 0.0, 0.2],
                              [0.0, 0.0, 0.0, 0.0, 0.0],
@@ -226,12 +226,12 @@ def test_candidates_are_searched_on_each_articles_heaviest_terms():
 def test_signals_computed_in_chunks_equal_signals_computed_at_once(monkeypatch):
     """Pair signals go PAIR_CHUNK pairs at a time (a 2.5-million-row matrix per signal took
     18 GB at 50k): chunking changes no value."""
-    import parallax.stories.pairwise as pw
+    import parallax.stories.pairsignals as ps
 
     rows = ecb_rows()[:120]
     docs = [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date")) for r in rows]
     whole = PairSignals(docs).matrix(SIGNALS)
-    monkeypatch.setattr(pw, "PAIR_CHUNK", 7)
+    monkeypatch.setattr(ps, "PAIR_CHUNK", 7)
     chunked = PairSignals(docs).matrix(SIGNALS)
     assert len(whole) > 7 and np.allclose(whole, chunked)
 

@@ -234,7 +234,8 @@ def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
     if method == "pairs":
         from .pairwise import pair_groups
 
-        return clusterer.adopt(pair_groups([m.doc() for m in members], clusterer.p))
+        return clusterer.adopt(pair_groups([m.doc() for m in members], clusterer.p,
+                                           engine=engine))
     if runs <= 1:
         return clusterer.refine([m.id for m in members])
     return clusterer.adopt(consensus_groups(members, clusterer.p, runs, notify, engine))
