@@ -23,6 +23,7 @@ cosine signals and keeps the pairs. Every value is the same on every engine.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -104,34 +105,61 @@ def _features_of(texts: list[str]) -> list[Features]:
 
 # -- vectors -----------------------------------------------------------------------------
 
+class CountBuilder:
+    """Rows of counts added one at a time and kept packed (a rebuild holds several such
+    matrices for its whole archive, not a dict per article); ``matrix`` orders the vocabulary
+    as DictVectorizer does (sorted), so the values do not depend on the order terms came in."""
+
+    def __init__(self):
+        self.vocab: dict[str, int] = {}
+        self.indices = array("i")
+        self.data = array("d")
+        self.indptr = array("q", [0])
+
+    def add(self, counts: Counter) -> None:
+        vocab = self.vocab
+        for k, v in counts.items():
+            self.indices.append(vocab.setdefault(k, len(vocab)))
+            self.data.append(v)
+        self.indptr.append(len(self.indices))
+
+    def matrix(self):
+        """The rows so far (a vocabulary no row has is one all-zero column)."""
+        from scipy.sparse import csr_matrix
+
+        terms_ = list(self.vocab)
+        rank = np.empty(len(terms_), dtype=np.int32)
+        rank[sorted(range(len(terms_)), key=terms_.__getitem__)] = np.arange(len(terms_))
+        indices = rank[np.frombuffer(self.indices, dtype=np.int32)] if len(self.indices) \
+            else np.zeros(0, dtype=np.int32)
+        m = csr_matrix((np.frombuffer(self.data, dtype=float).copy(), indices,
+                        np.frombuffer(self.indptr, dtype=np.int64).copy()),
+                       shape=(len(self.indptr) - 1, max(1, len(terms_))))
+        m.sort_indices()
+        return m
+
+
 def count_matrix(counters: Sequence[Counter]):
     """Rows of counts over the vocabulary in sorted order (what DictVectorizer makes, without
-    its per-value checks); a vocabulary no row has is one all-zero column."""
-    from scipy.sparse import csr_matrix
-
-    vocab = sorted({k for c in counters for k in c})
-    index = {k: i for i, k in enumerate(vocab)}
-    indptr = np.zeros(len(counters) + 1, dtype=np.int64)
-    indices: list[int] = []
-    data: list[float] = []
-    for r, c in enumerate(counters):
-        indices.extend(index[k] for k in c)
-        data.extend(c.values())
-        indptr[r + 1] = len(indices)
-    m = csr_matrix((np.asarray(data, dtype=float), np.asarray(indices, dtype=np.int32), indptr),
-                   shape=(len(counters), max(1, len(vocab))))
-    m.sort_indices()
-    return m
+    its per-value checks)."""
+    rows = CountBuilder()
+    for c in counters:
+        rows.add(c)
+    return rows.matrix()
 
 
 def tfidf(counters: Sequence[Counter]):
     """Unit TF-IDF rows (sublinear tf, smoothed idf: scikit-learn's TfidfTransformer); a
     signal no text has (no body, no digits, no names in the whole archive) gives cosines of
     0, never an error."""
+    return unit_tfidf(count_matrix(counters))
+
+
+def unit_tfidf(m):
+    """``tfidf`` of a count matrix (which it takes over)."""
     from scipy.sparse import diags
     from sklearn.preprocessing import normalize
 
-    m = count_matrix(counters)
     m.data = np.log(m.data) + 1.0
     df = np.bincount(m.indices, minlength=m.shape[1])
     idf = np.log((1.0 + m.shape[0]) / (1.0 + df)) + 1.0
@@ -340,8 +368,18 @@ class PairSignals:
         engine = engine or LocalEngine()
         texts = [d.text for d in docs]
         chunks = [texts[s:s + FEATURE_CHUNK] for s in range(0, len(texts), FEATURE_CHUNK)]
-        feats = [f for part in engine.map(_features_of, chunks) for f in part]
-        content = tfidf([f.words for f in feats])
+        kinds = ("words", "names", "numbers", "bigrams", "lead", "lead_names", "years")
+        rows = {k: CountBuilder() for k in kinds + ("joined",)}
+        length = np.zeros(len(texts))
+        n = 0
+        for part in engine.map(_features_of, chunks):  # packed as they come back
+            for x in part:
+                for k in kinds:
+                    rows[k].add(getattr(x, k))
+                rows["joined"].add(joined(x.words, x.names))
+                length[n] = min(len(x.words), SHORT_TERMS)
+                n += 1
+        content = unit_tfidf(rows.pop("words").matrix())
         days = day_numbers(docs)
         self.probe = None if exact else PROBE_TERMS
         if exact:
@@ -351,38 +389,40 @@ class PairSignals:
                                                days, params or ClusterParams(), engine=engine)
         iu, ju = self.iu, self.ju
         f = {"content": _rowdot(content, iu, ju)}
+        del content
         for name in ("names", "numbers", "bigrams", "lead", "lead_names"):
-            f[name] = _rowdot(tfidf([getattr(x, name) for x in feats]), iu, ju)
-        f["years_overlap"], f["years_disjoint"] = self._years([x.years for x in feats])
-        f["local_mean"], f["local_min"] = self._local(
-            [joined(x.words, x.names) for x in feats], engine)
-        length = np.array([min(len(x.words), SHORT_TERMS) for x in feats], dtype=float)
+            f[name] = _rowdot(unit_tfidf(rows.pop(name).matrix()), iu, ju)
+        f["years_overlap"], f["years_disjoint"] = self._years(rows.pop("years").matrix())
+        f["local_mean"], f["local_min"] = self._local(rows.pop("joined").matrix(), engine)
         f["short"] = 1.0 - np.sqrt(np.minimum(length[iu], length[ju]) / SHORT_TERMS) \
             if len(iu) else np.zeros(0)
         self.f = f
         self.gap = np.nan_to_num(np.abs(days[iu] - days[ju]), nan=-1.0)  # -1: a date is unknown
 
-    def _years(self, years: list[Counter]) -> tuple[np.ndarray, np.ndarray]:
+    def _years(self, Y) -> tuple[np.ndarray, np.ndarray]:
         """Per pair: the share of the years the two texts mention that both mention (-1 when
-        a side mentions none), and whether both mention years but none in common."""
-        Y = count_matrix(years)
+        a side mentions none), and whether both mention years but none in common (``Y``:
+        each text's years, counted once)."""
         shared = _rowdot(Y, self.iu, self.ju)
         size = np.diff(Y.indptr).astype(float)
         both = (size[self.iu] > 0) & (size[self.ju] > 0)
         union = np.where(both, size[self.iu] + size[self.ju] - shared, 1.0)
         return np.where(both, shared / union, -1.0), (both & (shared == 0)).astype(float)
 
-    def _local(self, counts: list[Counter], engine: Engine) -> tuple[np.ndarray, np.ndarray]:
-        """Per pair, the cosine under i's local IDF and under j's: their mean and minimum."""
+    def _local(self, counts, engine: Engine) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair, the cosine under i's local IDF and under j's: their mean and minimum
+        (``counts``: each text's words and names)."""
         if not len(self.iu):
             return np.zeros(0), np.zeros(0)
-        raw = count_matrix(counts)
+        n = counts.shape[0]
+        raw = counts.copy()
         raw.data = 1.0 + np.log(raw.data)
-        g = tfidf(counts)  # TF-IDF cosines pick the neighbours
+        g = unit_tfidf(counts)  # TF-IDF cosines pick the neighbours
         search = (g if self.probe is None else heaviest(g, self.probe)).tocsr()
-        pairs = _PairIndex.of(len(counts), self.iu, self.ju)
+        del g
+        pairs = _PairIndex.of(n, self.iu, self.ju)
         cos = np.zeros((2, len(self.iu)))  # row 0: under iu's IDF, row 1: under ju's
-        for ks, side, vals in engine.map(_block_local, row_blocks(len(counts), len(counts)),
+        for ks, side, vals in engine.map(_block_local, row_blocks(n, n),
                                          raw=raw, S=search, St=search.T.tocsr(), pairs=pairs,
                                          neighbours=NEIGHBOURS):
             cos[side, ks] = vals
