@@ -38,8 +38,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=50_000)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--db", help="reuse a store made by an earlier run")
+    ap.add_argument("--workers", type=int, default=2,
+                    help="Dask workers on this machine; 0: the local engine (no Dask)")
+    ap.add_argument("--db", help="the store: made there if it does not exist, reused if it does")
     ap.add_argument("--method", default="consensus", choices=("auto", "consensus", "pairs"),
                     help="story_batch for the rebuild (the consensus runs are what scales "
                          "past 50,000 articles)")
@@ -47,7 +48,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="rebuild-bench-"))
     db = args.db or str(work / "archive.db")
     result: dict = {"articles": args.articles, "workers": args.workers, "method": args.method}
-    if not args.db:
+    if not Path(db).exists():
         src = work / "archive.jsonl"
         result["distinct"] = _write_jsonl(src, args.articles)
         t = time.perf_counter()
@@ -57,15 +58,18 @@ def main() -> None:
         assert done.returncode == 0
         print("ingested", result, flush=True)
 
-    from distributed import LocalCluster
-
-    from parallax.engines.dask import DaskEngine
+    from parallax.engines import LocalEngine
     from parallax.pipeline import update_stories
     from parallax.settings import Settings
     from parallax.store import open_store
 
-    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=40)
+    cluster = None
+    if args.workers:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                               silence_logs=40)
     marks: dict[str, float] = {}
     runs: list[float] = []
 
@@ -82,18 +86,24 @@ def main() -> None:
             runs.append(now)
 
     try:
-        engine = DaskEngine(scheduler=cluster.scheduler_address)
+        if cluster is None:
+            engine = LocalEngine()
+        else:
+            from parallax.engines.dask import DaskEngine
+
+            engine = DaskEngine(scheduler=cluster.scheduler_address)
         settings = Settings(db=db, story_batch=args.method)
         with open_store(db) as store:
             start = time.perf_counter()
             update_stories(store, settings, rebuild=True, listener=heard, engine=engine)
             end = time.perf_counter()
             stories = store.count_stories()
-        workers_mb = engine.client.run(
+        workers_mb = {} if cluster is None else engine.client.run(
             lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         engine.close()
     finally:
-        cluster.close()
+        if cluster is not None:
+            cluster.close()
     online = marks.get("online pass done", start) - start
     result.update({"stories": stories, "wall_s": round(end - start, 1),
                    "batch_method": method, "peak_mb": {
@@ -117,7 +127,8 @@ def main() -> None:
             f"pair mode on {args.workers} workers and the client, titles and save":
                 round(end - start - online, 1)}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    suffix = "" if args.method == "consensus" else f"-{args.method}"
+    suffix = ("" if args.method == "consensus" else f"-{args.method}") + \
+        ("" if args.workers == 2 else f"-w{args.workers}")
     (RESULTS / f"rebuild-{args.articles}{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 

@@ -209,7 +209,7 @@ def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:
 
 
 def auto_method(path: Path) -> tuple[str, str]:
-    from parallax.stories.consensus import batch_member, choose_method
+    from parallax.stories.rebuild import batch_member, choose_method
     from parallax.stories.online import doc_counts
 
     docs = load_labelled(path)[0]

@@ -18,7 +18,8 @@ from parallax.errors import ConfigError
 from parallax.pipeline import ingest, update_stories
 from parallax.settings import Settings
 from parallax.store import open_store
-from parallax.stories.consensus import batch_member, consensus_groups
+from parallax.stories.rebuild import batch_member
+from parallax.stories.consensus import consensus_groups
 from parallax.stories.features import Doc
 from parallax.stories.online import ClusterParams, doc_counts
 from parallax.stories.pairsignals import SIGNALS, PairSignals

@@ -12,7 +12,8 @@ from parallax.eval.metrics import all_metrics
 from parallax.pipeline import ingest, update_stories
 from parallax.settings import Settings
 from parallax.stories import OnlineClusterer, cluster_docs
-from parallax.stories.consensus import majority_groups, run_orders, Member
+from parallax.stories.rebuild import Member
+from parallax.stories.consensus import majority_groups, run_orders
 from parallax.stories.features import Doc
 from parallax.stories.online import doc_counts
 from parallax.store import open_store

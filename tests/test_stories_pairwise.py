@@ -12,8 +12,8 @@ import pytest
 from parallax.errors import ConfigError
 from parallax.eval.clusters import evaluate
 from parallax.settings import Settings
-from parallax.stories import cluster_docs, consensus, params_from
-from parallax.stories.consensus import add_member, batch_member, choose_method
+from parallax.stories import cluster_docs, params_from, rebuild
+from parallax.stories.rebuild import add_member, batch_member, choose_method
 from parallax.stories.features import Doc
 from parallax.stories.online import doc_counts
 from parallax.stories.pairwise import (SIGNALS, PairSignals, average_link, pair_groups,
@@ -257,8 +257,8 @@ def test_auto_runs_pairs_on_reports_and_consensus_on_tiny_or_headline_archives()
 
 
 def test_auto_drops_the_texts_once_the_archive_outgrows_the_pair_mode(monkeypatch):
-    monkeypatch.setattr(consensus, "PAIRS_MAX_ARTICLES", 5)
-    monkeypatch.setattr(consensus, "PAIRS_MIN_ARTICLES", 2)
+    monkeypatch.setattr(rebuild, "PAIRS_MAX_ARTICLES", 5)
+    monkeypatch.setattr(rebuild, "PAIRS_MIN_ARTICLES", 2)
     members: list = []
     for k in range(7):
         doc = Doc(f"m{k}", f"Title\nreport {k}")

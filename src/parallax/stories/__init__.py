@@ -13,7 +13,7 @@ from ..settings import Settings
 from .assign import article_doc, assign_stories, params_from
 from .embeddings import Embedder, get_embedder, register, with_embeddings
 from .features import Doc
-from .consensus import Member, add_member, batch, batch_member
+from .rebuild import Member, add_member, batch, batch_member
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 __all__ = ["assign_stories", "cluster_docs", "batch", "Member", "ClusterParams",
@@ -25,7 +25,7 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
                  rebuild: bool = False) -> dict[str, str]:
     """Cluster documents given in arrival order: article id -> story id. The online pass is the
     one ingest runs (old stories close as the stream moves on); ``rebuild`` adds the batch pass
-    (``stories.consensus``, or the pair mode where ``story_batch`` 'auto' picks it: the same
+    (``stories.rebuild``: the consensus or the pair mode, as ``story_batch`` says: the same
     stories whatever the order given)."""
     settings = settings or Settings()
     params = params_from(settings)

@@ -24,7 +24,7 @@ from ..textutil import lede
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .consensus import Member, Progress, add_member, batch, batch_member, check_mode
+from .rebuild import Member, Progress, add_member, batch, batch_member, check_mode
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 STATE_NAME = "stories"
@@ -110,7 +110,7 @@ class StoryRun:
             self.titles[sid] = [seq, title]
 
     def refine(self, notify: Progress | None = None, engine: Engine | None = None) -> None:
-        """The batch pass (``stories.consensus``) over every article seen; its runs on
+        """The batch pass (``stories.rebuild``) over every article seen; its work on
         ``engine``."""
         batch(self.clusterer, self.members, self.settings.story_rebuild_runs, notify,
               self.settings.story_batch, engine=engine)

@@ -1,0 +1,142 @@
+"""The batch pass of a rebuild (``cluster --rebuild``): what it keeps of each article, which
+method it runs, and running it.
+
+Two methods give stories that do not depend on the order the archive arrived in: the
+consensus of several online runs (``stories.consensus``) and the pair model with average
+link (``stories.pairwise``). ``story_batch`` names one, or 'auto' (the default) lets the
+archive choose (``choose_method``); the rebuild says which ran and why.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..engines import Engine
+from ..errors import ConfigError
+from .features import Doc
+from .online import OnlineClusterer
+
+Progress = Callable[[str, object], None]  # ("batch method", (method, why)), ("batch run", (done, runs))
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What a batch run needs of one article: its id, date, words and names (see
+    ``online.doc_counts``) and its embedding (or None). The counts are kept packed (a tuple
+    of interned terms and an array of counts: 40% of a Counter's memory), since
+    a rebuild holds one per article of the archive; ``counts`` unpacks them in their order."""
+
+    id: str
+    date: str | None
+    words: tuple[str, ...]
+    word_counts: array
+    names: tuple[str, ...]
+    name_counts: array
+    embedding: Any = None
+    text: str | None = None  # kept only where the pair mode may run
+
+    @classmethod
+    def of(cls, id: str, date: str | None, counts: tuple[Counter[str], Counter[str]],
+           embedding: Any = None, text: str | None = None) -> "Member":
+        words, names = counts
+        return cls(id, date, tuple(words), array("I", words.values()), tuple(names),
+                   array("I", names.values()), embedding, text)
+
+    @property
+    def counts(self) -> tuple[Counter[str], Counter[str]]:
+        return (Counter(dict(zip(self.words, self.word_counts))),
+                Counter(dict(zip(self.names, self.name_counts))))
+
+    def doc(self) -> Doc:
+        return Doc(self.id, self.text or "", self.date, embedding=self.embedding)
+
+
+def batch_member(doc: Doc, counts: tuple[Counter[str], Counter[str]], mode: str,
+                 seen: int = 0) -> Member:
+    """What the batch pass keeps of an article (``seen``: members kept before it): its text
+    only where the pair mode may run (see ``keeps_text``)."""
+    return Member.of(doc.id, doc.date, counts, doc.embedding,
+                     doc.text if keeps_text(mode, seen + 1) else None)
+
+
+def keeps_text(mode: str, members: int) -> bool:
+    """Whether a batch pass over ``members`` articles in ``mode`` may need their texts."""
+    return mode == "pairs" or (mode == "auto" and members <= PAIRS_MAX_ARTICLES)
+
+
+def add_member(members: list[Member], member: Member, mode: str) -> None:
+    """Append one member; once an 'auto' archive outgrows the pair mode, the texts kept so
+    far are dropped (the consensus runs do not read them)."""
+    members.append(member)
+    if mode == "auto" and len(members) == PAIRS_MAX_ARTICLES + 1:
+        members[:] = [replace(m, text=None) for m in members]
+
+
+BATCH_MODES = ("auto", "consensus", "pairs")
+# 'auto' (the default) runs the pair mode where it was measured to win, the consensus
+# elsewhere. Chosen on ECB+ train+dev (docs/benchmarks.md, "The batch default"):
+# - below PAIRS_MIN_ARTICLES the archive's IDF misleads the pair model: on archives of one
+#   or two ECB+ topics (16-60 articles) consensus wins or ties, from four topics on (~90) the
+#   pair mode wins;
+# - an archive of headlines (more than HEADLINE_SHARE of its articles with no body) is
+#   clustered better by the consensus runs (train+dev headlines 0.872 against 0.849), while
+#   first paragraphs go to the pair mode (0.721 against 0.706);
+# - above PAIRS_MAX_ARTICLES the pair mode's memory was measured beyond 4 GB
+#   (bench/results/scale_pairs.json: 3.4 GB at 50k, 12.5 GB at 200k).
+PAIRS_MIN_ARTICLES = 100
+PAIRS_MAX_ARTICLES = 50_000
+HEADLINE_SHARE = 0.5
+
+
+def headline_only(member: Member) -> bool:
+    """A member with a title and no body (its text is 'title\\nbody')."""
+    return member.text is not None and not member.text.partition("\n")[2].strip()
+
+
+def choose_method(mode: str, members: Sequence[Member]) -> tuple[str, str]:
+    """The batch method a mode runs on these members, and why (said to the user)."""
+    check_mode(mode)
+    if mode != "auto":
+        return mode, f"story_batch = {mode!r}"
+    n = len(members)
+    if n < PAIRS_MIN_ARTICLES:
+        return "consensus", f"auto: {n} articles, fewer than {PAIRS_MIN_ARTICLES} for the pair model"
+    if n > PAIRS_MAX_ARTICLES:
+        return "consensus", f"auto: {n} articles, more than the pair mode's {PAIRS_MAX_ARTICLES}"
+    heads = sum(headline_only(m) for m in members)
+    if heads > HEADLINE_SHARE * n:
+        return "consensus", f"auto: {heads} of {n} articles are headlines with no body"
+    return "pairs", f"auto: {n} articles with texts"
+
+
+def check_mode(mode: str) -> None:
+    if mode not in BATCH_MODES:
+        raise ConfigError(f"setting story_batch: unknown batch mode {mode!r}",
+                          advice=f"use one of: {', '.join(BATCH_MODES)}")
+
+
+def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
+          notify: Progress | None = None, mode: str = "consensus",
+          engine: Engine | None = None) -> int:
+    """The batch pass over a clusterer that has seen ``members`` in arrival order. ``mode``
+    'pairs': adopt the stories of the pair model (``stories.pairwise``; members carry their
+    text). 'consensus': with one run, refine that order; with more, adopt the stories a
+    majority of runs agree on. 'auto': one of the two, see ``choose_method``; ``notify``
+    hears ("batch method", (method, why)). Returns the number of articles moved."""
+    method, why = choose_method(mode, members)
+    if notify:
+        notify("batch method", (method, why))
+    if method == "pairs":
+        from .pairwise import pair_groups
+
+        return clusterer.adopt(pair_groups([m.doc() for m in members], clusterer.p,
+                                           engine=engine))
+    if runs <= 1:
+        return clusterer.refine([m.id for m in members])
+    from .consensus import consensus_groups  # (it reads Member from here)
+
+    return clusterer.adopt(consensus_groups(members, clusterer.p, runs, notify, engine))
