@@ -68,7 +68,7 @@ class Settings:
     # The batch mode's method: 'consensus' (the majority of story_rebuild_runs online runs),
     # 'pairs' (a pair model learned on ECB+ train+dev with average-link, stories/pairwise.py:
     # better at telling two similar events apart; holds every article's text while it runs),
-    # or 'auto': pairs for 100 to 50,000 articles that are mostly more than headlines,
+    # or 'auto': pairs for 100 to 100,000 articles that are mostly more than headlines,
     # consensus otherwise (stories/rebuild.py, choose_method; the rebuild says which).
     story_batch: str = "auto"
     # Optional dense embeddings (stories/embeddings.py, DEVELOPERS.md): '' for none, or a

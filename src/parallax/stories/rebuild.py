@@ -85,10 +85,10 @@ BATCH_MODES = ("auto", "consensus", "pairs")
 # - an archive of headlines (more than HEADLINE_SHARE of its articles with no body) is
 #   clustered better by the consensus runs (train+dev headlines 0.872 against 0.849), while
 #   first paragraphs go to the pair mode (0.721 against 0.706);
-# - above PAIRS_MAX_ARTICLES the pair mode's memory was measured beyond 4 GB
-#   (bench/results/scale_pairs.json: 3.4 GB at 50k, 12.5 GB at 200k).
+# - above PAIRS_MAX_ARTICLES the pair mode's memory passes 4 GB (bench/results/scale_pairs.json:
+#   2.0 GB at 50k, 3.1 GB at 100k; the consensus 1.8 GB at 50k).
 PAIRS_MIN_ARTICLES = 100
-PAIRS_MAX_ARTICLES = 50_000
+PAIRS_MAX_ARTICLES = 100_000
 HEADLINE_SHARE = 0.5
 
 
