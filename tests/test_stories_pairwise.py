@@ -8,6 +8,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parallax.errors import ConfigError
 from parallax.eval.clusters import evaluate
@@ -287,3 +289,63 @@ def test_a_rebuild_says_which_batch_method_ran(cli):
     code, _out, err = cli("cluster", "--rebuild")
     assert code == 0
     assert "(batch: consensus; auto: 16 articles, fewer than 100 for the pair model)" in err
+
+
+# -- the signals' vectors ----------------------------------------------------------------
+
+_COUNTS = st.lists(st.dictionaries(st.sampled_from(["a", "b", "n:c", "d_e", "2019", "ä", "z"]),
+                                   st.integers(1, 5), max_size=6), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_COUNTS)
+def test_tfidf_equals_scikit_learns(rows):
+    """The pair signals' vectoriser is DictVectorizer + TfidfTransformer(sublinear_tf) +
+    normalize, without their per-value checks: the same matrix."""
+    from collections import Counter
+
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
+    from parallax.stories.pairsignals import count_matrix, tfidf
+
+    counters = [Counter(r) for r in rows]
+    mine = tfidf(counters).toarray()
+    counts = DictVectorizer().fit_transform(counters)
+    if counts.shape[1] == 0:  # no row has a term: one all-zero column
+        assert mine.shape == (len(rows), 1) and not mine.any()
+        return
+    assert np.array_equal(count_matrix(counters).toarray(), counts.toarray())
+    theirs = normalize(TfidfTransformer(sublinear_tf=True).fit_transform(counts)).toarray()
+    assert np.allclose(mine, theirs, atol=1e-12)
+
+
+def test_local_cosines_follow_their_definition():
+    """Each pair's 'local' cosines: under the IDF counted over each end's NEIGHBOURS nearest
+    articles (itself among them), the cosine of the two log-count vectors; computed here the
+    plain way, over the whole vocabulary."""
+    from parallax.stories.pairsignals import (NEIGHBOURS, PROBE_TERMS, count_matrix, heaviest,
+                                              joined, tfidf, top_neighbours)
+    from parallax.stories.features import names, terms
+
+    rows = ecb_rows()[:60]
+    docs = [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date")) for r in rows]
+    sig = PairSignals(docs, params_from(Settings()))
+    counts = [joined(terms(d.text), names(d.text)) for d in docs]
+    raw = count_matrix(counts).toarray()
+    raw[raw > 0] = 1.0 + np.log(raw[raw > 0])
+    nearest = top_neighbours(heaviest(tfidf(counts), PROBE_TERMS), range(len(docs)), NEIGHBOURS)
+
+    def local(i, j):
+        top = nearest[i] if i in nearest[i] else np.append(nearest[i][:NEIGHBOURS - 1], i)
+        w = np.log((1 + len(top)) / (1 + (raw[top] > 0).sum(axis=0)))
+        a, b = raw[i] * w, raw[j] * w
+        norm = np.linalg.norm(a) * np.linalg.norm(b)
+        return a @ b / norm if norm else 0.0
+
+    assert len(sig.iu) > 100
+    for k, (i, j) in enumerate(zip(sig.iu.tolist(), sig.ju.tolist())):
+        both = (local(i, j), local(j, i))
+        assert sig.f["local_mean"][k] == pytest.approx(np.mean(both), abs=1e-12)
+        assert sig.f["local_min"][k] == pytest.approx(min(both), abs=1e-12)
