@@ -129,6 +129,11 @@ def test_eval_cli_json_keys(cli):
                          "clusters_gold", "clusters_pred", "docs", "docs_per_second"}
     assert data["docs"] == 16 and data["clusters_gold"] == 4
     assert data["b3_precision"] == pytest.approx(1.0)  # twin events never merged
+    code, out, _ = cli("eval", "clusters", str(EXAMPLES / "ecbplus" / "excerpt.jsonl"),
+                       "--rebuild", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["batch_method"] == "consensus"  # 16 articles: too few for pairs
+    assert data["batch_method_why"] == "auto: 16 articles, fewer than 100 for the pair model"
 
 
 def test_cluster_rebuild_command(cli):

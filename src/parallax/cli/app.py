@@ -480,9 +480,16 @@ def eval_clusters(
             "clusters_gold", "clusters_pred", "docs", "docs_per_second")
     data = {k: result[k] for k in keys}
     if json_out:
+        if rebuild:
+            data.update(batch_method=result["batch_method"],
+                        batch_method_why=result["batch_method_why"])
         print_json(data)
     else:
-        render.metrics(out, data, title=f"{path} ({'batch' if rebuild else 'online'})")
+        how = f"batch: {result['batch_method']}" if rebuild else "online"
+        render.metrics(out, data, title=f"{path} ({how})")
+        if rebuild:
+            err.print(f"batch method: {result['batch_method_why']}", markup=False,
+                      highlight=False)
 
 
 @app.command()

@@ -46,14 +46,23 @@ def arrival_order(docs: list[Doc]) -> list[int]:
 
 def evaluate(path: str | Path, gold_field: str = "story", *, settings=None,
              order: list[int] | None = None, rebuild: bool = False) -> dict[str, Any]:
+    """Cluster the labelled articles (in ``order``, else date order) and score them against
+    gold; with ``rebuild``, ``batch_method`` and ``batch_method_why`` say which batch method
+    ran."""
     docs, gold = load_labelled(path, gold_field)
     order = order if order is not None else arrival_order(docs)
     ordered = [docs[i] for i in order]
+    method: dict[str, str] = {}
+
+    def heard(kind: str, payload) -> None:
+        if kind == "batch method":
+            method.update(batch_method=payload[0], batch_method_why=payload[1])
+
     start = time.perf_counter()
-    assigned = cluster_docs(ordered, settings, rebuild=rebuild)
+    assigned = cluster_docs(ordered, settings, rebuild=rebuild, notify=heard)
     elapsed = time.perf_counter() - start
     pred = [assigned[d.id] for d in ordered]
     result = all_metrics([gold[i] for i in order], pred)
     result.update(docs=len(docs), seconds=elapsed,
-                  docs_per_second=len(docs) / elapsed if elapsed else float("inf"))
+                  docs_per_second=len(docs) / elapsed if elapsed else float("inf"), **method)
     return result

@@ -13,7 +13,7 @@ from ..settings import Settings
 from .assign import article_doc, assign_stories, params_from
 from .embeddings import Embedder, get_embedder, register, with_embeddings
 from .features import Doc
-from .rebuild import Member, add_member, batch, batch_member
+from .rebuild import Member, Progress, add_member, batch, batch_member
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 __all__ = ["assign_stories", "cluster_docs", "batch", "Member", "ClusterParams",
@@ -22,11 +22,12 @@ __all__ = ["assign_stories", "cluster_docs", "batch", "Member", "ClusterParams",
 
 
 def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
-                 rebuild: bool = False) -> dict[str, str]:
+                 rebuild: bool = False, notify: Progress | None = None) -> dict[str, str]:
     """Cluster documents given in arrival order: article id -> story id. The online pass is the
     one ingest runs (old stories close as the stream moves on); ``rebuild`` adds the batch pass
     (``stories.rebuild``: the consensus or the pair mode, as ``story_batch`` says: the same
-    stories whatever the order given)."""
+    stories whatever the order given; ``notify`` hears which method ran, as in
+    ``stories.rebuild.batch``)."""
     settings = settings or Settings()
     params = params_from(settings)
     docs = with_embeddings(docs, get_embedder(params.embedder))
@@ -39,5 +40,5 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
             mode = settings.story_batch
             add_member(members, batch_member(doc, counts, mode, len(members)), mode)
     if rebuild:
-        batch(clusterer, members, settings.story_rebuild_runs, mode=settings.story_batch)
+        batch(clusterer, members, settings.story_rebuild_runs, notify, mode=settings.story_batch)
     return clusterer.assignments()
