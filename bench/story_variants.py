@@ -194,7 +194,7 @@ def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:
     m = evaluate(path, settings=settings, rebuild=mode != "online")
     got = scored(m) | {"seconds": round(m["seconds"], 2)}
     if mode == "auto":  # which method 'auto' ran, and why
-        got["method"] = list(auto_method(path))
+        got["method"] = [m["batch_method"], m["batch_method_why"]]
     if shuffles:  # arrival in random orders (as `parallax eval clusters --shuffle N`)
         n = len(load_labelled(path)[0])
         f1s = []
@@ -206,14 +206,6 @@ def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:
         got["shuffled_b3_f1"] = [round(x, 4) for x in f1s]
         got["shuffle_spread"] = round(max(f1s + [m["b3_f1"]]) - min(f1s + [m["b3_f1"]]), 4)
     return got
-
-
-def auto_method(path: Path) -> tuple[str, str]:
-    from parallax.stories.rebuild import batch_member, choose_method
-    from parallax.stories.online import doc_counts
-
-    docs = load_labelled(path)[0]
-    return choose_method("auto", [batch_member(d, doc_counts(d), "auto") for d in docs])
 
 
 def main(argv: list[str] | None = None) -> None:
