@@ -117,10 +117,9 @@ class CountBuilder:
         self.indptr = array("q", [0])
 
     def add(self, counts: Counter) -> None:
-        vocab = self.vocab
-        for k, v in counts.items():
-            self.indices.append(vocab.setdefault(k, len(vocab)))
-            self.data.append(v)
+        vocab = self.vocab  # a new term takes the next id (len is read before it is added)
+        self.indices.extend([vocab.setdefault(k, len(vocab)) for k in counts])
+        self.data.extend(counts.values())
         self.indptr.append(len(self.indices))
 
     def matrix(self):
