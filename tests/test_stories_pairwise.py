@@ -349,3 +349,26 @@ def test_local_cosines_follow_their_definition():
         both = (local(i, j), local(j, i))
         assert sig.f["local_mean"][k] == pytest.approx(np.mean(both), abs=1e-12)
         assert sig.f["local_min"][k] == pytest.approx(min(both), abs=1e-12)
+
+
+def test_a_rebuild_in_the_pair_mode_reports_its_progress(tmp_path, make_db):
+    """Long work shows progress: the pair mode's stages report (done, total) as the rebuild's
+    listener hears them (the CLI's progress bar takes their names)."""
+    from parallax.pipeline import ingest, update_stories
+    from parallax.store import open_store
+
+    db = make_db("pairs.db")
+    settings = Settings(db=db)
+    rows = ecb_rows() + ecb_rows(("1", "3", "4"))
+    src = tmp_path / "ecb.jsonl"
+    src.write_text("".join(json.dumps({k: r.get(k) for k in ("id", "title", "text", "date")})
+                           + "\n" for r in rows))
+    heard = []
+    with open_store(db) as store:
+        ingest([str(src)], store, Settings(db=db, understand=0))
+        update_stories(store, settings, rebuild=True, listener=lambda k, p: heard.append((k, p)))
+    assert ("batch method", ("pairs", f"auto: {len(rows)} articles with texts")) in heard
+    for stage in ("pair features", "pair candidates", "pair neighbours"):
+        got = [p for k, p in heard if k == stage]
+        assert got and got[-1][0] == got[-1][1] and all(a <= b for (a, _), (b, _) in zip(got, got[1:]))
+    assert ("pair features", (len(rows), len(rows))) in heard

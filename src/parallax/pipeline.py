@@ -283,7 +283,8 @@ def update_stories(store: Store, settings: Settings, *, rebuild: bool = False,
                    listener: Listener | None = None, engine: Engine | None = None):
     """Assign every article not yet in a story (or all of them with ``rebuild``, whose batch
     runs go to ``engine``); ``listener`` hears ("clustered", (done, total)) and, in a
-    rebuild, ("batch method", (method, why)) and ("batch run", (done, runs))."""
+    rebuild, ("batch method", (method, why)) and the method's progress, (done, total) under
+    its stage's name (``stories.rebuild.Progress``)."""
     from .stories import assign_stories
 
     return assign_stories(store, settings, rebuild=rebuild, notify=listener, engine=engine)

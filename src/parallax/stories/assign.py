@@ -181,8 +181,8 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
     """Assign the articles stored since the last run (all of them with ``rebuild``, which
     also runs the batch pass) and save story membership, titles and the stage state. Returns
     the number of articles whose story or lineage was saved anew. ``notify`` hears
-    ("clustered", (done, total)) and, in a rebuild, ("batch method", (method, why)) and
-    ("batch run", (done, runs))."""
+    ("clustered", (done, total)) and, in a rebuild, ("batch method", (method, why)) and the
+    method's progress (``stories.rebuild.Progress``)."""
     with store.transaction():
         upto = store.last_seq()
         resumed = None if rebuild else _resume(store, settings)

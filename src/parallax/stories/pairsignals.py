@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +54,7 @@ SIGNALS = ("content", "names", "numbers", "bigrams", "lead", "lead_names", "year
 # 0 for full reports. Not a model signal: it moves the pair's threshold (PairModel.comparable),
 # because two headlines of one event share fewer words than two reports of it.
 SHORT_TERMS = 80
+Notify = Callable[[str, object], None]  # (stage, (done, total))
 
 
 # -- one article -------------------------------------------------------------------------
@@ -259,8 +260,8 @@ def _block_candidates(span: tuple[int, int], A, At, k: int, floor: float,
 
 
 def candidate_pairs(A, k: int, floor: float, days: np.ndarray | None = None,
-                    params: ClusterParams | None = None,
-                    engine: Engine | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    params: ClusterParams | None = None, engine: Engine | None = None,
+                    notify: Notify | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) where j is among i's k best rows of A, or i among j's, with a cosine
     above ``floor``; sorted. "Best" is the cosine times the time factor of the two dates
     when ``days`` are given (a report of the same text on another date ranks low). At most
@@ -268,8 +269,13 @@ def candidate_pairs(A, k: int, floor: float, days: np.ndarray | None = None,
     A = A.tocsr()
     At = A.T.tocsr()  # CSR: a CSR product would convert a CSC operand on every block
     engine = engine or LocalEngine()
-    found = list(engine.map(_block_candidates, row_blocks(A.shape[0], A.shape[0]), A=A, At=At,
-                            k=k, floor=floor, days=days, params=params))
+    blocks = row_blocks(A.shape[0], A.shape[0])
+    found = []
+    for got in engine.map(_block_candidates, blocks, A=A, At=At, k=k, floor=floor, days=days,
+                          params=params):
+        found.append(got)
+        if notify:
+            notify("pair candidates", (len(found), len(blocks)))
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
     if not len(pairs):
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
@@ -359,11 +365,13 @@ class PairSignals:
     """The candidate pairs of a set of texts (``iu < ju``) and each pair's signals."""
 
     def __init__(self, docs: Sequence[Doc], params: ClusterParams | None = None, *,
-                 exact: bool = False, engine: Engine | None = None):
+                 exact: bool = False, engine: Engine | None = None,
+                 notify: Notify | None = None):
         """``exact``: candidates and neighbours searched on every term, by content alone (no
         time factor): how the shipped model's training pairs are found
         (``bench/train_pair_model.py``), whatever shortcuts the search takes when clustering.
-        ``engine``: where the per-article and per-block work runs."""
+        ``engine``: where the per-article and per-block work runs; ``notify`` hears its
+        progress: ("pair features" | "pair candidates" | "pair neighbours", (done, total))."""
         engine = engine or LocalEngine()
         texts = [d.text for d in docs]
         chunks = [texts[s:s + FEATURE_CHUNK] for s in range(0, len(texts), FEATURE_CHUNK)]
@@ -372,6 +380,8 @@ class PairSignals:
         length = np.zeros(len(texts))
         n = 0
         for part in engine.map(_features_of, chunks):  # packed as they come back
+            if notify:
+                notify("pair features", (n + len(part), len(texts)))
             for x in part:
                 for k in kinds:
                     rows[k].add(getattr(x, k))
@@ -382,17 +392,20 @@ class PairSignals:
         days = day_numbers(docs)
         self.probe = None if exact else PROBE_TERMS
         if exact:
-            self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE, engine=engine)
+            self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE, engine=engine,
+                                               notify=notify)
         else:
             self.iu, self.ju = candidate_pairs(heaviest(content, PROBE_TERMS), TOP_K, CANDIDATE,
-                                               days, params or ClusterParams(), engine=engine)
+                                               days, params or ClusterParams(), engine=engine,
+                                               notify=notify)
         iu, ju = self.iu, self.ju
         f = {"content": _rowdot(content, iu, ju)}
         del content
         for name in ("names", "numbers", "bigrams", "lead", "lead_names"):
             f[name] = _rowdot(unit_tfidf(rows.pop(name).matrix()), iu, ju)
         f["years_overlap"], f["years_disjoint"] = self._years(rows.pop("years").matrix())
-        f["local_mean"], f["local_min"] = self._local(rows.pop("joined").matrix(), engine)
+        f["local_mean"], f["local_min"] = self._local(rows.pop("joined").matrix(), engine,
+                                                      notify)
         f["short"] = 1.0 - np.sqrt(np.minimum(length[iu], length[ju]) / SHORT_TERMS) \
             if len(iu) else np.zeros(0)
         self.f = f
@@ -408,7 +421,8 @@ class PairSignals:
         union = np.where(both, size[self.iu] + size[self.ju] - shared, 1.0)
         return np.where(both, shared / union, -1.0), (both & (shared == 0)).astype(float)
 
-    def _local(self, counts, engine: Engine) -> tuple[np.ndarray, np.ndarray]:
+    def _local(self, counts, engine: Engine,
+               notify: Notify | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Per pair, the cosine under i's local IDF and under j's: their mean and minimum
         (``counts``: each text's words and names)."""
         if not len(self.iu):
@@ -421,10 +435,13 @@ class PairSignals:
         del g
         pairs = _PairIndex.of(n, self.iu, self.ju)
         cos = np.zeros((2, len(self.iu)))  # row 0: under iu's IDF, row 1: under ju's
-        for ks, side, vals in engine.map(_block_local, row_blocks(n, n),
-                                         raw=raw, S=search, St=search.T.tocsr(), pairs=pairs,
-                                         neighbours=NEIGHBOURS):
+        blocks = row_blocks(n, n)
+        for done, (ks, side, vals) in enumerate(
+                engine.map(_block_local, blocks, raw=raw, S=search, St=search.T.tocsr(),
+                           pairs=pairs, neighbours=NEIGHBOURS), start=1):
             cos[side, ks] = vals
+            if notify:
+                notify("pair neighbours", (done, len(blocks)))
         return cos.mean(axis=0), cos.min(axis=0)
 
     def matrix(self, names_: Sequence[str]) -> np.ndarray:

@@ -33,7 +33,7 @@ import numpy as np
 from ..engines import Engine
 from .features import Doc
 from .online import ClusterParams
-from .pairsignals import SIGNALS, PairSignals, time_factors
+from .pairsignals import SIGNALS, Notify, PairSignals, time_factors
 
 __all__ = ["PairModel", "PairSignals", "SIGNALS", "average_link", "bounded_parts",
            "pair_groups", "pair_probabilities", "shipped_model", "time_factors"]
@@ -166,13 +166,13 @@ def _cut(idx: list[int], ks: list[int], iu: np.ndarray,
 
 
 def pair_groups(docs: Sequence[Doc], params: ClusterParams, model: PairModel | None = None,
-                engine: Engine | None = None) -> list[list[str]]:
+                engine: Engine | None = None, notify: Notify | None = None) -> list[list[str]]:
     """The stories of the pair mode: lists of article ids, each in the order given, ordered
     by their first member. The result does not depend on the order given; ``engine`` runs
-    the signals' per-article and per-block work."""
+    the signals' per-article and per-block work, ``notify`` hears its progress."""
     model = model or shipped_model()
     canon = sorted(range(len(docs)), key=lambda k: docs[k].id)
-    signals = PairSignals([docs[k] for k in canon], params, engine=engine)
+    signals = PairSignals([docs[k] for k in canon], params, engine=engine, notify=notify)
     p = pair_probabilities(signals, model, params)
     groups = average_link(len(canon), signals.iu, signals.ju, p, model.threshold)
     given = [sorted(canon[i] for i in g) for g in groups]

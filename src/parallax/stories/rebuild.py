@@ -20,7 +20,9 @@ from ..errors import ConfigError
 from .features import Doc
 from .online import OnlineClusterer
 
-Progress = Callable[[str, object], None]  # ("batch method", (method, why)), ("batch run", (done, runs))
+# ("batch method", (method, why)); the consensus: ("batch run", (done, runs)); the pair mode:
+# ("pair features" | "pair candidates" | "pair neighbours", (done, total))
+Progress = Callable[[str, object], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +136,7 @@ def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
         from .pairwise import pair_groups
 
         return clusterer.adopt(pair_groups([m.doc() for m in members], clusterer.p,
-                                           engine=engine))
+                                           engine=engine, notify=notify))
     if runs <= 1:
         return clusterer.refine([m.id for m in members])
     from .consensus import consensus_groups  # (it reads Member from here)
