@@ -256,6 +256,11 @@ def test_auto_runs_pairs_on_reports_and_consensus_on_tiny_or_headline_archives()
     snippets = [f"\nA first paragraph of event {k}." for k in range(150)]  # no title: a snippet
     assert choose_method("auto", _members(snippets))[0] == "pairs"
     assert choose_method("consensus", _members(reports)) == ("consensus", "story_batch = 'consensus'")
+    # a configured embedder is honoured: only the consensus runs read the embeddings
+    embedded = [dataclasses.replace(m, embedding=np.ones(3)) for m in _members(reports)]
+    method, why = choose_method("auto", embedded)
+    assert method == "consensus" and "embeddings" in why
+    assert choose_method("pairs", embedded)[0] == "pairs"  # asked for by name
 
 
 def test_auto_drops_the_texts_once_the_archive_outgrows_the_pair_mode(monkeypatch):

@@ -87,6 +87,8 @@ BATCH_MODES = ("auto", "consensus", "pairs")
 # - an archive of headlines (more than HEADLINE_SHARE of its articles with no body) is
 #   clustered better by the consensus runs (train+dev headlines 0.872 against 0.849), while
 #   first paragraphs go to the pair mode (0.721 against 0.706);
+# - where the articles carry embeddings (a story_embedder is configured) the consensus runs,
+#   the method that reads them: a setting the user chose is not silently ignored;
 # - above PAIRS_MAX_ARTICLES the pair mode's memory passes 4 GB (bench/results/scale_pairs.json:
 #   2.0 GB at 50k, 3.1 GB at 100k; the consensus 1.8 GB at 50k).
 PAIRS_MIN_ARTICLES = 100
@@ -109,6 +111,9 @@ def choose_method(mode: str, members: Sequence[Member]) -> tuple[str, str]:
         return "consensus", f"auto: {n} articles, fewer than {PAIRS_MIN_ARTICLES} for the pair model"
     if n > PAIRS_MAX_ARTICLES:
         return "consensus", f"auto: {n} articles, more than the pair mode's {PAIRS_MAX_ARTICLES}"
+    if any(m.embedding is not None for m in members):  # story_embedder is set: honour it
+        return "consensus", "auto: the articles carry embeddings (story_embedder), which only " \
+            "the consensus reads"
     heads = sum(headline_only(m) for m in members)
     if heads > HEADLINE_SHARE * n:
         return "consensus", f"auto: {heads} of {n} articles are headlines with no body"
@@ -122,7 +127,7 @@ def check_mode(mode: str) -> None:
 
 
 def batch(clusterer: OnlineClusterer, members: list[Member], runs: int,
-          notify: Progress | None = None, mode: str = "consensus",
+          notify: Progress | None = None, mode: str = "auto",
           engine: Engine | None = None) -> int:
     """The batch pass over a clusterer that has seen ``members`` in arrival order. ``mode``
     'pairs': adopt the stories of the pair model (``stories.pairwise``; members carry their
