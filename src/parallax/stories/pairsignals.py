@@ -95,9 +95,11 @@ def article_features(text: str) -> Features:
     """One pass over the words gives the content terms (``features.terms``) and their bigrams."""
     toks = [t for t in (_term(w) for w in _WORD.findall(text.lower())) if t]
     first = lead(text)
+    first_names = names(first)
     return Features(Counter(toks), names(text), Counter(_NUM.findall(text)),
                     Counter(a + "_" + b for a, b in zip(toks, toks[1:])),
-                    words_and_names(first), names(first), Counter(set(_YEAR.findall(text))))
+                    joined(terms(first), first_names), first_names,
+                    Counter(set(_YEAR.findall(text))))
 
 
 def _features_of(texts: list[str]) -> list[Features]:
@@ -328,6 +330,7 @@ def _block_local(span: tuple[int, int], raw, S, St, pairs: _PairIndex,
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     block = (S[rows] @ St).tocsr()
+    scratch = np.zeros(raw.shape[1], dtype=np.int64), np.zeros(raw.shape[1])
     for r, i in enumerate(rows):
         top = _top_of_row(block, r, neighbours)[0]
         if i not in top:
@@ -337,25 +340,28 @@ def _block_local(span: tuple[int, int], raw, S, St, pairs: _PairIndex,
         others = np.where(first, pairs.ju[ks], pairs.iu[ks])
         ks_out.append(ks)
         sides.append((~first).astype(np.int64))
-        vals.append(_local_cosines(raw, i, others, top))
+        vals.append(_local_cosines(raw, i, others, top, scratch))
     return np.concatenate(ks_out), np.concatenate(sides), np.concatenate(vals)
 
 
-def _local_cosines(raw, i: int, others: np.ndarray, top: np.ndarray) -> np.ndarray:
+def _local_cosines(raw, i: int, others: np.ndarray, top: np.ndarray,
+                   scratch: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Cosines of article i with each of ``others`` (rows of log counts) weighed by the IDF
-    counted over the articles ``top``; only the columns these rows use are computed."""
+    counted over the articles ``top``; only the entries these rows have are computed.
+    ``scratch``: two zeroed arrays over the vocabulary (counts, values), left zeroed."""
+    counts, values = scratch or (np.zeros(raw.shape[1], dtype=np.int64), np.zeros(raw.shape[1]))
     sub = raw[np.concatenate(([i], others))]
-    cols, inv = np.unique(sub.indices, return_inverse=True)
-    dense = np.zeros((sub.shape[0], len(cols)))
-    dense[np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr)), inv] = sub.data
-    used = raw[top].indices
-    pos = np.searchsorted(cols, used)
-    hit = pos < len(cols)
-    hit[hit] = cols[pos[hit]] == used[hit]
-    df = np.bincount(pos[hit], minlength=len(cols))
-    X = dense * np.log((1 + len(top)) / (1.0 + df))
-    dots = X[1:] @ X[0]
-    norms = np.sqrt((X[1:] * X[1:]).sum(axis=1)) * np.sqrt(X[0] @ X[0])
+    used = raw[top].indices  # each row has a column once: counts are document counts
+    np.add.at(counts, used, 1)
+    x = sub.data * np.log((1 + len(top)) / (1.0 + counts[sub.indices]))
+    counts[used] = 0
+    row = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
+    mine = slice(sub.indptr[0], sub.indptr[1])
+    values[sub.indices[mine]] = x[mine]
+    dots = np.bincount(row, weights=x * values[sub.indices], minlength=sub.shape[0])[1:]
+    values[sub.indices[mine]] = 0.0
+    sq = np.bincount(row, weights=x * x, minlength=sub.shape[0])
+    norms = np.sqrt(sq[1:]) * np.sqrt(sq[0])
     return dots / np.where(norms > 0, norms, 1.0)
 
 
