@@ -201,6 +201,18 @@ def _rowdot(A, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
     return out
 
 
+def _rowdot_span(span: tuple[int, int], A, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
+    return _rowdot(A, iu[span[0]:span[1]], ju[span[0]:span[1]])
+
+
+def _cosines(A, iu: np.ndarray, ju: np.ndarray, engine: Engine) -> np.ndarray:
+    """``_rowdot`` of every pair, PAIR_CHUNK pairs a task on the engine."""
+    if not len(iu):
+        return np.zeros(0)
+    spans = [(s, min(s + PAIR_CHUNK, len(iu))) for s in range(0, len(iu), PAIR_CHUNK)]
+    return np.concatenate(list(engine.map(_rowdot_span, spans, A=A, iu=iu, ju=ju)))
+
+
 # -- searching a block of rows against the archive ----------------------------------------
 
 def row_blocks(n_rows: int, n_archive: int) -> list[tuple[int, int]]:
@@ -405,10 +417,10 @@ class PairSignals:
                                                days, params or ClusterParams(), engine=engine,
                                                notify=notify)
         iu, ju = self.iu, self.ju
-        f = {"content": _rowdot(content, iu, ju)}
+        f = {"content": _cosines(content, iu, ju, engine)}
         del content
         for name in ("names", "numbers", "bigrams", "lead", "lead_names"):
-            f[name] = _rowdot(unit_tfidf(rows.pop(name).matrix()), iu, ju)
+            f[name] = _cosines(unit_tfidf(rows.pop(name).matrix()), iu, ju, engine)
         f["years_overlap"], f["years_disjoint"] = self._years(rows.pop("years").matrix())
         f["local_mean"], f["local_min"] = self._local(rows.pop("joined").matrix(), engine,
                                                       notify)
