@@ -330,8 +330,8 @@ def test_local_cosines_follow_their_definition():
     """Each pair's 'local' cosines: under the IDF counted over each end's NEIGHBOURS nearest
     articles (itself among them), the cosine of the two log-count vectors; computed here the
     plain way, over the whole vocabulary."""
-    from parallax.stories.pairsignals import (NEIGHBOURS, PROBE_TERMS, count_matrix, heaviest,
-                                              joined, tfidf, top_neighbours)
+    from parallax.stories.pairsignals import (NEIGHBOURS, PROBE_TERMS, _top_of_row,
+                                              count_matrix, heaviest, joined, tfidf)
     from parallax.stories.features import names, terms
 
     rows = ecb_rows()[:60]
@@ -340,7 +340,9 @@ def test_local_cosines_follow_their_definition():
     counts = [joined(terms(d.text), names(d.text)) for d in docs]
     raw = count_matrix(counts).toarray()
     raw[raw > 0] = 1.0 + np.log(raw[raw > 0])
-    nearest = top_neighbours(heaviest(tfidf(counts), PROBE_TERMS), range(len(docs)), NEIGHBOURS)
+    search = heaviest(tfidf(counts), PROBE_TERMS)
+    sims = (search @ search.T).tocsr()  # every row against every row, at once
+    nearest = {i: _top_of_row(sims, i, NEIGHBOURS)[0] for i in range(len(docs))}
 
     def local(i, j):
         top = nearest[i] if i in nearest[i] else np.append(nearest[i][:NEIGHBOURS - 1], i)

@@ -72,11 +72,6 @@ class Features:
     years: Counter
 
 
-def bigrams(text: str) -> Counter:
-    toks = [t for t in (_term(w) for w in _WORD.findall(text.lower())) if t]
-    return Counter(a + "_" + b for a, b in zip(toks, toks[1:]))
-
-
 def lead(text: str) -> str:
     """The first sentences of the body (the text after a first line, which is the title)."""
     return " ".join(_SENT.split(text.split("\n", 1)[-1].strip())[:LEAD_SENTENCES])
@@ -85,10 +80,6 @@ def lead(text: str) -> str:
 def joined(words: Counter, name_counts: Counter) -> Counter:
     """Content words and names in one vector (names prefixed, so 'paris' the word stays apart)."""
     return words + Counter({"n:" + k: v for k, v in name_counts.items()})
-
-
-def words_and_names(text: str) -> Counter:
-    return joined(terms(text), names(text))
 
 
 def article_features(text: str) -> Features:
@@ -295,20 +286,6 @@ def candidate_pairs(A, k: int, floor: float, days: np.ndarray | None = None,
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     pairs = np.unique(pairs.astype(np.int64), axis=0)  # sorted by (i, j), each pair once
     return pairs[:, 0].astype(np.int32), pairs[:, 1].astype(np.int32)
-
-
-def top_neighbours(A, rows: Sequence[int], k: int) -> dict[int, np.ndarray]:
-    """For each of ``rows``: the k rows of A most similar to it (best first, ties by index)."""
-    A = A.tocsr()
-    At = A.T.tocsr()
-    rows = list(rows)
-    out: dict[int, np.ndarray] = {}
-    for start, stop in row_blocks(len(rows), A.shape[0]):
-        part = rows[start:stop]
-        block = (A[part] @ At).tocsr()
-        for r, i in enumerate(part):
-            out[i] = _top_of_row(block, r, k)[0]
-    return out
 
 
 # -- the local cosines -------------------------------------------------------------------
