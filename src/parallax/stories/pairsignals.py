@@ -15,9 +15,10 @@ Similarities are computed a block of rows against the archive at a time (BLOCK_C
 most), pair signals PAIR_CHUNK pairs at a time.
 
 The work that grows with the archive runs on an engine (``engines``: this process, or Dask
-workers), a block of articles per task: each article's features, the candidate search, and
-the neighbour search with the local cosines. The client counts the vocabularies, computes the
-cosine signals and keeps the pairs. Every value is the same on every engine.
+workers), a block of articles or a chunk of pairs per task: each article's features, the
+candidate search, the neighbour search with the local cosines, and the cosine signals. The
+client counts the vocabularies, builds the vectors and keeps the pairs. Every value is the
+same on every engine.
 """
 
 from __future__ import annotations
