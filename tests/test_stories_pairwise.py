@@ -269,14 +269,14 @@ def test_auto_drops_the_texts_once_the_archive_outgrows_the_pair_mode(monkeypatc
     members: list = []
     for k in range(7):
         doc = Doc(f"m{k}", f"Title\nreport {k}")
-        add_member(members, batch_member(doc, doc_counts(doc), "auto", len(members)), "auto")
+        add_member(members, doc, doc_counts(doc), "auto")
     assert [m.text is None for m in members] == [True] * 7  # none kept past the cap
     method, why = choose_method("auto", members)
     assert method == "consensus" and "more than the pair mode's 5" in why
     pairs: list = []
     for k in range(7):  # asked for by name, the pair mode keeps every text
         doc = Doc(f"m{k}", f"Title\nreport {k}")
-        add_member(pairs, batch_member(doc, doc_counts(doc), "pairs", len(pairs)), "pairs")
+        add_member(pairs, doc, doc_counts(doc), "pairs")
     assert all(m.text for m in pairs)
 
 

@@ -13,7 +13,7 @@ from ..settings import Settings
 from .assign import article_doc, assign_stories, params_from
 from .embeddings import Embedder, get_embedder, register, with_embeddings
 from .features import Doc
-from .rebuild import Member, Progress, add_member, batch, batch_member
+from .rebuild import Member, Progress, add_member, batch
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 __all__ = ["assign_stories", "cluster_docs", "batch", "Member", "ClusterParams",
@@ -37,8 +37,7 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
         counts = doc_counts(doc)
         clusterer.add(doc, counts)
         if rebuild:
-            mode = settings.story_batch
-            add_member(members, batch_member(doc, counts, mode, len(members)), mode)
+            add_member(members, doc, counts, settings.story_batch)
     if rebuild:
         batch(clusterer, members, settings.story_rebuild_runs, notify, mode=settings.story_batch)
     return clusterer.assignments()

@@ -24,7 +24,7 @@ from ..textutil import lede
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .rebuild import Member, Progress, add_member, batch, batch_member, check_mode
+from .rebuild import Member, Progress, add_member, batch, check_mode
 from .online import ClusterParams, OnlineClusterer, doc_counts
 
 STATE_NAME = "stories"
@@ -89,8 +89,7 @@ class StoryRun:
         counts = doc_counts(doc)
         self.clusterer.add(doc, counts)
         if self.clusterer.keep_vectors:
-            mode = self.settings.story_batch
-            add_member(self.members, batch_member(doc, counts, mode, len(self.members)), mode)
+            add_member(self.members, doc, counts, self.settings.story_batch)
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]

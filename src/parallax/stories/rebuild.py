@@ -57,25 +57,22 @@ class Member:
         return Doc(self.id, self.text or "", self.date, embedding=self.embedding)
 
 
-def batch_member(doc: Doc, counts: tuple[Counter[str], Counter[str]], mode: str,
-                 seen: int = 0) -> Member:
-    """What the batch pass keeps of an article (``seen``: members kept before it): its text
-    only where the pair mode may run (see ``keeps_text``)."""
+def batch_member(doc: Doc, counts: tuple[Counter[str], Counter[str]], mode: str) -> Member:
+    """What the batch pass keeps of an article: its text only where the pair mode may run."""
     return Member.of(doc.id, doc.date, counts, doc.embedding,
-                     doc.text if keeps_text(mode, seen + 1) else None)
+                     doc.text if mode in ("pairs", "auto") else None)
 
 
-def keeps_text(mode: str, members: int) -> bool:
-    """Whether a batch pass over ``members`` articles in ``mode`` may need their texts."""
-    return mode == "pairs" or (mode == "auto" and members <= PAIRS_MAX_ARTICLES)
-
-
-def add_member(members: list[Member], member: Member, mode: str) -> None:
-    """Append one member; once an 'auto' archive outgrows the pair mode, the texts kept so
-    far are dropped (the consensus runs do not read them)."""
-    members.append(member)
-    if mode == "auto" and len(members) == PAIRS_MAX_ARTICLES + 1:
-        members[:] = [replace(m, text=None) for m in members]
+def add_member(members: list[Member], doc: Doc, counts: tuple[Counter[str], Counter[str]],
+               mode: str) -> None:
+    """Keep one more article for the batch pass. An 'auto' archive that outgrows the pair
+    mode keeps no text from then on, and drops the texts kept so far (the consensus runs do
+    not read them)."""
+    if mode == "auto" and len(members) >= PAIRS_MAX_ARTICLES:
+        if len(members) == PAIRS_MAX_ARTICLES:
+            members[:] = [replace(m, text=None) for m in members]
+        mode = "consensus"
+    members.append(batch_member(doc, counts, mode))
 
 
 BATCH_MODES = ("auto", "consensus", "pairs")
