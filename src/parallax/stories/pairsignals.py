@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,7 @@ import numpy as np
 from ..engines import Engine, LocalEngine
 from .features import _WORD, Doc, _term, names, terms
 from .online import ClusterParams
+from .rebuild import Progress
 
 _NUM = re.compile(r"\b\d[\d,.]*\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-3]\d)\b")
@@ -55,7 +56,6 @@ SIGNALS = ("content", "names", "numbers", "bigrams", "lead", "lead_names", "year
 # 0 for full reports. Not a model signal: it moves the pair's threshold (PairModel.comparable),
 # because two headlines of one event share fewer words than two reports of it.
 SHORT_TERMS = 80
-Notify = Callable[[str, object], None]  # (stage, (done, total))
 
 
 # -- one article -------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def _block_candidates(span: tuple[int, int], A, At, k: int, floor: float,
 
 def candidate_pairs(A, k: int, floor: float, days: np.ndarray | None = None,
                     params: ClusterParams | None = None, engine: Engine | None = None,
-                    notify: Notify | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    notify: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) where j is among i's k best rows of A, or i among j's, with a cosine
     above ``floor``; sorted. "Best" is the cosine times the time factor of the two dates
     when ``days`` are given (a report of the same text on another date ranks low). At most
@@ -335,11 +335,11 @@ def _block_local(span: tuple[int, int], raw, S, St, pairs: _PairIndex,
 
 
 def _local_cosines(raw, i: int, others: np.ndarray, top: np.ndarray,
-                   scratch: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                   scratch: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Cosines of article i with each of ``others`` (rows of log counts) weighed by the IDF
     counted over the articles ``top``; only the entries these rows have are computed.
     ``scratch``: two zeroed arrays over the vocabulary (counts, values), left zeroed."""
-    counts, values = scratch or (np.zeros(raw.shape[1], dtype=np.int64), np.zeros(raw.shape[1]))
+    counts, values = scratch
     sub = raw[np.concatenate(([i], others))]
     used = raw[top].indices  # each row has a column once: counts are document counts
     np.add.at(counts, used, 1)
@@ -362,7 +362,7 @@ class PairSignals:
 
     def __init__(self, docs: Sequence[Doc], params: ClusterParams | None = None, *,
                  exact: bool = False, engine: Engine | None = None,
-                 notify: Notify | None = None):
+                 notify: Progress | None = None):
         """``exact``: candidates and neighbours searched on every term, by content alone (no
         time factor): how the shipped model's training pairs are found
         (``bench/train_pair_model.py``), whatever shortcuts the search takes when clustering.
@@ -386,7 +386,6 @@ class PairSignals:
                 n += 1
         content = unit_tfidf(rows.pop("words").matrix())
         days = day_numbers(docs)
-        self.probe = None if exact else PROBE_TERMS
         if exact:
             self.iu, self.ju = candidate_pairs(content, TOP_K, CANDIDATE, engine=engine,
                                                notify=notify)
@@ -400,8 +399,8 @@ class PairSignals:
         for name in ("names", "numbers", "bigrams", "lead", "lead_names"):
             f[name] = _cosines(unit_tfidf(rows.pop(name).matrix()), iu, ju, engine)
         f["years_overlap"], f["years_disjoint"] = self._years(rows.pop("years").matrix())
-        f["local_mean"], f["local_min"] = self._local(rows.pop("joined").matrix(), engine,
-                                                      notify)
+        f["local_mean"], f["local_min"] = self._local(rows.pop("joined").matrix(), exact,
+                                                      engine, notify)
         f["short"] = 1.0 - np.sqrt(np.minimum(length[iu], length[ju]) / SHORT_TERMS) \
             if len(iu) else np.zeros(0)
         self.f = f
@@ -417,17 +416,18 @@ class PairSignals:
         union = np.where(both, size[self.iu] + size[self.ju] - shared, 1.0)
         return np.where(both, shared / union, -1.0), (both & (shared == 0)).astype(float)
 
-    def _local(self, counts, engine: Engine,
-               notify: Notify | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def _local(self, counts, exact: bool, engine: Engine,
+               notify: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Per pair, the cosine under i's local IDF and under j's: their mean and minimum
-        (``counts``: each text's words and names)."""
+        (``counts``: each text's words and names; neighbours searched on every term when
+        ``exact``, else on the PROBE_TERMS heaviest)."""
         if not len(self.iu):
             return np.zeros(0), np.zeros(0)
         n = counts.shape[0]
         raw = counts.copy()
         raw.data = 1.0 + np.log(raw.data)
         g = unit_tfidf(counts)  # TF-IDF cosines pick the neighbours
-        search = (g if self.probe is None else heaviest(g, self.probe)).tocsr()
+        search = (g if exact else heaviest(g, PROBE_TERMS)).tocsr()
         del g
         pairs = _PairIndex.of(n, self.iu, self.ju)
         cos = np.zeros((2, len(self.iu)))  # row 0: under iu's IDF, row 1: under ju's

@@ -33,7 +33,8 @@ import numpy as np
 from ..engines import Engine
 from .features import Doc
 from .online import ClusterParams
-from .pairsignals import SIGNALS, Notify, PairSignals, time_factors
+from .pairsignals import SIGNALS, PairSignals, time_factors
+from .rebuild import Progress
 
 __all__ = ["PairModel", "PairSignals", "SIGNALS", "average_link", "bounded_parts",
            "pair_groups", "pair_probabilities", "shipped_model", "time_factors"]
@@ -166,7 +167,7 @@ def _cut(idx: list[int], ks: list[int], iu: np.ndarray,
 
 
 def pair_groups(docs: Sequence[Doc], params: ClusterParams, model: PairModel | None = None,
-                engine: Engine | None = None, notify: Notify | None = None) -> list[list[str]]:
+                engine: Engine | None = None, notify: Progress | None = None) -> list[list[str]]:
     """The stories of the pair mode: lists of article ids, each in the order given, ordered
     by their first member. The result does not depend on the order given; ``engine`` runs
     the signals' per-article and per-block work, ``notify`` hears its progress."""
