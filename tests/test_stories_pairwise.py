@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from parallax.errors import ConfigError
 from parallax.eval.clusters import evaluate
+from parallax.eval.metrics import all_metrics
 from parallax.settings import Settings
 from parallax.stories import cluster_docs, params_from, rebuild
 from parallax.stories.rebuild import add_member, batch_member, choose_method
@@ -280,13 +281,21 @@ def test_auto_drops_the_texts_once_the_archive_outgrows_the_pair_mode(monkeypatc
     assert all(m.text for m in pairs)
 
 
-def test_auto_gives_the_pair_modes_stories_on_a_news_archive():
-    docs = [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date"))
-            for r in ecb_rows() + ecb_rows(("1", "3", "4"))]
+def test_auto_gives_the_pair_modes_better_stories_on_a_news_archive():
+    """The default rebuild is the pair mode where it wins: on six ECB+ topics (twin events
+    each) its stories are the pair mode's, and better than the consensus's against gold."""
+    rows = ecb_rows() + ecb_rows(("1", "3", "4"))
+    docs = [Doc(r["id"], f"{r.get('title') or ''}\n{r['text']}", r.get("date")) for r in rows]
+    gold = {r["id"]: r["story"] for r in rows}
     assert len(docs) >= 100
+
+    def f1(assigned):
+        ids = sorted(assigned)
+        return all_metrics([gold[i] for i in ids], [assigned[i] for i in ids])["b3_f1"]
+
     auto = cluster_docs(docs, Settings(), rebuild=True)
     assert partition(auto) == partition(cluster_docs(docs, PAIRS, rebuild=True))
-    assert partition(auto) != partition(cluster_docs(docs, CONSENSUS, rebuild=True))
+    assert f1(auto) > f1(cluster_docs(docs, CONSENSUS, rebuild=True)) + 0.02
 
 
 def test_a_rebuild_says_which_batch_method_ran(cli):
