@@ -190,7 +190,7 @@ def run_baseline(path: Path, threshold: float) -> dict:
 
 
 def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:
-    settings = Settings(story_batch="consensus" if mode == "online" else mode)
+    settings = Settings() if mode == "online" else Settings(story_batch=mode)
     m = evaluate(path, settings=settings, rebuild=mode != "online")
     got = scored(m) | {"seconds": round(m["seconds"], 2)}
     if mode == "auto":  # which method 'auto' ran, and why
