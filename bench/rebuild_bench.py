@@ -34,6 +34,40 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _store_direct(db: str, n: int) -> int:
+    """The stream's articles (as ``_write_jsonl`` writes them) stored without the ingest's
+    reader and with every cleaning rule off: the texts are corpus text, already clean, and the
+    ingest's own cost is measured by bench/engine_bench.py. Returns the number stored."""
+    from bench.fault_bench import _articles
+    from parallax.clean.runner import rule_names
+    from parallax.pipeline import build_article
+    from parallax.records import RawArticle
+    from parallax.settings import Settings
+    from parallax.store import open_store
+
+    settings = Settings(understand=0, clean_disabled=tuple(rule_names()))
+    stored = 0
+    with open_store(db) as store:
+        batch: list = []
+
+        def flush() -> None:
+            nonlocal stored
+            with store.transaction():
+                for article in batch:
+                    stored += store.add_article(article).outcome.name == "STORED"
+            batch.clear()
+
+        for i, row in enumerate(_articles(n)):
+            raw = RawArticle(text=row["text"], origin=f"stream:{i + 1}", title=row["title"],
+                             date=row["date"], outlet=row["source"])
+            batch.append(build_article(raw, settings))
+            if len(batch) == 10_000:
+                flush()
+                print(f"stored {stored:,} of {n:,}", flush=True)
+        flush()
+    return stored
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -41,6 +75,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2,
                     help="Dask workers on this machine; 0: the local engine (no Dask)")
     ap.add_argument("--db", help="the store: made there if it does not exist, reused if it does")
+    ap.add_argument("--direct", action="store_true",
+                    help="make the store by storing the stream's articles directly, with the "
+                         "cleaning rules off (0.3 ms an article against 9.3 for a clean-only "
+                         "ingest: how a 1,000,000-article archive is made on 2 cores)")
     ap.add_argument("--method", default="consensus", choices=("auto", "consensus", "pairs"),
                     help="story_batch for the rebuild (the consensus runs are what scales "
                          "past 50,000 articles)")
@@ -48,7 +86,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="rebuild-bench-"))
     db = args.db or str(work / "archive.db")
     result: dict = {"articles": args.articles, "workers": args.workers, "method": args.method}
-    if not Path(db).exists():
+    if not Path(db).exists() and args.direct:
+        t = time.perf_counter()
+        result["distinct"] = _store_direct(db, args.articles)
+        result["stored_directly_s"] = round(time.perf_counter() - t, 1)
+        print("stored", result, flush=True)
+    elif not Path(db).exists():
         src = work / "archive.jsonl"
         result["distinct"] = _write_jsonl(src, args.articles)
         t = time.perf_counter()
@@ -72,6 +115,7 @@ def main() -> None:
                                silence_logs=40)
     marks: dict[str, float] = {}
     runs: list[float] = []
+    windows: list[float] = []
 
     method = ""
 
@@ -84,6 +128,10 @@ def main() -> None:
             marks["online pass done"] = now
         elif kind == "batch run":
             runs.append(now)
+        elif kind == "pair windows":
+            windows.append(now)
+            print(f"window {payload[0]} of {payload[1]} at {now - start:.0f} s, "
+                  f"client {_peak_mb():.0f} MB", flush=True)
 
     try:
         if cluster is None:
@@ -120,6 +168,20 @@ def main() -> None:
             "one_run_on_one_worker_s": round(per_run, 1),
             "projection_s": {str(w): round(online + per_run * -(-n_runs // w)
                                            + (end - runs[-1]), 1) for w in (1, 2, 16, 64)},
+        })
+    elif windows:  # the pair mode in time windows: a window is the unit of work
+        spread = windows[-1] - marks.get("online pass done", start)
+        workers = max(1, args.workers)
+        per_window = spread / len(windows) * workers  # one window's run on one worker
+        n_windows = len(windows)
+        result.update({
+            "profile_s": {"read and lineage (client)": round(online, 1),
+                          f"{n_windows} windows on {workers} worker(s)": round(spread, 1),
+                          "the recent articles' vectors, titles and save (client)":
+                              round(end - windows[-1], 1)},
+            "one_window_on_one_worker_s": round(per_window, 1),
+            "projection_s": {str(w): round(online + per_window * -(-n_windows // w)
+                                           + (end - windows[-1]), 1) for w in (1, 2, 16, 64)},
         })
     else:  # the pair mode: its blocks go to the workers, signals and average link stay here
         result["profile_s"] = {

@@ -93,6 +93,26 @@ def test_the_pair_mode_on_dask_gives_the_local_stories_on_ecbplus(dask_engine):
     assert groups == pair_groups(docs, params) and len(groups) > 10
 
 
+def test_a_rebuild_in_windows_on_dask_gives_the_local_stories(dask_engine, monkeypatch):
+    """Above one pair run's size a rebuild runs in time windows: each window's run goes to a
+    worker (at most one window in flight per worker), the stitching stays here."""
+    from parallax.stories import windows
+    from parallax.stories.windows import Dated, windowed_groups
+
+    from .test_stories_windows import recurring
+
+    monkeypatch.setattr(windows, "WINDOW_ARTICLES", 80)
+    docs, _gold = recurring()
+    by_id = {d.id: d for d in docs}
+    dated = [Dated(d.day, k, d.id) for k, d in enumerate(docs)]
+    heard = []
+    there = windowed_groups(dated, lambda ids: [by_id[i] for i in ids], ClusterParams(),
+                            engine=dask_engine, notify=lambda k, p: heard.append(p))
+    here = windowed_groups(dated, lambda ids: [by_id[i] for i in ids], ClusterParams())
+    assert there == here and len(here) > 20
+    assert heard[-1][0] == heard[-1][1] >= 3
+
+
 def _slow_square(x: int, pause: float) -> int:
     time.sleep(pause)
     return x * x

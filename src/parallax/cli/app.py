@@ -606,7 +606,7 @@ def cluster(
 
                 n = update_stories(store, settings, rebuild=rebuild, listener=heard,
                                    engine=engine)
-            count = len(store.list_stories())
+            count = store.count_stories()
     except ParallaxError as exc:
         raise fail(exc)
     if not state.quiet:

@@ -19,10 +19,12 @@ class Engine(ABC):
 
     @abstractmethod
     def map(self, fn: Callable[..., Any], items: Iterable[Any], *, chunk: int = 1,
-            **shared: Any) -> Iterator[Any]:
+            ahead: int | None = None, **shared: Any) -> Iterator[Any]:
         """``fn(item, **shared)`` for each item, yielded in the items' order. Items are taken
         from ``items`` as the work goes on (a stream is never read whole); ``chunk`` items
-        go to a worker at a time; ``shared`` values are sent to each worker once."""
+        go to a worker at a time, at most ``ahead`` chunks in flight per worker thread (the
+        engine's default when None: fewer for large items); ``shared`` values are sent to
+        each worker once."""
 
     def describe(self) -> str:
         """One line for the user: where the work runs (a dashboard link for Dask)."""
@@ -43,7 +45,7 @@ class LocalEngine(Engine):
 
     name = "local"
 
-    def map(self, fn, items, *, chunk: int = 1, **shared):
+    def map(self, fn, items, *, chunk: int = 1, ahead: int | None = None, **shared):
         return (fn(item, **shared) for item in items)
 
 

@@ -72,13 +72,14 @@ class DaskEngine(Engine):
         return (f"Dask: {len(self.client.nthreads())} worker(s), {self.threads()} thread(s) on "
                 f"{where}; dashboard {link}")
 
-    def map(self, fn, items: Iterable[Any], *, chunk: int = 1, **shared) -> Iterator[Any]:
+    def map(self, fn, items: Iterable[Any], *, chunk: int = 1, ahead: int | None = None,
+            **shared) -> Iterator[Any]:
         # each shared value goes to every worker once (not once per task)
         sent = {k: self.client.scatter(_Box(v), broadcast=True, hash=False)
                 for k, v in shared.items()}
         pending: deque = deque()
         source = iter(items)
-        limit = IN_FLIGHT * self.threads()
+        limit = (ahead or IN_FLIGHT) * self.threads()
         try:
             while True:
                 while len(pending) < limit and (part := list(islice(source, chunk))):

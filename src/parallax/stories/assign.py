@@ -24,8 +24,9 @@ from ..textutil import lede
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .rebuild import Member, Progress, add_member, batch, check_mode
+from .rebuild import Member, Progress, add_member, batch, check_mode, in_windows
 from .online import ClusterParams, OnlineClusterer, doc_counts
+from .windows import Dated, recent, windowed_groups
 
 STATE_NAME = "stories"
 STATE_FORMAT = 1
@@ -71,7 +72,9 @@ class StoryRun:
     """One pass of lineage and clustering over articles in arrival order."""
 
     def __init__(self, store: Store, settings: Settings, clusterer: OnlineClusterer,
-                 titles: dict[str, Title], *, full: bool):
+                 titles: dict[str, Title], *, full: bool, windows: tuple[str, str] | None = None):
+        """``windows``: a rebuild in time windows (``rebuild.in_windows``: the method and why),
+        whose pass keeps only each article's day and title; its stories come in ``refine``."""
         self.store, self.settings, self.full = store, settings, full
         self.clusterer = clusterer
         self.lineage = Lineage(settings.lineage_threshold, store.lineage_index())
@@ -80,11 +83,18 @@ class StoryRun:
         self.touched: set[str] = set()  # stories whose title must be saved
         self.first_seen: dict[str, tuple[int, str | None, str]] = {}  # full runs: per article
         self.members: list[Member] = []  # what the batch pass needs (a batch clusterer only)
+        self.windows = windows
+        self.dated: list[Dated] = []  # a rebuild in windows: each article's day and arrival
 
     def add(self, seq: int, article: Article, doc: Doc | None = None) -> None:
         """One article in arrival order; ``doc``: what the clusterer sees of it, when made
         beforehand (with its embedding)."""
         update = self.lineage.add(article, arrival=seq)
+        if self.windows:  # no vectors: the windows read the texts again (refine)
+            self.dirty.update(update.changed)
+            self.dated.append(Dated(Doc(article.id, "", article.date).day, seq, article.id))
+            self.first_seen[article.id] = (seq, article.title, first_sentence(article))
+            return
         doc = doc or article_doc(article)
         counts = doc_counts(doc)
         self.clusterer.add(doc, counts)
@@ -111,14 +121,33 @@ class StoryRun:
     def refine(self, notify: Progress | None = None, engine: Engine | None = None) -> None:
         """The batch pass (``stories.rebuild``) over every article seen; its work on
         ``engine``."""
-        batch(self.clusterer, self.members, self.settings.story_rebuild_runs, notify,
-              self.settings.story_batch, engine=engine)
+        if self.windows:
+            self._refine_in_windows(notify, engine)
+        else:
+            batch(self.clusterer, self.members, self.settings.story_rebuild_runs, notify,
+                  self.settings.story_batch, engine=engine)
         self.members = []
         self._collect()
         self.titles = {}  # articles moved between stories: titles from scratch
         for aid, (seq, title, sentence) in self.first_seen.items():  # in arrival order
             self._note_title(self.clusterer.story_of[aid], seq, title, sentence)
         self.touched = set(self.titles)
+
+    def _refine_in_windows(self, notify: Progress | None, engine: Engine | None) -> None:
+        """The pair mode window by window (``stories.windows``); the stream goes on from a
+        clusterer that holds the recent articles' vectors, older stories closed."""
+        if notify:
+            notify("batch method", self.windows)
+        params = self.clusterer.p
+
+        def fetch(ids):
+            return [article_doc(a) for a in self.store.get_articles(ids)]
+
+        groups = windowed_groups(self.dated, fetch, params, engine, notify)
+        days = {a.id: a.day for a in self.dated}
+        latest = fetch([a.id for a in recent(self.dated, params.close_after_days)])
+        self.dated = []
+        self.clusterer = OnlineClusterer.from_groups(params, groups, days, latest)
 
     def _collect(self) -> None:
         changed, absorbed = self.clusterer.take_changes()
@@ -187,12 +216,15 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
         resumed = None if rebuild else _resume(store, settings)
         if resumed is None:
             store.lineage_index().clear()
-            clusterer = OnlineClusterer(params_from(settings), keep_vectors=rebuild,
+            windows = in_windows(settings.story_batch, store.count_articles(upto=upto),
+                                 bool(settings.story_embedder)) if rebuild else None
+            clusterer = OnlineClusterer(params_from(settings), keep_vectors=rebuild and not windows,
                                         track_changes=True)
-            run, since = StoryRun(store, settings, clusterer, {}, full=True), 0
+            run = StoryRun(store, settings, clusterer, {}, full=True, windows=windows)
+            since = 0
         else:
             run, since = resumed
-        embedder = get_embedder(settings.story_embedder)
+        embedder = None if run.windows else get_embedder(settings.story_embedder)
         total = done = 0
         if notify:  # counting costs a query: only for a listener
             before = store.count_articles(upto=since) if since else 0
@@ -208,8 +240,11 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
             run.refine(notify, engine)
         if run.full:  # rewrite every row: a replaced version leaves its story here
             fresh = run.assignments(set(run.first_seen))
-            known = {x.article_id: x for x in store.assignments()}
-            changed = [x for x in fresh if rebuild or known.get(x.article_id) != x]
+            if rebuild:
+                changed = fresh
+            else:
+                known = {x.article_id: x for x in store.assignments()}
+                changed = [x for x in fresh if known.get(x.article_id) != x]
             store.save_assignments(fresh, run.story_titles(), replace_all=True)
         else:
             changed = run.assignments()

@@ -218,6 +218,31 @@ class OnlineClusterer:
         self.recent.extend(date.fromisoformat(d) for d in state.get("recent", ()))
         return self
 
+    @classmethod
+    def from_groups(cls, params: ClusterParams, groups: list[list[str]],
+                    days: dict[str, date | None], recent: list[Doc]) -> "OnlineClusterer":
+        """A stream clusterer whose stories are ``groups`` (each in arrival order, ordered by
+        their first member; named after it), as a windowed rebuild leaves them without a
+        vector per article: only the ``recent`` articles (given in arrival order) are
+        vectorised, with a vocabulary counted over them; a story with none of them is closed
+        (its members and dates kept, nothing to compare with), as old stories of a stream
+        are. ``days``: every member's day."""
+        self = cls(params, keep_vectors=False, track_changes=True)
+        vectors = {doc.id: self._vectorize(doc) for doc in recent}
+        self.recent.extend(v.day for v in vectors.values() if v.day)
+        for group in groups:
+            story = self._new_story(group[0])
+            for aid in group:
+                vec = vectors.get(aid)
+                if vec is None:
+                    story._widen(days.get(aid))
+                    story.members.append(aid)
+                    self.story_of[aid] = story.id
+                    self.changed.add(aid)
+                else:
+                    self._join(aid, vec, story)
+        return self
+
     def take_changes(self) -> tuple[set[str], list[tuple[str, str]]]:
         changed, absorbed = self.changed, self.absorbed
         self.changed, self.absorbed = set(), []

@@ -4,7 +4,9 @@ method it runs, and running it.
 Two methods give stories that do not depend on the order the archive arrived in: the
 consensus of several online runs (``stories.consensus``) and the pair model with average
 link (``stories.pairwise``). ``story_batch`` names one, or 'auto' (the default) lets the
-archive choose (``choose_method``); the rebuild says which ran and why.
+archive choose (``choose_method``); the rebuild says which ran and why. Above
+PAIRS_MAX_ARTICLES the pair mode runs in time windows (``stories.windows``), decided before
+the archive is read (``in_windows``): that pass then keeps no vectors and no texts.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def choose_method(mode: str, members: Sequence[Member]) -> tuple[str, str]:
     n = len(members)
     if n < PAIRS_MIN_ARTICLES:
         return "consensus", f"auto: {n} articles, fewer than {PAIRS_MIN_ARTICLES} for the pair model"
-    if n > PAIRS_MAX_ARTICLES:
+    if n > PAIRS_MAX_ARTICLES:  # (a caller that can window decides so first: in_windows)
         return "consensus", f"auto: {n} articles, more than the pair mode's {PAIRS_MAX_ARTICLES}"
     if any(m.embedding is not None for m in members):  # story_embedder is set: honour it
         return "consensus", "auto: the articles carry embeddings (story_embedder), which only " \
@@ -115,6 +117,21 @@ def choose_method(mode: str, members: Sequence[Member]) -> tuple[str, str]:
     if heads > HEADLINE_SHARE * n:
         return "consensus", f"auto: {heads} of {n} articles are headlines with no body"
     return "pairs", f"auto: {n} articles with texts"
+
+
+def in_windows(mode: str, n: int, embedded: bool) -> tuple[str, str] | None:
+    """("windows", why) where a rebuild of ``n`` articles runs the pair mode in time windows:
+    'pairs', or 'auto' without embeddings (a configured story_embedder keeps the consensus,
+    which reads them), above PAIRS_MAX_ARTICLES. None: the method is chosen on the members
+    (``choose_method``)."""
+    check_mode(mode)
+    if n <= PAIRS_MAX_ARTICLES or mode == "consensus" or (mode == "auto" and embedded):
+        return None
+    from .windows import WINDOW_ARTICLES
+
+    return "windows", (f"{'auto' if mode == 'auto' else 'story_batch = ' + repr(mode)}: {n} "
+                       f"articles, more than one pair run's {PAIRS_MAX_ARTICLES}: the pair mode "
+                       f"in time windows of {WINDOW_ARTICLES}")
 
 
 def check_mode(mode: str) -> None:
