@@ -68,6 +68,24 @@ def _store_direct(db: str, n: int) -> int:
     return stored
 
 
+def _score(store, n: int) -> dict:
+    """B-cubed of the stored stories against the stream's gold events (story, recurrence)."""
+    from bench.scale_bench import stream
+    from parallax.eval.metrics import bcubed
+    from parallax.records import article_id
+
+    gold: list[str] = []
+    truth: dict[str, str] = {}
+    for i, d in enumerate(stream(n, seed=11, gold=gold)):  # as _articles makes them
+        text = d.text.split("\n", 1)[1]
+        truth.setdefault(article_id(text, None, f"outlet{i % 50}.example"), gold[i])
+    pred = {a.article_id: a.story_id for a in store.assignments()}
+    ids = sorted(truth.keys() & pred.keys())
+    p, r, f = bcubed([truth[i] for i in ids], [pred[i] for i in ids])
+    return {"scored": len(ids), "b3_precision": round(p, 3), "b3_recall": round(r, 3),
+            "b3_f1": round(f, 3)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -82,6 +100,8 @@ def main() -> None:
     ap.add_argument("--method", default="consensus", choices=("auto", "consensus", "pairs"),
                     help="story_batch for the rebuild (the consensus runs are what scales "
                          "past 50,000 articles)")
+    ap.add_argument("--score", action="store_true",
+                    help="also score the stories against the stream's gold events (B-cubed)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="rebuild-bench-"))
     db = args.db or str(work / "archive.db")
@@ -146,6 +166,9 @@ def main() -> None:
             update_stories(store, settings, rebuild=True, listener=heard, engine=engine)
             end = time.perf_counter()
             stories = store.count_stories()
+            client_mb = _peak_mb()  # before the scoring, which is not the rebuild's
+            if args.score:
+                result["quality"] = _score(store, args.articles)
         workers_mb = {} if cluster is None else engine.client.run(
             lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         engine.close()
@@ -155,7 +178,7 @@ def main() -> None:
     online = marks.get("online pass done", start) - start
     result.update({"stories": stories, "wall_s": round(end - start, 1),
                    "batch_method": method, "peak_mb": {
-                       "client": round(_peak_mb()),
+                       "client": round(client_mb),
                        "workers": sorted(round(v) for v in workers_mb.values())}})
     if runs:  # the consensus: its runs are the unit of work
         batch = runs[-1] - marks.get("online pass done", start)

@@ -88,8 +88,10 @@ BATCH_MODES = ("auto", "consensus", "pairs")
 #   first paragraphs go to the pair mode (0.721 against 0.706);
 # - where the articles carry embeddings (a story_embedder is configured) the consensus runs,
 #   the method that reads them: a setting the user chose is not silently ignored;
-# - above PAIRS_MAX_ARTICLES the pair mode's memory passes 4 GB (bench/results/scale_pairs.json:
-#   2.0 GB at 50k, 3.1 GB at 100k; the consensus 1.8 GB at 50k).
+# - above PAIRS_MAX_ARTICLES one pair run's memory passes 4 GB (bench/results/scale_pairs.json:
+#   2.0 GB at 50k, 3.1 GB at 100k, 5.6 GB at 200k; the consensus 1.8 GB at 50k, about 20 KB an
+#   article in every process): there the pair mode runs in time windows (``in_windows``,
+#   ``stories.windows``), which a caller decides before it reads the archive.
 PAIRS_MIN_ARTICLES = 100
 PAIRS_MAX_ARTICLES = 100_000
 HEADLINE_SHARE = 0.5
