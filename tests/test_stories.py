@@ -41,6 +41,47 @@ def test_lineage_groups_copies_and_picks_the_origin():
     assert lineage.index.origin(a.id) == b.id and other.changed == (c.id,)
 
 
+def test_the_stores_lineage_reads_few_rows_and_finds_what_memory_finds(db):
+    """The store's lineage index reads one article per band bucket and, for a group's origin,
+    only its earliest members and the sources they credit (a wire story run by hundreds of
+    outlets fills its buckets and its group with hundreds): through copies, rewrites, dated,
+    undated and credited members and groups that merge, every update equals the one the
+    memory index (which reads every member) gives."""
+    import random
+
+    rng = random.Random(4)
+    words = WIRE.split()
+    texts = []
+    for k in range(150):
+        base = texts[rng.randrange(len(texts))].split() if texts and rng.random() < 0.7 else \
+            [rng.choice(words) for _ in range(60)]
+        for _ in range(rng.randint(0, 6)):  # light edits: some copies stay in their group
+            base[rng.randrange(len(base))] = rng.choice(words)
+        texts.append(" ".join(base))
+    bridged = []
+    for t in range(6):  # X+Y and Y+Z are two groups until X+Y+Z joins both
+        x, y, z = ([f"w{t}{part}{i}" for i in range(40)] for part in "xyz")
+        texts += [" ".join(x + y), " ".join(y + z), " ".join(x + y + z)]
+        bridged.append(len(texts) - 3)
+    articles = [art(t, outlet=f"o{k % 7}", date=rng.choice([None, "", "2013-07-02", "2013-07-03",
+                                                           "2013-07-01T08:00"]),
+                    credited=rng.choice([None, None, "O3", "o5"]))
+                for k, t in enumerate(texts)]
+    memory = Lineage(0.5)
+    with open_store(db) as store:
+        index = store.lineage_index()
+        stored = Lineage(0.5, index)
+        for k, a in enumerate(articles):
+            keys = stored.band_keys(a.text)
+            every = set(index.groups_of(sorted(index.candidates(keys))).values())
+            assert index.candidate_groups(keys) == every
+            assert stored.add(a, arrival=k + 1) == memory.add(a, arrival=k + 1)
+        group_of = index.groups_of([a.id for a in articles])
+    assert 5 < len(set(group_of.values())) < 120  # copies grouped, and more than one group
+    joined = [k for k in bridged if group_of[articles[k].id] == group_of[articles[k + 1].id]]
+    assert len(joined) >= 4, joined
+
+
 def test_origin_is_earliest_then_fullest():
     early = member_of(art(WIRE, outlet="X", date="2013-07-02"), 2)
     late = member_of(art(WIRE + " More.", outlet="Y", date="2013-07-03"), 1)

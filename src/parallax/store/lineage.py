@@ -23,6 +23,13 @@ class LineageIndex(ABC):
     def candidates(self, keys: Sequence[int]) -> set[str]:
         """Ids of the articles that share at least one band key with ``keys``."""
 
+    def candidate_groups(self, keys: Sequence[int]) -> set[str]:
+        """The groups of the articles that share a band key with ``keys``. The articles of
+        one band bucket are always in one group (each article joins, and merges, the groups of
+        every bucket it falls in), so one article a bucket tells its group: a backend may read
+        that one (a wire story run by hundreds of outlets fills its buckets with hundreds)."""
+        return set(self.groups_of(sorted(self.candidates(keys))).values())
+
     @abstractmethod
     def insert(self, member: LineageMember, keys: Sequence[int], group_id: str) -> None: ...
 
@@ -33,6 +40,22 @@ class LineageIndex(ABC):
     @abstractmethod
     def members(self, group_id: str) -> list[LineageMember]:
         """A group's members in arrival order."""
+
+    def origin_pool(self, group_id: str) -> list[LineageMember]:
+        """The members a group's origin is chosen among (``stories.lineage.choose_origin``):
+        those of its earliest date, or all of them when none is dated."""
+        members = self.members(group_id)
+        dated = [m.date for m in members if m.date]
+        earliest = min(dated) if dated else None
+        return [m for m in members if m.date == earliest] if earliest else members
+
+    def credited(self, group_id: str) -> set[str]:
+        """The sources a group's members credit, case-folded."""
+        return {m.credited_source.casefold() for m in self.members(group_id) if m.credited_source}
+
+    def member_ids(self, group_id: str) -> list[str]:
+        """A group's members' ids in arrival order."""
+        return [m.article_id for m in self.members(group_id)]
 
     @abstractmethod
     def regroup(self, old_group: str, new_group: str) -> None:

@@ -530,6 +530,18 @@ class SQLLineageIndex(LineageIndex):
         return {r[0] for r in self.store._run(
             f"SELECT article_id FROM lineage_bands WHERE {where}", params)}
 
+    def candidate_groups(self, keys: Sequence[int]) -> set[str]:
+        if not keys:
+            return set()
+        # one article a bucket: its group is the bucket's (LineageIndex.candidate_groups)
+        first = " UNION ALL ".join("SELECT * FROM (SELECT article_id FROM lineage_bands "
+                                   "WHERE band=? AND key=? LIMIT 1) AS b" + str(band)
+                                   for band in range(len(keys)))
+        params = [v for band, key in enumerate(keys) for v in (band, key)]
+        return {r[0] for r in self.store._run(
+            f"SELECT DISTINCT m.group_id FROM lineage_members m WHERE m.article_id IN ({first})",
+            params)}
+
     def insert(self, member: LineageMember, keys: Sequence[int], group_id: str) -> None:
         with self.store._writing("cannot save lineage"):
             self.store._run(
@@ -551,6 +563,25 @@ class SQLLineageIndex(LineageIndex):
         rows = self.store._run("SELECT article_id, arrival, date, outlet, credited_source, length "
                                "FROM lineage_members WHERE group_id=? ORDER BY arrival", (group_id,))
         return [LineageMember(*r) for r in rows]
+
+    # A group's origin from a few rows, not all of its members (a group can hold thousands)
+    def origin_pool(self, group_id: str) -> list[LineageMember]:
+        rows = self.store._run(
+            "SELECT article_id, arrival, date, outlet, credited_source, length FROM "
+            "lineage_members WHERE group_id=? AND (COALESCE(date, '') = COALESCE((SELECT "
+            "MIN(date) FROM lineage_members WHERE group_id=? AND date <> ''), '')) "
+            "ORDER BY arrival", (group_id, group_id))
+        return [LineageMember(*r) for r in rows]
+
+    def credited(self, group_id: str) -> set[str]:
+        rows = self.store._run("SELECT DISTINCT credited_source FROM lineage_members WHERE "
+                               "group_id=? AND credited_source <> ''", (group_id,))
+        return {r[0].casefold() for r in rows}
+
+    def member_ids(self, group_id: str) -> list[str]:
+        rows = self.store._run("SELECT article_id FROM lineage_members WHERE group_id=? "
+                               "ORDER BY arrival", (group_id,))
+        return [r[0] for r in rows]
 
     def regroup(self, old_group: str, new_group: str) -> None:
         with self.store._writing("cannot save lineage"):

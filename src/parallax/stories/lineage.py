@@ -67,37 +67,55 @@ class Lineage:
 
     def add(self, article: Article, arrival: int | None = None) -> LineageUpdate:
         """Put one article into its group (``arrival``: its place in arrival order; by default
-        the order of calls)."""
+        the order of calls). Joining one group reads only what its origin is chosen from
+        (``LineageIndex.origin_pool`` and ``credited``), so a group of thousands of copies
+        costs a new member a few rows; bridging groups reads their members."""
         self._arrivals += 1
         member = member_of(article, self._arrivals if arrival is None else arrival)
         keys = self.band_keys(article.text)
-        found = set(self.index.groups_of(sorted(self.index.candidates(keys))).values())
+        found = self.index.candidate_groups(keys)
+        if len(found) > 1:
+            return self._bridge(found, member, keys)
+        gid = next(iter(found)) if found else article.id
+        pool = self.index.origin_pool(gid) if found else []
+        credited = self.index.credited(gid) if found else set()
+        self.index.insert(member, keys, gid)
+        if member.credited_source:
+            credited.add(member.credited_source.casefold())
+        origin = _pick_origin(pool + [member], credited)
+        if origin != self.index.origin(gid):
+            self.index.set_origin(gid, origin)
+            return LineageUpdate(gid, origin, tuple(self.index.member_ids(gid)))
+        return LineageUpdate(gid, origin, (article.id,))
+
+    def _bridge(self, found: set[str], member: LineageMember, keys: list[int]) -> LineageUpdate:
+        """The new article bridges several groups: the oldest survives, one lineage."""
         members_of = {gid: self.index.members(gid) for gid in found}
-        # The oldest group survives when the new article bridges several: one lineage.
         ordered = sorted(found, key=lambda gid: members_of[gid][0].arrival)
-        if ordered:
-            gid = ordered[0]
-            for other in ordered[1:]:
-                self.index.regroup(other, gid)
-            members = sorted((m for g in ordered for m in members_of[g]), key=lambda m: m.arrival)
-        else:
-            gid, members = article.id, []
+        gid = ordered[0]
+        for other in ordered[1:]:
+            self.index.regroup(other, gid)
+        members = sorted((m for g in ordered for m in members_of[g]), key=lambda m: m.arrival)
         members.append(member)
         self.index.insert(member, keys, gid)
         origin = choose_origin(members)
-        if origin != self.index.origin(gid) or len(ordered) > 1:
-            self.index.set_origin(gid, origin)
-            return LineageUpdate(gid, origin, tuple(m.article_id for m in members))
-        return LineageUpdate(gid, origin, (article.id,))
+        self.index.set_origin(gid, origin)
+        return LineageUpdate(gid, origin, tuple(m.article_id for m in members))
 
 
 def choose_origin(members: list[LineageMember]) -> str:
     """The earliest published member; among equally dated (or undated) ones, the outlet the
     others credit; then the fullest text; then the first to arrive."""
+    return _pick_origin(members, {a.credited_source.casefold() for a in members
+                                  if a.credited_source})
+
+
+def _pick_origin(members: list[LineageMember], credited: set[str]) -> str:
+    """``choose_origin`` given the sources every member of the group credits: ``members``
+    need only hold the earliest-dated ones (``LineageIndex.origin_pool``)."""
     dated = [a.date for a in members if a.date]
     earliest = min(dated) if dated else None
     pool = [a for a in members if a.date == earliest] if earliest else list(members)
-    credited = {a.credited_source.casefold() for a in members if a.credited_source}
     by_credit = [a for a in pool if a.outlet and a.outlet.casefold() in credited]
     if by_credit:
         pool = by_credit
