@@ -114,6 +114,14 @@ CREATE TABLE story_reports (
 );
 CREATE SEQUENCE parallax_changes;
 """),
+    (2, "the SQLite store's schema 8: lineage indexes for large groups", """
+-- a group's origin, earliest members and credited sources are index seeks, not a scan of
+-- the group (a wire story run by hundreds of outlets is one group of hundreds)
+DROP INDEX lineage_members_group;
+CREATE INDEX lineage_members_group_date ON lineage_members(group_id, date);
+CREATE INDEX lineage_members_group_origin ON lineage_members(group_id, is_origin);
+CREATE INDEX lineage_members_group_credit ON lineage_members(group_id, credited_source);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

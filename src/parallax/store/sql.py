@@ -566,16 +566,18 @@ class SQLLineageIndex(LineageIndex):
 
     # A group's origin from a few rows, not all of its members (a group can hold thousands)
     def origin_pool(self, group_id: str) -> list[LineageMember]:
+        cols = "article_id, arrival, date, outlet, credited_source, length"
+        earliest = self.store._run("SELECT MIN(date) FROM lineage_members WHERE group_id=? "
+                                   "AND date > ''", (group_id,)).fetchone()[0]  # index seeks
         rows = self.store._run(
-            "SELECT article_id, arrival, date, outlet, credited_source, length FROM "
-            "lineage_members WHERE group_id=? AND (COALESCE(date, '') = COALESCE((SELECT "
-            "MIN(date) FROM lineage_members WHERE group_id=? AND date <> ''), '')) "
-            "ORDER BY arrival", (group_id, group_id))
+            f"SELECT {cols} FROM lineage_members WHERE group_id=? AND date=? ORDER BY arrival",
+            (group_id, earliest)) if earliest else self.store._run(
+            f"SELECT {cols} FROM lineage_members WHERE group_id=? ORDER BY arrival", (group_id,))
         return [LineageMember(*r) for r in rows]
 
     def credited(self, group_id: str) -> set[str]:
         rows = self.store._run("SELECT DISTINCT credited_source FROM lineage_members WHERE "
-                               "group_id=? AND credited_source <> ''", (group_id,))
+                               "group_id=? AND credited_source > ''", (group_id,))
         return {r[0].casefold() for r in rows}
 
     def member_ids(self, group_id: str) -> list[str]:
