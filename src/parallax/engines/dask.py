@@ -11,6 +11,7 @@ order it went out. Dask recomputes the tasks of a worker that dies on another wo
 from __future__ import annotations
 
 import os
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -83,7 +84,10 @@ class DaskEngine(Engine):
         try:
             while True:
                 while len(pending) < limit and (part := list(islice(source, chunk))):
-                    pending.append(self.client.submit(_apply, fn, part, sent, pure=False))
+                    with warnings.catch_warnings():  # a window of 25,000 texts is one item:
+                        warnings.filterwarnings(  # sent once, as Dask's advice would send it
+                            "ignore", message="Sending large graph", category=UserWarning)
+                        pending.append(self.client.submit(_apply, fn, part, sent, pure=False))
                 if not pending:
                     return
                 yield from pending.popleft().result()
