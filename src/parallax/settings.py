@@ -69,7 +69,9 @@ class Settings:
     # 'pairs' (a pair model learned on ECB+ train+dev with average-link, stories/pairwise.py:
     # better at telling two similar events apart; holds every article's text while it runs),
     # or 'auto': pairs for 100 to 100,000 articles that are mostly more than headlines,
-    # consensus otherwise (stories/rebuild.py, choose_method; the rebuild says which).
+    # consensus otherwise (stories/rebuild.py, choose_method; the rebuild says which). Past
+    # 100,000 articles 'auto' and 'pairs' run the pair mode in time windows of 25,000
+    # articles (stories/windows.py: a bounded memory per process at any size).
     story_batch: str = "auto"
     # Optional dense embeddings (stories/embeddings.py, DEVELOPERS.md): '' for none, or a
     # registered embedder, 'NAME' or 'NAME:MODEL' ('sentence-transformers:all-MiniLM-L6-v2').
