@@ -18,6 +18,7 @@ order the archive arrived in either.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -89,44 +90,34 @@ def window_stories(docs: list[Doc], params: ClusterParams) -> list[list[str]]:
     return pair_groups(docs, params)
 
 
-class _Joined:
-    """Union-find over article ids."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        parent = self.parent
-        root = parent.setdefault(x, x)
-        while root != parent[root]:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def stitch(results: Iterable[tuple[Window, list[list[str]]]],
            order: Callable[[str], object]) -> list[list[str]]:
     """The archive's stories from each window's groups: a group joins its articles if it holds
-    at least one of the window's own (a group of guests alone is the next window's to decide).
-    Each story in ``order`` (arrival), the stories ordered by their first member."""
-    joined = _Joined()
+    at least one of the window's own (a group of guests alone is the next window's to decide);
+    stories are the connected parts (as ``consensus.majority_groups`` takes them). Each story
+    in ``order`` (arrival), the stories ordered by their first member."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    index: dict[str, int] = {}
+    heads, tails = array("q"), array("q")
     for window, groups in results:
         own = set(window.own)
         for group in groups:
-            if not any(aid in own for aid in group):
-                continue
-            for aid in group[1:]:
-                joined.union(group[0], aid)
-            joined.find(group[0])
-    stories: dict[str, list[str]] = {}
-    for aid in joined.parent:
-        stories.setdefault(joined.find(aid), []).append(aid)
+            if any(aid in own for aid in group):
+                head = index.setdefault(group[0], len(index))
+                for aid in group:
+                    heads.append(head)
+                    tails.append(index.setdefault(aid, len(index)))
+    n = len(index)
+    graph = coo_matrix((np.ones(len(heads)), (np.frombuffer(heads, dtype=np.int64),
+                                               np.frombuffer(tails, dtype=np.int64))),
+                       shape=(n, n))
+    _count, component = connected_components(graph, directed=False)
+    stories: dict[int, list[str]] = {}
+    for aid, k in index.items():
+        stories.setdefault(int(component[k]), []).append(aid)
     out = [sorted(members, key=order) for members in stories.values()]
     out.sort(key=lambda g: order(g[0]))
     return out
