@@ -46,7 +46,8 @@ def test_the_stores_lineage_reads_few_rows_and_finds_what_memory_finds(db):
     only its earliest members and the sources they credit (a wire story run by hundreds of
     outlets fills its buckets and its group with hundreds): through copies, rewrites, dated,
     undated and credited members and groups that merge, every update equals the one the
-    memory index (which reads every member) gives."""
+    memory index (which reads every member) gives, and every origin is the one
+    ``choose_origin`` picks over all of the group's members."""
     import random
 
     rng = random.Random(4)
@@ -75,7 +76,10 @@ def test_the_stores_lineage_reads_few_rows_and_finds_what_memory_finds(db):
             keys = stored.band_keys(a.text)
             every = set(index.groups_of(sorted(index.candidates(keys))).values())
             assert index.candidate_groups(keys) == every
-            assert stored.add(a, arrival=k + 1) == memory.add(a, arrival=k + 1)
+            update = stored.add(a, arrival=k + 1)
+            assert update == memory.add(a, arrival=k + 1)
+            # the origin from a few rows is the one the rule picks over every member
+            assert update.origin == choose_origin(memory.index.members(update.group_id))
         group_of = index.groups_of([a.id for a in articles])
     assert 5 < len(set(group_of.values())) < 120  # copies grouped, and more than one group
     joined = [k for k in bridged if group_of[articles[k].id] == group_of[articles[k + 1].id]]

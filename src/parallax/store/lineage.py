@@ -42,12 +42,10 @@ class LineageIndex(ABC):
         """A group's members in arrival order."""
 
     def origin_pool(self, group_id: str) -> list[LineageMember]:
-        """The members a group's origin is chosen among (``stories.lineage.choose_origin``):
-        those of its earliest date, or all of them when none is dated."""
-        members = self.members(group_id)
-        dated = [m.date for m in members if m.date]
-        earliest = min(dated) if dated else None
-        return [m for m in members if m.date == earliest] if earliest else members
+        """At least the members a group's origin is chosen among (``stories.lineage``): those
+        of its earliest date, or all when none is dated. Here every member; a backend may
+        return only those."""
+        return self.members(group_id)
 
     def credited(self, group_id: str) -> set[str]:
         """The sources a group's members credit, case-folded."""
