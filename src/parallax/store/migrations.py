@@ -1,6 +1,16 @@
 """Versioned schema. Each migration runs once, in order, inside a transaction; the applied
 version is kept in ``PRAGMA user_version``. Never edit a released migration: add a new one."""
 
+# Migration 8 here, 2 in the PostgreSQL store (the same SQL in both): a group's origin,
+# earliest members and credited sources are index seeks, not a scan of the group (a wire
+# story run by hundreds of outlets is one group of hundreds).
+LINEAGE_GROUP_INDEXES = """
+DROP INDEX lineage_members_group;
+CREATE INDEX lineage_members_group_date ON lineage_members(group_id, date);
+CREATE INDEX lineage_members_group_origin ON lineage_members(group_id, is_origin);
+CREATE INDEX lineage_members_group_credit ON lineage_members(group_id, credited_source);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "articles, full-text search, stories", """
 CREATE TABLE articles (
@@ -127,14 +137,7 @@ CREATE TABLE story_reports (
     report    BLOB NOT NULL
 );
 """),
-    (8, "lineage indexes for large groups", """
--- a group's origin, earliest members and credited sources are index seeks, not a scan of
--- the group (a wire story run by hundreds of outlets is one group of hundreds)
-DROP INDEX lineage_members_group;
-CREATE INDEX lineage_members_group_date ON lineage_members(group_id, date);
-CREATE INDEX lineage_members_group_origin ON lineage_members(group_id, is_origin);
-CREATE INDEX lineage_members_group_credit ON lineage_members(group_id, credited_source);
-"""),
+    (8, "lineage indexes for large groups", LINEAGE_GROUP_INDEXES),
 ]
 
 LATEST = MIGRATIONS[-1][0]

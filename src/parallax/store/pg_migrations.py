@@ -9,6 +9,8 @@ no stemming, no stop words, as SQLite's FTS5 unicode61) with a GIN index, and
 ``parallax_changes`` is a sequence that writers advance after each commit (the store's
 ``data_version``)."""
 
+from .migrations import LINEAGE_GROUP_INDEXES
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "the SQLite store's schema 1-7: articles, full-text search, stories, entities, lineage, "
         "stage state, saved reports", """
@@ -114,14 +116,7 @@ CREATE TABLE story_reports (
 );
 CREATE SEQUENCE parallax_changes;
 """),
-    (2, "the SQLite store's schema 8: lineage indexes for large groups", """
--- a group's origin, earliest members and credited sources are index seeks, not a scan of
--- the group (a wire story run by hundreds of outlets is one group of hundreds)
-DROP INDEX lineage_members_group;
-CREATE INDEX lineage_members_group_date ON lineage_members(group_id, date);
-CREATE INDEX lineage_members_group_origin ON lineage_members(group_id, is_origin);
-CREATE INDEX lineage_members_group_credit ON lineage_members(group_id, credited_source);
-"""),
+    (2, "the SQLite store's schema 8: lineage indexes for large groups", LINEAGE_GROUP_INDEXES),
 ]
 
 LATEST = MIGRATIONS[-1][0]
