@@ -15,8 +15,8 @@ from parallax.errors import ConfigError
 from parallax.eval.clusters import evaluate
 from parallax.eval.metrics import all_metrics
 from parallax.settings import Settings
-from parallax.stories import cluster_docs, params_from, rebuild
-from parallax.stories.rebuild import add_member, batch_member, choose_method
+from parallax.stories import cluster_docs, params_from
+from parallax.stories.rebuild import batch_member, choose_method
 from parallax.stories.features import Doc
 from parallax.stories.online import doc_counts
 from parallax.stories.pairwise import (SIGNALS, PairSignals, average_link, pair_groups,
@@ -264,21 +264,14 @@ def test_auto_runs_pairs_on_reports_and_consensus_on_tiny_or_headline_archives()
     assert choose_method("pairs", embedded)[0] == "pairs"  # asked for by name
 
 
-def test_auto_drops_the_texts_once_the_archive_outgrows_the_pair_mode(monkeypatch):
-    monkeypatch.setattr(rebuild, "PAIRS_MAX_ARTICLES", 5)
-    monkeypatch.setattr(rebuild, "PAIRS_MIN_ARTICLES", 2)
-    members: list = []
-    for k in range(7):
-        doc = Doc(f"m{k}", f"Title\nreport {k}")
-        add_member(members, doc, doc_counts(doc), "auto")
-    assert [m.text is None for m in members] == [True] * 7  # none kept past the cap
-    method, why = choose_method("auto", members)
-    assert method == "consensus" and "more than the pair mode's 5" in why
-    pairs: list = []
-    for k in range(7):  # asked for by name, the pair mode keeps every text
-        doc = Doc(f"m{k}", f"Title\nreport {k}")
-        add_member(pairs, doc, doc_counts(doc), "pairs")
-    assert all(m.text for m in pairs)
+def test_the_batch_pass_keeps_texts_only_where_the_pair_mode_may_run():
+    doc = Doc("m1", "Title\nreport 1")
+    embedded = dataclasses.replace(doc, embedding=np.ones(3))
+    kept = {(mode, d.embedding is not None): batch_member(d, doc_counts(d), mode).text
+            for mode in ("auto", "pairs", "consensus") for d in (doc, embedded)}
+    assert kept == {("auto", False): doc.text, ("auto", True): None,  # auto: then consensus
+                    ("pairs", False): doc.text, ("pairs", True): doc.text,  # asked for by name
+                    ("consensus", False): None, ("consensus", True): None}
 
 
 def test_auto_gives_the_pair_modes_better_stories_on_a_news_archive():

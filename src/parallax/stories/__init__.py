@@ -13,7 +13,7 @@ from ..settings import Settings
 from .assign import article_doc, assign_stories, params_from
 from .embeddings import Embedder, get_embedder, register, with_embeddings
 from .features import Doc
-from .rebuild import Member, Progress, add_member, batch, in_windows
+from .rebuild import Member, Progress, batch, batch_member, in_windows
 from .online import ClusterParams, OnlineClusterer, doc_counts, story_id_for
 from .windows import Dated, windowed_groups
 
@@ -48,7 +48,7 @@ def cluster_docs(docs: Sequence[Doc], settings: Settings | None = None, *,
         counts = doc_counts(doc)
         clusterer.add(doc, counts)
         if rebuild:
-            add_member(members, doc, counts, settings.story_batch)
+            members.append(batch_member(doc, counts, settings.story_batch))
     if rebuild:
         batch(clusterer, members, settings.story_rebuild_runs, notify, mode=settings.story_batch)
     return clusterer.assignments()

@@ -24,7 +24,7 @@ from ..textutil import lede
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc
 from .lineage import Lineage
-from .rebuild import Member, Progress, add_member, batch, check_mode, in_windows
+from .rebuild import Member, Progress, batch, batch_member, check_mode, in_windows
 from .online import ClusterParams, OnlineClusterer, doc_counts
 from .windows import Dated, recent, windowed_groups
 
@@ -99,7 +99,7 @@ class StoryRun:
         counts = doc_counts(doc)
         self.clusterer.add(doc, counts)
         if self.clusterer.keep_vectors:
-            add_member(self.members, doc, counts, self.settings.story_batch)
+            self.members.append(batch_member(doc, counts, self.settings.story_batch))
         self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..engines import Engine
@@ -60,21 +60,12 @@ class Member:
 
 
 def batch_member(doc: Doc, counts: tuple[Counter[str], Counter[str]], mode: str) -> Member:
-    """What the batch pass keeps of an article: its text only where the pair mode may run."""
-    return Member.of(doc.id, doc.date, counts, doc.embedding,
-                     doc.text if mode in ("pairs", "auto") else None)
-
-
-def add_member(members: list[Member], doc: Doc, counts: tuple[Counter[str], Counter[str]],
-               mode: str) -> None:
-    """Keep one more article for the batch pass. An 'auto' archive that outgrows the pair
-    mode keeps no text from then on, and drops the texts kept so far (the consensus runs do
-    not read them)."""
-    if mode == "auto" and len(members) >= PAIRS_MAX_ARTICLES:
-        if len(members) == PAIRS_MAX_ARTICLES:
-            members[:] = [replace(m, text=None) for m in members]
-        mode = "consensus"
-    members.append(batch_member(doc, counts, mode))
+    """What the batch pass keeps of an article: its text only where the pair mode may run
+    ('pairs'; 'auto' unless the article carries an embedding, which keeps 'auto' on the
+    consensus, see ``choose_method``). Past PAIRS_MAX_ARTICLES a rebuild runs in windows and
+    keeps no members at all (``in_windows``)."""
+    keep = mode == "pairs" or (mode == "auto" and doc.embedding is None)
+    return Member.of(doc.id, doc.date, counts, doc.embedding, doc.text if keep else None)
 
 
 BATCH_MODES = ("auto", "consensus", "pairs")
