@@ -22,7 +22,7 @@ from ..settings import Settings
 from ..store import Store, StoryAssignment
 from ..textutil import lede
 from .embeddings import get_embedder, with_embeddings
-from .features import Doc
+from .features import Doc, day_of
 from .lineage import Lineage
 from .rebuild import Member, Progress, batch, batch_member, check_mode, in_windows
 from .online import ClusterParams, OnlineClusterer, doc_counts
@@ -89,10 +89,9 @@ class StoryRun:
     def add(self, seq: int, article: Article, doc: Doc | None = None) -> None:
         """One article in arrival order; ``doc``: what the clusterer sees of it, when made
         beforehand (with its embedding)."""
-        update = self.lineage.add(article, arrival=seq)
+        self.dirty.update(self.lineage.add(article, arrival=seq).changed)
         if self.windows:  # no vectors: the windows read the texts again (refine)
-            self.dirty.update(update.changed)
-            self.dated.append(Dated(Doc(article.id, "", article.date).day, seq, article.id))
+            self.dated.append(Dated(day_of(article.date), seq, article.id))
             self.first_seen[article.id] = (seq, article.title, first_sentence(article))
             return
         doc = doc or article_doc(article)
@@ -100,7 +99,6 @@ class StoryRun:
         self.clusterer.add(doc, counts)
         if self.clusterer.keep_vectors:
             self.members.append(batch_member(doc, counts, self.settings.story_batch))
-        self.dirty.update(update.changed)
         self._collect()
         sid = self.clusterer.story_of[article.id]
         sentence = first_sentence(article)

@@ -100,12 +100,17 @@ class Doc:
 
     @property
     def day(self) -> date | None:
-        if not self.date:
-            return None
-        try:
-            return date.fromisoformat(self.date[:10])
-        except ValueError:
-            return None
+        return day_of(self.date)
+
+
+def day_of(value: str | None) -> date | None:
+    """The calendar day of an ISO date or date-time (None when absent or unreadable)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 class Vocabulary:
