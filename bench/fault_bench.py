@@ -51,9 +51,10 @@ def _child_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def _articles(n: int, seed: int = 11):
-    """Real ECB+ and BASIL articles resampled with light edits (bench/scale_bench.py)."""
-    for i, d in enumerate(stream(n, seed=seed)):
+def _articles(n: int, seed: int = 11, gold: list[str] | None = None):
+    """Real ECB+ and BASIL articles resampled with light edits (bench/scale_bench.py; ``gold``
+    receives each one's true event)."""
+    for i, d in enumerate(stream(n, seed=seed, gold=gold)):
         title, text = d.text.split("\n", 1)
         yield {"title": title or None, "text": text, "date": d.date,
                "source": f"outlet{i % 50}.example"}

@@ -43,7 +43,7 @@ def _store_direct(db: str, n: int) -> int:
     from parallax.pipeline import build_article
     from parallax.records import RawArticle
     from parallax.settings import Settings
-    from parallax.store import open_store
+    from parallax.store import Outcome, open_store
 
     settings = Settings(understand=0, clean_disabled=tuple(rule_names()))
     stored = 0
@@ -54,7 +54,7 @@ def _store_direct(db: str, n: int) -> int:
             nonlocal stored
             with store.transaction():
                 for article in batch:
-                    stored += store.add_article(article).outcome.name == "STORED"
+                    stored += store.add_article(article).outcome == Outcome.STORED
             batch.clear()
 
         for i, row in enumerate(_articles(n)):
@@ -70,15 +70,14 @@ def _store_direct(db: str, n: int) -> int:
 
 def _score(store, n: int) -> dict:
     """B-cubed of the stored stories against the stream's gold events (story, recurrence)."""
-    from bench.scale_bench import stream
+    from bench.fault_bench import _articles
     from parallax.eval.metrics import bcubed
     from parallax.records import article_id
 
     gold: list[str] = []
     truth: dict[str, str] = {}
-    for i, d in enumerate(stream(n, seed=11, gold=gold)):  # as _articles makes them
-        text = d.text.split("\n", 1)[1]
-        truth.setdefault(article_id(text, None, f"outlet{i % 50}.example"), gold[i])
+    for i, a in enumerate(_articles(n, gold=gold)):  # the articles the store was made of
+        truth.setdefault(article_id(a["text"], None, a["source"]), gold[i])
     pred = {a.article_id: a.story_id for a in store.assignments()}
     ids = sorted(truth.keys() & pred.keys())
     p, r, f = bcubed([truth[i] for i in ids], [pred[i] for i in ids])
@@ -180,31 +179,24 @@ def main() -> None:
                    "batch_method": method, "peak_mb": {
                        "client": round(client_mb),
                        "workers": sorted(round(v) for v in workers_mb.values())}})
-    if runs:  # the consensus: its runs are the unit of work
-        batch = runs[-1] - marks.get("online pass done", start)
-        per_run = batch / len(runs) * args.workers  # one run's time on one worker
-        n_runs = len(runs)
-        result.update({
-            "profile_s": {"read, lineage and online pass (client)": round(online, 1),
-                          f"{n_runs} batch runs on {args.workers} workers": round(batch, 1),
-                          "majority, titles and save (client)": round(end - runs[-1], 1)},
-            "one_run_on_one_worker_s": round(per_run, 1),
-            "projection_s": {str(w): round(online + per_run * -(-n_runs // w)
-                                           + (end - runs[-1]), 1) for w in (1, 2, 16, 64)},
-        })
-    elif windows:  # the pair mode in time windows: a window is the unit of work
-        spread = windows[-1] - marks.get("online pass done", start)
+    # the consensus's runs, or the windows of the pair mode past 100,000 articles, are the
+    # units of work: a profile, one unit's cost on one worker and a projection to more workers
+    units, unit, labels = (runs, "run", ("read, lineage and online pass (client)",
+                                         "batch runs", "majority, titles and save (client)")) \
+        if runs else (windows, "window", ("read and lineage (client)", "windows",
+                                          "the recent articles' vectors, titles and save (client)"))
+    if units:
+        spread = units[-1] - marks.get("online pass done", start)
         workers = max(1, args.workers)
-        per_window = spread / len(windows) * workers  # one window's run on one worker
-        n_windows = len(windows)
+        per_unit = spread / len(units) * workers  # one unit's time on one worker
+        last = end - units[-1]
         result.update({
-            "profile_s": {"read and lineage (client)": round(online, 1),
-                          f"{n_windows} windows on {workers} worker(s)": round(spread, 1),
-                          "the recent articles' vectors, titles and save (client)":
-                              round(end - windows[-1], 1)},
-            "one_window_on_one_worker_s": round(per_window, 1),
-            "projection_s": {str(w): round(online + per_window * -(-n_windows // w)
-                                           + (end - windows[-1]), 1) for w in (1, 2, 16, 64)},
+            "profile_s": {labels[0]: round(online, 1),
+                          f"{len(units)} {labels[1]} on {workers} worker(s)": round(spread, 1),
+                          labels[2]: round(last, 1)},
+            f"one_{unit}_on_one_worker_s": round(per_unit, 1),
+            "projection_s": {str(w): round(online + per_unit * -(-len(units) // w) + last, 1)
+                             for w in (1, 2, 16, 64)},
         })
     else:  # the pair mode: its blocks go to the workers, signals and average link stay here
         result["profile_s"] = {
