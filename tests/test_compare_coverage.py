@@ -63,6 +63,20 @@ def test_blocks_find_every_pair_a_full_scan_finds(block_cells):
     assert got == brute_force(sts, w, 0.3) and got
 
 
+def test_a_scan_among_some_statements_names_them_by_their_place_in_the_story(block_cells):
+    sts = statements()
+    w = StoryWeights(sts)
+    only = [9, 1, 4, 8, 0, 5]  # any order: pairs are named by story index, i < j in the subset
+    got = [(p.i, p.j, round(p.small, 9), round(p.large, 9), p.common)
+           for p in scan(sts, w, 0.3, only=only)]
+    every = brute_force(sts, w, 0.3)
+    pos = {k: r for r, k in enumerate(only)}
+    want = [p for p in every if p[0] in pos and p[1] in pos and pos[p[0]] < pos[p[1]]]
+    want += [(j, i, s, g, c) for i, j, s, g, c in every
+             if i in pos and j in pos and pos[j] < pos[i]]
+    assert got == sorted(want, key=lambda p: (-p[2], -p[3], p[0], p[1])) and len(got) >= 2
+
+
 def test_a_copy_covers_its_original_and_never_corroborates_it():
     sts = statements()
     w = StoryWeights(sts)

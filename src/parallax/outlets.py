@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 UNKNOWN = "unknown outlet"
 _WWW = re.compile(r"^(?:https?://)?(?:www\d?\.|m\.|mobile\.)?", re.I)
+_SPACES = re.compile(r"[\s_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ def outlet_key(name: str | None) -> str | None:
     if not name:
         return None
     key = _WWW.sub("", name.strip().lower()).rstrip("/")
-    key = re.sub(r"[\s_]+", " ", key)
+    key = _SPACES.sub(" ", key)
     return key or None
 
 

@@ -55,7 +55,7 @@ def scan(statements: Sequence[Statement], weights: StoryWeights, min_small: floa
     weighted = csr_matrix((np.array(vals, dtype=float), (rows, cols)), shape=shape)
     binary = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
     mass = np.array([mass_all[k] for k in index], dtype=float)
-    found: list[Pair] = []
+    parts: list[tuple[np.ndarray, ...]] = []  # (i, j, small, large, common) of each block
     step = max(1, BLOCK_CELLS // n)
     for a in range(0, n, step):
         block = np.arange(a, min(n, a + step))
@@ -64,15 +64,20 @@ def scan(statements: Sequence[Statement], weights: StoryWeights, min_small: floa
         lo = np.minimum.outer(mass[block], mass)
         hi = np.maximum.outer(mass[block], mass)
         small = np.divide(shared, lo, out=np.zeros_like(shared), where=lo > 0)
+        large = np.divide(shared, hi, out=np.zeros_like(shared), where=hi > 0)
         r, j = np.nonzero((small >= min_small) & (common >= min_common))
-        i = block[r]
-        keep = j > i
-        for ri, ii, jj in zip(r[keep], i[keep], j[keep]):
-            found.append(Pair(index[ii], index[jj], float(small[ri, jj]),
-                              float(shared[ri, jj] / hi[ri, jj]) if hi[ri, jj] else 0.0,
-                              int(common[ri, jj])))
-    found.sort(key=lambda p: (-p.small, -p.large, p.i, p.j))
-    return found
+        keep = j > block[r]
+        r, j = r[keep], j[keep]
+        parts.append((block[r], j, small[r, j], large[r, j], common[r, j]))
+    if not parts:
+        return []
+    i, j, small, large, common = (np.concatenate(x) for x in zip(*parts))
+    pos = np.asarray(index)
+    i, j = pos[i], pos[j]
+    order = np.lexsort((j, i, -large, -small))  # most covered first, ties by i, then j
+    return [Pair(int(x), int(y), float(s), float(g), int(c)) for x, y, s, g, c in
+            zip(i[order].tolist(), j[order].tolist(), small[order].tolist(),
+                large[order].tolist(), common[order].tolist())]
 
 
 MAX_TOLL_STATEMENTS = 400  # a story's first statements with a toll compared pairwise

@@ -57,8 +57,11 @@ def _a_day_apart(x: dict, y: dict) -> bool:
     return dx is not None and dy is not None and abs((dx - dy).days) <= 1
 
 
+_PREPOSITION = re.compile(r"^(?:on|in|at)\s+")
+
+
 def _bare(text: str) -> str:
-    return re.sub(r"^(?:on|in|at)\s+", "", text.lower().strip())
+    return _PREPOSITION.sub("", text.lower().strip())
 
 
 def _day(value: str) -> date | None:

@@ -160,6 +160,11 @@ def _head_of(counted: str | None) -> str | None:
     return words[-1] if words else None
 
 
+@lru_cache(maxsize=1024)
+def _unit_words(unit: str) -> frozenset[str]:
+    return frozenset(content_terms(unit))
+
+
 @per_number
 def who(s: Statement, n: dict) -> str | None:
     """Whom a number is about: the person or organisation named last before it in its part of
@@ -311,7 +316,7 @@ def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: flo
     if dx and dx == direct_subject(b, y):
         return True  # 'Richard Carter had 12 points' / 'Richard Carter scored 14 points'
     hx, hy = head(x), head(y)
-    unit_words = set(content_terms(x.get("unit") or "").keys()) | {hx, hy}
+    unit_words = _unit_words(x.get("unit") or "") | {hx, hy}
     cx = number_context(a, x) - unit_words
     cy = number_context(b, y) - unit_words
     common = cx & cy

@@ -40,13 +40,14 @@ forgot forgave overtook overtaken undertook sprang sprung stung struck stricken 
 
 
 _DATELINE = re.compile(r"^\W*(?:posted|published|updated|last updated|first published)\b", re.I)
+_LATIN_WORD = re.compile(r"[A-Za-z']+")
 
 
 def has_verb(text: str) -> bool:
     if _DATELINE.match(text):
         return False  # 'Posted: Sep 27, 2013 5:50 PM'
 
-    for word in re.findall(r"[A-Za-z']+", text.lower()):
+    for word in _LATIN_WORD.findall(text.lower()):
         if word in _VERBS or (len(word) >= 5 and word.endswith("ed")) or \
                 (len(word) >= 6 and word.endswith("ing")) or word.endswith("n't"):
             return True
