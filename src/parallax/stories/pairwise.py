@@ -4,9 +4,10 @@ clustering over those scores makes the stories.
 The online clusterer compares an article with story centroids under one hand-set similarity.
 That similarity cannot tell two similar events of one kind apart well (two Oscar host
 announcements, two MacBook Pro launches). This mode looks at pairs of articles with more
-signals (``stories.pairsignals``: which pairs are compared, and their signals), weighed by a
-logistic regression learned on ECB+ train+dev (``bench/train_pair_model.py`` writes
-``pair_model.json``).
+signals (``stories.pairsignals``: which pairs are compared, and their signals), weighed by
+gradient-boosted trees learned on ECB+ train+dev (``stories.pairtrees``;
+``bench/train_pair_model.py`` writes ``pair_model.json``; a logistic regression, the model
+until 2026-12-07, is read too).
 
 The model's probability is multiplied by the online clusterer's time factor (bonus within the
 window, decay beyond it; its settings, not learned here). Average-link then joins stories
@@ -34,6 +35,7 @@ from ..engines import Engine
 from .features import Doc
 from .online import ClusterParams
 from .pairsignals import SIGNALS, PairSignals, time_factors
+from .pairtrees import TreeEnsemble
 from .rebuild import Progress
 
 __all__ = ["PairModel", "PairSignals", "SIGNALS", "average_link", "bounded_parts",
@@ -44,8 +46,10 @@ MAX_GROUP = 4_000  # the largest group average-link clusters at once (a dense fl
 
 @dataclass(frozen=True)
 class PairModel:
-    """A logistic regression over standardised pair signals, and the average-link threshold
-    (a distance: 1 - probability) chosen with it."""
+    """A pair classifier over the signals, and the average-link threshold (a distance:
+    1 - probability) chosen with it. The classifier: ``trees`` when given (gradient-boosted
+    trees), else a logistic regression over standardised signals (``mean``, ``scale``,
+    ``coef``, ``intercept``)."""
 
     signals: tuple[str, ...]
     mean: tuple[float, ...]
@@ -56,12 +60,15 @@ class PairModel:
     # The threshold for a pair of the shortest texts (shortness 1); between, it moves linearly
     # with the pair's ``short`` signal. Equal to ``threshold``: one threshold for all.
     threshold_short: float | None = None
+    trees: TreeEnsemble | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> "PairModel":
-        return cls(tuple(data["signals"]), tuple(data["mean"]), tuple(data["scale"]),
-                   tuple(data["coef"]), float(data["intercept"]), float(data["threshold"]),
-                   data.get("threshold_short"))
+        trees = TreeEnsemble.from_json(data["trees"]) if data.get("trees") else None
+        return cls(tuple(data["signals"]), tuple(data.get("mean", ())),
+                   tuple(data.get("scale", ())), tuple(data.get("coef", ())),
+                   float(data.get("intercept", 0.0)), float(data["threshold"]),
+                   data.get("threshold_short"), trees)
 
     def comparable(self, p: np.ndarray, short: np.ndarray) -> np.ndarray:
         """Probabilities rescaled so that one threshold serves every pair: a pair of short
@@ -72,6 +79,8 @@ class PairModel:
         return 1.0 - (1.0 - p) * self.threshold / own
 
     def probability(self, X: np.ndarray) -> np.ndarray:
+        if self.trees is not None:
+            return self.trees.probability(X) if len(X) else np.zeros(0)
         z = (X - np.asarray(self.mean)) / np.asarray(self.scale) @ np.asarray(self.coef)
         return 1.0 / (1.0 + np.exp(-(z + self.intercept)))
 
