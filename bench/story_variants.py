@@ -16,7 +16,7 @@ text stays out of the repository):
   hijackings), BASIL and the seeds in one archive.
 
 Each is scored with ``parallax eval clusters`` (the same code: ``eval.clusters.evaluate``) in
-four modes: online (the ingest path), ``--rebuild`` with the consensus batch, ``--rebuild`` with
+four modes: online (the online clusterer alone), ``--rebuild`` with the consensus batch, ``--rebuild`` with
 ``story_batch = "pairs"``, ``--rebuild`` with the default ``story_batch = "auto"`` (which runs one
 of the two: the result says which); and the baseline: TF-IDF (sublinear tf, English stop words) over title
 and text, cosine distance, average link cut at one threshold chosen on ECB+ train+dev (full text)
@@ -24,6 +24,8 @@ and kept for every variant.
 
     .venv/bin/python bench/story_variants.py                # all variants, ~10 min
     .venv/bin/python bench/story_variants.py --only ecb_titles basil_titles
+    .venv/bin/python bench/story_variants.py --modes ingest --out bench/results/story_variants_ingest.json
+        # the default path: `parallax ingest` into a new store, stories as stored (settled)
     .venv/bin/python bench/story_variants.py --shuffles 3 --modes online consensus pairs \
         --out bench/results/story_variants_shuffled.json          # arrival order, ~15 min
 """
@@ -189,6 +191,31 @@ def run_baseline(path: Path, threshold: float) -> dict:
     return scored(all_metrics(gold, pred)) | {"seconds": round(time.perf_counter() - t0, 2)}
 
 
+def run_ingest(path: Path) -> dict:
+    """The default path as a user takes it: `parallax ingest` of the variant's file into a new
+    store (cleaning, understanding, stories: online, or settled in batch, as the defaults
+    say), scored from the stored stories."""
+    from parallax.pipeline import ingest, update_stories
+    from parallax.store import SQLiteStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "variant.db")
+        settings = Settings(db=db)
+        heard: list = []
+        with SQLiteStore(db) as store:
+            t0 = time.perf_counter()
+            ingest([str(path)], store, settings)
+            t1 = time.perf_counter()
+            update_stories(store, settings, listener=lambda kind, x: heard.append((kind, x))
+                           if kind in ("settle", "batch method") else None)
+            t2 = time.perf_counter()
+            story = {x.article_id: x.story_id for x in store.assignments()}
+            rows = [(a.metadata["story"], story[a.id]) for a in store.iter_articles()]
+    m = all_metrics([g for g, _ in rows], [s for _, s in rows])
+    return scored(m) | {"ingest_seconds": round(t1 - t0, 1), "stories_seconds": round(t2 - t1, 1),
+                        "settled": [list(x) if isinstance(x, tuple) else x for _k, x in heard]}
+
+
 def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:
     settings = Settings() if mode == "online" else Settings(story_batch=mode)
     m = evaluate(path, settings=settings, rebuild=mode != "online")
@@ -234,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
         res: dict = {"articles": len(made[name])}
         for mode in args.modes:
             res[mode] = run_baseline(path, threshold) if mode == "baseline" else \
-                run_mode(path, mode, args.shuffles)
+                run_ingest(path) if mode == "ingest" else run_mode(path, mode, args.shuffles)
             print(json.dumps({"variant": name, "mode": mode, **res[mode]}), flush=True)
         results["variants"][name] = res
     Path(args.out).write_text(json.dumps(results, indent=1) + "\n")

@@ -171,9 +171,19 @@ def ingest(
             report = run_ingest(inputs, store, settings, field_map=fields, listener=progress.event,
                                 engine=engine)
         # Stories for what this run stored, and for articles an interrupted run left without one.
+        settled: list = []
         if not no_stories and not report.interrupted and (
                 report.stored or report.new_versions or store.count_unassigned()):
-            update_stories(store, settings)
+            with render.CountProgress(err, "clustering", quiet=state.quiet or json_out) as progress:
+                def heard(kind: str, payload) -> None:
+                    if kind == "settle":
+                        settled.append(payload)
+                    elif kind == "batch method":
+                        settled.append(payload)
+                    else:
+                        progress.event(kind, payload)
+
+                update_stories(store, settings, listener=heard, engine=engine)
             from ..reports import precompute_reports
 
             with render.CountProgress(err, "comparing large stories",
@@ -191,9 +201,15 @@ def ingest(
                                   "code": p.code} for p in report.problems],
                     "counts": {k: v.total for k, v in lists.items()},
                     "truncated": sorted(k for k, v in lists.items() if v.truncated),
-                    "interrupted": report.interrupted})
+                    "interrupted": report.interrupted,
+                    "stories_settled": {"why": settled[0], "method": settled[1][0],
+                                        "method_why": settled[1][1]} if settled else None})
     elif not state.quiet:
         render.ingest_summary(err, report)
+        if settled:
+            err.print(f"stories settled in batch ({settled[0]}; batch: {settled[1][0]}; "
+                      f"{settled[1][1]}); `parallax cluster --rebuild` does it on demand",
+                      markup=False, highlight=False)
     if report.interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
     if report.problems:

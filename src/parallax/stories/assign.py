@@ -24,7 +24,8 @@ from ..textutil import lede
 from .embeddings import get_embedder, with_embeddings
 from .features import Doc, day_of
 from .lineage import Lineage
-from .rebuild import Member, Progress, batch, batch_member, check_mode, in_windows
+from .rebuild import (PAIRS_MIN_ARTICLES, Member, Progress, batch, batch_member, check_mode,
+                      in_windows)
 from .online import ClusterParams, OnlineClusterer, doc_counts
 from .windows import Dated, recent, windowed_groups
 
@@ -194,6 +195,25 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
 
 
 EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
+SETTLE_SHARE = 4  # an update settles when its new articles are at least 1/SETTLE_SHARE of the store
+
+
+def settles(store: Store, settings: Settings, since: int, upto: int) -> str | None:
+    """Why this update clusters the whole store again in batch instead of placing its new
+    articles online, or None: the store holds PAIRS_MIN_ARTICLES to ``story_settle_max``
+    articles, and those stored after ``since`` are at least a SETTLE_SHARE-th of them (a
+    folder or an archive ingested at once, not a feed's few new items). The batch then costs
+    at most about SETTLE_SHARE times what the new articles' share of it would."""
+    limit = settings.story_settle_max
+    if limit <= 0:
+        return None
+    total = store.count_articles(upto=upto)
+    if not PAIRS_MIN_ARTICLES <= total <= limit:
+        return None
+    new = total - (store.count_articles(upto=since) if since else 0)
+    if new * SETTLE_SHARE < total:
+        return None
+    return f"{new} new of {total} articles"
 
 
 def _batches(items, size: int):
@@ -205,13 +225,18 @@ def _batches(items, size: int):
 def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
                    notify: Progress | None = None, engine: Engine | None = None) -> int:
     """Assign the articles stored since the last run (all of them with ``rebuild``, which
-    also runs the batch pass) and save story membership, titles and the stage state. Returns
-    the number of articles whose story or lineage was saved anew. ``notify`` hears
-    ("clustered", (done, total)) and, in a rebuild, ("batch method", (method, why)) and the
-    method's progress (``stories.rebuild.Progress``)."""
+    also runs the batch pass, as does an update that ``settles``) and save story membership,
+    titles and the stage state. Returns the number of articles whose story or lineage was
+    saved anew. ``notify`` hears ("clustered", (done, total)), ("settle", why) when an
+    update settles, and in a rebuild ("batch method", (method, why)) and the method's
+    progress (``stories.rebuild.Progress``)."""
     with store.transaction():
         upto = store.last_seq()
         resumed = None if rebuild else _resume(store, settings)
+        if not rebuild and (why := settles(store, settings, resumed[1] if resumed else 0, upto)):
+            rebuild, resumed = True, None
+            if notify:
+                notify("settle", why)
         if resumed is None:
             store.lineage_index().clear()
             windows = in_windows(settings.story_batch, store.count_articles(upto=upto),

@@ -1,0 +1,87 @@
+"""Settling (stories/assign.py, ``settles``): an ingest that brings at least a quarter of a store
+of 100 to ``story_settle_max`` articles clusters the whole store again in batch, so a folder or
+an archive ingested at once gets the batch's stories; a feed's few new articles are placed
+online, and a store outside the bounds is never settled."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from parallax.cli.app import app
+from parallax.pipeline import ingest, update_stories
+from parallax.settings import Settings
+from parallax.store import open_store
+
+from .test_stories_batch import ecb_rows
+
+TOPICS = ("22", "25", "37", "40", "41", "42")  # 134 articles, two similar events a topic
+
+
+def write(path, rows) -> str:
+    path.write_text("".join(json.dumps({k: r.get(k) for k in ("id", "title", "text", "date", "story")})
+                            + "\n" for r in rows), encoding="utf-8")
+    return str(path)
+
+
+def stories(store) -> list[list[str]]:
+    return sorted(sorted(s.article_ids) for s in store.list_stories())
+
+
+def stored(tmp_path, name: str, rows, **settings):
+    db = str(tmp_path / f"{name}.db")
+    config = Settings(db=db, **settings)
+    heard: list = []
+    with open_store(db) as store:
+        ingest([write(tmp_path / f"{name}.jsonl", rows)], store, config)
+        update_stories(store, config, listener=lambda kind, x: heard.append((kind, x)))
+        return db, config, heard, stories(store)
+
+
+def test_an_archive_ingested_at_once_gets_the_batch_stories(tmp_path):
+    rows = ecb_rows(TOPICS)
+    assert len(rows) >= 100
+    db, config, heard, got = stored(tmp_path, "settled", rows)
+    kinds = dict(heard)
+    assert kinds["settle"] == f"{len(rows)} new of {len(rows)} articles"
+    assert kinds["batch method"][0] == "pairs"
+    with open_store(db) as store:  # what `cluster --rebuild` makes of the same store
+        update_stories(store, config, rebuild=True)
+        assert stories(store) == got
+    _db, _c, heard_off, online = stored(tmp_path, "online", rows, story_settle_max=0)
+    assert "settle" not in dict(heard_off) and online != got
+
+
+def test_a_few_new_articles_are_placed_online_and_small_stores_never_settle(tmp_path):
+    rows = ecb_rows(TOPICS)
+    first, rest = rows[:-20], rows[-20:]  # 20 new of 134: less than a quarter
+    db, config, heard, _got = stored(tmp_path, "feed", first)
+    assert "settle" in dict(heard)
+    before = {}
+    with open_store(db) as store:
+        before = {x.article_id: x.story_id for x in store.assignments()}
+        heard.clear()
+        ingest([write(tmp_path / "more.jsonl", rest)], store, config)
+        update_stories(store, config, listener=lambda kind, x: heard.append((kind, x)))
+        after = {x.article_id: x.story_id for x in store.assignments()}
+    assert "settle" not in dict(heard) and "batch method" not in dict(heard)
+    assert {a: after[a] for a in before} == before  # the stories already shown stay as they were
+    _db, _c, small, _s = stored(tmp_path, "small", rows[:60])  # fewer than 100 articles
+    assert "settle" not in dict(small)
+    _db, _c, capped, _s = stored(tmp_path, "capped", rows, story_settle_max=100)
+    assert "settle" not in dict(capped)
+
+
+def test_the_cli_says_when_an_ingest_settled_the_stories(tmp_path):
+    rows = ecb_rows(TOPICS)
+    src = write(tmp_path / "archive.jsonl", rows)
+    runner = CliRunner()
+    got = runner.invoke(app, ["--db", str(tmp_path / "cli.db"), "ingest", src])
+    assert got.exit_code == 0, got.output
+    n = len(rows)
+    assert f"stories settled in batch ({n} new of {n} articles; batch: pairs;" in got.output
+    again = runner.invoke(app, ["--db", str(tmp_path / "json.db"), "ingest", src, "--json"])
+    data = json.loads(again.stdout)
+    assert data["stories_settled"]["method"] == "pairs"
+    assert data["stories_settled"]["why"] == f"{n} new of {n} articles"
