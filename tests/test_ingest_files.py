@@ -87,6 +87,37 @@ def test_json_lines_with_default_and_mapped_fields(tmp_path, db, settings):
     assert arts["H2"].date is None and arts["H2"].metadata["pubDate"] == "Jan 3 2020"
 
 
+def test_headlines_without_a_body_are_stored_and_clustered_as_headlines(tmp_path, db, settings):
+    """A feed's or an aggregator's items are often a headline alone: stored with the headline as
+    their text (never cleaned away as 'the title repeated'), each its own report for lineage,
+    and clustered as headlines (short texts, the consensus in a rebuild)."""
+    from parallax.pipeline import update_stories
+    from parallax.stories import article_doc
+
+    heads = ["Magnitude 6.1 quake strikes Indonesia's Aceh province",
+             "Strong earthquake hits Aceh, Indonesia, killing at least five",
+             "Aceh earthquake: rescuers search rubble after 6.1 tremor",
+             "Lindsay Lohan checks into Betty Ford Center",
+             "Lindsay Lohan enters rehab at Betty Ford clinic"]
+    f = tmp_path / "heads.jsonl"
+    f.write_text("".join(json.dumps({"title": h, "text": "", "date": "2013-07-02"}) + "\n"
+                         for h in heads))
+    with open_store(db) as store:
+        report = ingest([str(f)], store, settings)
+        assert len(report.stored) == 5 and not report.problems
+        arts = {a.title: a for a in store.list_articles()}
+        update_stories(store, settings, rebuild=True)
+        groups = sorted(sorted(arts_by[:6] for arts_by in (store.get_article(x).title
+                                                            for x in s.article_ids))
+                        for s in store.list_stories())
+        lineage = {x.lineage_id for x in store.assignments()}
+    quake = arts[heads[0]]
+    assert quake.text == heads[0] and quake.metadata["headline_only"] is True
+    assert article_doc(quake).text == heads[0] + "\n"  # read as a headline, not title + body
+    assert len(lineage) == 5  # five headlines, five reports: no empty body makes them copies
+    assert ["Lindsa", "Lindsa"] in groups and ["Aceh e", "Magnit", "Strong"] in groups
+
+
 def test_json_map_option(tmp_path, cli):
     f = tmp_path / "a.json"
     f.write_text(json.dumps([{"hed": "Mapped", "article_body": "Mapped text.", "pubDate": "2020-05-06"}]))

@@ -187,14 +187,18 @@ class JsonReader(Reader):
             return Problem(origin, f"expected a JSON object, got {type(obj).__name__}",
                            line=line, code="E110")
         found = {target: self._get(obj, names) for target, names in self.fields.items()}
-        body = found["text"]
+        body, headline = found["text"], _str(found["title"])
         if not isinstance(body, str) or not body.strip():
-            return Problem(origin, "no article text (looked for "
-                           f"{', '.join(self.fields['text'])}; use --map text=FIELD)",
-                           line=line, code="E111")
+            if not headline or not headline.strip():
+                return Problem(origin, "no article text and no title (looked for "
+                               f"{', '.join(self.fields['text'])}; use --map text=FIELD)",
+                               line=line, code="E111")
+            body = headline  # a headline with no body (a feed's or an aggregator's item)
         date = normalize_date(found["date"])
         used = {name for names in self.fields.values() for name in names}
         extra = {k: v for k, v in obj.items() if k not in used}
+        if body is headline:
+            extra["headline_only"] = True
         if found["date"] not in (None, "") and date is None:
             extra["unparsed_date"] = found["date"]
         if date and date[1]:
