@@ -26,7 +26,7 @@ def messy_folder(tmp_path):
         json.dumps({"title": "Line one", "text": "First JSON article."}) + "\n"
         + '{"title": "broken", "text": \n'
         + json.dumps({"title": "Line three", "text": "Third JSON article."}) + "\n"
-        + json.dumps({"url": "https://example.org/no-text-no-title"}) + "\n")
+        + json.dumps({"title": "No text"}) + "\n")
     return d
 
 

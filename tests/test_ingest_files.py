@@ -101,10 +101,12 @@ def test_headlines_without_a_body_are_stored_and_clustered_as_headlines(tmp_path
              "Lindsay Lohan enters rehab at Betty Ford clinic"]
     f = tmp_path / "heads.jsonl"
     f.write_text("".join(json.dumps({"title": h, "text": "", "date": "2013-07-02"}) + "\n"
-                         for h in heads))
+                         for h in heads) + json.dumps({"title": "Live updates"}) + "\n")
     with open_store(db) as store:
         report = ingest([str(f)], store, settings)
-        assert len(report.stored) == 5 and not report.problems
+        assert len(report.stored) == 5
+        assert [(p.line, p.code) for p in report.problems] == [(6, "E111")]  # too short a title
+        assert "no title of 4 words or more" in report.problems[0].message
         arts = {a.title: a for a in store.list_articles()}
         update_stories(store, settings, rebuild=True)
         groups = sorted(sorted(arts_by[:6] for arts_by in (store.get_article(x).title
