@@ -49,9 +49,10 @@ def params_from(settings: Settings | None) -> ClusterParams:
 
 def article_doc(article: Article) -> Doc:
     """What clustering reads of an article: 'title\nbody'; a headline stored with no body
-    (its text is its title) reads as 'title\n', a headline (``rebuild.headline_only``)."""
-    if article.title and article.text.strip() == article.title.strip():
-        return Doc(article.id, f"{article.title}\n", article.date)
+    (``metadata.headline_only``: its text is its title, as cleaning repaired it) reads as
+    'title\n', a headline (``rebuild.headline_only``)."""
+    if article.metadata.get("headline_only"):
+        return Doc(article.id, f"{article.text}\n", article.date)
     return Doc(article.id, f"{article.title or ''}\n{article.text}", article.date)
 
 
