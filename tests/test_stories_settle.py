@@ -85,3 +85,17 @@ def test_the_cli_says_when_an_ingest_settled_the_stories(tmp_path):
     data = json.loads(again.stdout)
     assert data["stories_settled"]["method"] == "pairs"
     assert data["stories_settled"]["why"] == f"{n} new of {n} articles"
+
+
+def test_cluster_after_an_ingest_without_stories_settles_and_says_so(tmp_path):
+    rows = ecb_rows(TOPICS)
+    src = write(tmp_path / "archive.jsonl", rows)
+    db = str(tmp_path / "later.db")
+    runner = CliRunner()
+    got = runner.invoke(app, ["--db", db, "ingest", "--no-stories", src])
+    assert got.exit_code == 0, got.output
+    got = runner.invoke(app, ["--db", db, "cluster"])
+    assert got.exit_code == 0, got.output
+    n = len(rows)
+    assert "article(s) assigned; " in got.output
+    assert f"(settled in batch: {n} new of {n} articles; batch: pairs;" in got.output

@@ -612,11 +612,14 @@ def cluster(
         settings = state.settings(engine=engine_name, scheduler=scheduler)
         with state.store(settings) as store, open_engine_for(settings, quiet=state.quiet) as engine:
             method: list[str] = []
+            settled: list[str] = []
 
             with render.CountProgress(err, "clustering", quiet=state.quiet) as progress:
                 def heard(kind: str, payload) -> None:
                     if kind == "batch method":
                         method[:] = payload
+                    elif kind == "settle":
+                        settled.append(payload)
                     else:
                         progress.event(kind, payload)
 
@@ -627,6 +630,8 @@ def cluster(
         raise fail(exc)
     if not state.quiet:
         how = f" (batch: {method[0]}; {method[1]})" if method else ""
+        if settled:
+            how = f" (settled in batch: {settled[0]}; batch: {method[0]}; {method[1]})"
         err.print(f"{n} article(s) assigned; {count} stories{how}", markup=False,
                   highlight=False)
 

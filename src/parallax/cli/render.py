@@ -92,7 +92,10 @@ class CountProgress:
         self.progress.__exit__(*exc)
 
     def event(self, kind: str, payload) -> None:
-        """(done, total) of the work named ``kind`` (the bar takes that name)."""
+        """(done, total) of the work named ``kind`` (the bar takes that name); an event of
+        another shape is not progress and is left to the caller."""
+        if not (isinstance(payload, tuple) and len(payload) == 2):
+            return
         done, total = payload
         self.progress.update(self.task, completed=done, total=total, description=kind)
 
