@@ -70,6 +70,10 @@ def test_the_trees_score_as_the_classifier_they_were_written_from():
     walking = TreeEnsemble.from_json(trees.to_json())
     walking._compiled.append(None)  # as where the compiled predictor cannot be built
     assert np.array_equal(walking.log_odds(probe), trees.log_odds(probe))
+    import pickle  # to an engine's worker, once scored here: the predictors are built there
+
+    sent = pickle.loads(pickle.dumps(trees))
+    assert sent._compiled == [] and np.array_equal(sent.log_odds(probe), trees.log_odds(probe))
 
 
 def test_average_link_joins_by_mean_probability_within_connected_groups():

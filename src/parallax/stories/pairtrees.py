@@ -41,6 +41,15 @@ class TreeEnsemble:
     baseline: float
     _compiled: list = field(default_factory=list, repr=False)
 
+    def __getstate__(self) -> dict:
+        """Pickled (to an engine's worker) without the compiled predictors, built again there."""
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
+
+    def __setstate__(self, state: dict) -> None:
+        for k, v in state.items():
+            object.__setattr__(self, k, v)
+        object.__setattr__(self, "_compiled", [])
+
     # -- from and to JSON -----------------------------------------------------------------
     @classmethod
     def from_json(cls, data: dict) -> "TreeEnsemble":
