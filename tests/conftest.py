@@ -29,7 +29,7 @@ BOTH_BACKENDS = {
     "test_store", "test_ingest_files", "test_ingest_bad_input", "test_stories",
     "test_stories_incremental", "test_stories_batch", "test_compare",
     "test_voices", "test_names", "test_cli", "test_cli_listing",
-    "test_api", "test_story_page",
+    "test_api", "test_story_page", "test_stories_settle",
 }
 
 

@@ -29,8 +29,8 @@ def stories(store) -> list[list[str]]:
     return sorted(sorted(s.article_ids) for s in store.list_stories())
 
 
-def stored(tmp_path, name: str, rows, **settings):
-    db = str(tmp_path / f"{name}.db")
+def stored(tmp_path, name: str, rows, db: str | None = None, **settings):
+    db = db or str(tmp_path / f"{name}.db")
     config = Settings(db=db, **settings)
     heard: list = []
     with open_store(db) as store:
@@ -39,17 +39,18 @@ def stored(tmp_path, name: str, rows, **settings):
         return db, config, heard, stories(store)
 
 
-def test_an_archive_ingested_at_once_gets_the_batch_stories(tmp_path):
+def test_an_archive_ingested_at_once_gets_the_batch_stories(tmp_path, make_db):
     rows = ecb_rows(TOPICS)
     assert len(rows) >= 100
-    db, config, heard, got = stored(tmp_path, "settled", rows)
+    db, config, heard, got = stored(tmp_path, "settled", rows, make_db("settled.db"))
     kinds = dict(heard)
     assert kinds["settle"] == f"{len(rows)} new of {len(rows)} articles"
     assert kinds["batch method"][0] == "pairs"
     with open_store(db) as store:  # what `cluster --rebuild` makes of the same store
         update_stories(store, config, rebuild=True)
         assert stories(store) == got
-    _db, _c, heard_off, online = stored(tmp_path, "online", rows, story_settle_max=0)
+    _db, _c, heard_off, online = stored(tmp_path, "online", rows, make_db("online.db"),
+                                        story_settle_max=0)
     assert "settle" not in dict(heard_off) and online != got
 
 
