@@ -370,3 +370,22 @@ def test_share_rows_with_a_colon_are_furniture():
     text = ("Officials said the river rose overnight.\nShare this article: Facebook Twitter Email\n"
             "Share this:\nShare via: Email, Print\nShare prices fell 3% on Monday.")
     assert clean_text(text).text == "Officials said the river rose overnight.\nShare prices fell 3% on Monday."
+
+
+@pytest.mark.parametrize("text, title", [
+    ("Sources: Sox May Not Be Out Of Teixeira Chase", None),  # a 'credit' line, alone
+    ("Paris thieves nab $2. 5 million worth of jewellery",  # the title repeated, alone
+     "Paris thieves nab $2. 5 million worth of jewellery"),
+])
+def test_no_rule_removes_the_whole_text(text, title):
+    """A headline stored as its own text (ingest.json, headline_only) is one line that a line
+    rule may take for a credit or for the title repeated: the runner keeps a text that a rule
+    would empty, and the other rules' repairs still apply."""
+    got = clean_text(text, title=title)
+    assert got.text.strip()
+    assert "Sources:" in got.text or "$2.5 million" in got.text
+    assert {e.rule for e in got.edits} <= {"spaced_numbers"}
+    # a body that has more than the repeated title still loses it
+    longer = clean_text(f"{text}\nThe store was robbed on Tuesday, police said.", title=text)
+    if title:
+        assert not longer.text.startswith("Paris thieves")

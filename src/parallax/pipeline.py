@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .clean import clean_text
-from .clean.runner import CleanResult
 from .engines import Engine, LocalEngine
 from .errors import ParallaxError, StoreError
 from .ingest import Ingestor
@@ -64,11 +63,8 @@ def build_article(raw: RawArticle, settings: Settings, lexicon: Container[str] =
     """Clean (and, unless ``understand`` is False or the setting is off, analyse) a RawArticle
     into the Article that is stored; metadata recovered by cleaning fills only what the reader
     did not find. ``lexicon``: words of the stored corpus."""
-    headline = bool(raw.metadata.get("headline_only"))  # the text is the title (ingest.json)
-    cleaned = clean_text(raw.text, title=None if headline else raw.title,
-                         disabled=settings.clean_disabled, lexicon=lexicon)
-    if headline and not cleaned.text.strip():  # 'Sources: ...' read as a credit line: a
-        cleaned = CleanResult(text=raw.text, edits=(), metadata={})  # headline is never removed
+    cleaned = clean_text(raw.text, title=raw.title, disabled=settings.clean_disabled,
+                         lexicon=lexicon)
     recovered = cleaned.metadata
     credited = raw.credited_source or recovered.get("credited_source")
     author = raw.author or recovered.get("author")

@@ -166,7 +166,7 @@ def strip_title(text: str, ctx: Context) -> list[Change]:
         return []
     rows = nonblank(text)
     for line in rows[:2]:
-        if _squash(line.text) == _squash(ctx.title) and len(rows) > 1:  # never the whole text
+        if _squash(line.text) == _squash(ctx.title):
             return [remove(line)]
     return []
 

@@ -35,6 +35,9 @@ class _Doc:
         self.origin = list(range(len(raw) + 1))
 
     def apply(self, rule: str, changes: Iterable[Change]) -> list[Edit]:
+        """Apply one rule's changes, unless they would leave nothing of a text that had
+        something: what a rule would remove whole ('Sources: Sox May Not Be Out Of Teixeira
+        Chase', a headline stored as its own text, read as a credit line) is the article."""
         changes = sorted(changes, key=lambda c: (c.start, c.end))
         if not changes:
             return []
@@ -54,8 +57,11 @@ class _Doc:
             new_origin.extend([origin[ch.start]] * len(ch.replacement))
             pos = ch.end
         pieces.append(text[pos:])
+        new_text = "".join(pieces)
+        if text.strip() and not new_text.strip():
+            return []
         new_origin.extend(origin[pos:])
-        self.text = "".join(pieces)
+        self.text = new_text
         self.origin = new_origin
         return edits
 
