@@ -171,19 +171,11 @@ def ingest(
             report = run_ingest(inputs, store, settings, field_map=fields, listener=progress.event,
                                 engine=engine)
         # Stories for what this run stored, and for articles an interrupted run left without one.
-        settled: list = []
+        stories = render.StoriesProgress(err, quiet=state.quiet or json_out)
         if not no_stories and not report.interrupted and (
                 report.stored or report.new_versions or store.count_unassigned()):
-            with render.CountProgress(err, "clustering", quiet=state.quiet or json_out) as progress:
-                def heard(kind: str, payload) -> None:
-                    if kind == "settle":
-                        settled.append(payload)
-                    elif kind == "batch method":
-                        settled.append(payload)
-                    else:
-                        progress.event(kind, payload)
-
-                update_stories(store, settings, listener=heard, engine=engine)
+            with stories:
+                update_stories(store, settings, listener=stories.event, engine=engine)
             from ..reports import precompute_reports
 
             with render.CountProgress(err, "comparing large stories",
@@ -202,14 +194,16 @@ def ingest(
                     "counts": {k: v.total for k, v in lists.items()},
                     "truncated": sorted(k for k, v in lists.items() if v.truncated),
                     "interrupted": report.interrupted,
-                    "stories_settled": {"why": settled[0], "method": settled[1][0],
-                                        "method_why": settled[1][1]} if settled else None})
+                    "stories_settled": {"why": stories.settled, "method": stories.method[0],
+                                        "method_why": stories.method[1]}
+                    if stories.settled else None})
     elif not state.quiet:
         render.ingest_summary(err, report)
-        if settled:
-            err.print(f"stories settled in batch ({settled[0]}; batch: {settled[1][0]}; "
-                      f"{settled[1][1]}); `parallax cluster --rebuild` does it on demand",
-                      markup=False, highlight=False)
+        if stories.settled:
+            method, why = stories.method
+            err.print(f"stories settled in batch ({stories.settled}; batch: {method}; {why}); "
+                      "`parallax cluster --rebuild` does it on demand", markup=False,
+                      highlight=False)
     if report.interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
     if report.problems:
@@ -611,28 +605,14 @@ def cluster(
     try:
         settings = state.settings(engine=engine_name, scheduler=scheduler)
         with state.store(settings) as store, open_engine_for(settings, quiet=state.quiet) as engine:
-            method: list[str] = []
-            settled: list[str] = []
-
-            with render.CountProgress(err, "clustering", quiet=state.quiet) as progress:
-                def heard(kind: str, payload) -> None:
-                    if kind == "batch method":
-                        method[:] = payload
-                    elif kind == "settle":
-                        settled.append(payload)
-                    else:
-                        progress.event(kind, payload)
-
-                n = update_stories(store, settings, rebuild=rebuild, listener=heard,
+            with render.StoriesProgress(err, quiet=state.quiet) as stories:
+                n = update_stories(store, settings, rebuild=rebuild, listener=stories.event,
                                    engine=engine)
             count = store.count_stories()
     except ParallaxError as exc:
         raise fail(exc)
     if not state.quiet:
-        how = f" (batch: {method[0]}; {method[1]})" if method else ""
-        if settled:
-            how = f" (settled in batch: {settled[0]}; batch: {method[0]}; {method[1]})"
-        err.print(f"{n} article(s) assigned; {count} stories{how}", markup=False,
+        err.print(f"{n} article(s) assigned; {count} stories{stories.how()}", markup=False,
                   highlight=False)
 
 

@@ -92,12 +92,35 @@ class CountProgress:
         self.progress.__exit__(*exc)
 
     def event(self, kind: str, payload) -> None:
-        """(done, total) of the work named ``kind`` (the bar takes that name); an event of
-        another shape is not progress and is left to the caller."""
-        if not (isinstance(payload, tuple) and len(payload) == 2):
-            return
+        """(done, total) of the work named ``kind`` (the bar takes that name)."""
         done, total = payload
         self.progress.update(self.task, completed=done, total=total, description=kind)
+
+
+class StoriesProgress(CountProgress):
+    """The stories stage's progress, and what it said besides (``stories.assign``): which
+    batch method ran and why, and why an update settled."""
+
+    def __init__(self, console: Console, *, quiet: bool = False):
+        super().__init__(console, "clustering", quiet=quiet)
+        self.method: tuple[str, str] | None = None
+        self.settled: str | None = None
+
+    def event(self, kind: str, payload) -> None:
+        if kind == "batch method":
+            self.method = tuple(payload)
+        elif kind == "settle":
+            self.settled = payload
+        else:
+            super().event(kind, payload)
+
+    def how(self) -> str:
+        """' (batch: METHOD; WHY)', with what settled the stories when they were; '' when
+        no batch ran."""
+        if not self.method:
+            return ""
+        settled = f"settled in batch: {self.settled}; " if self.settled else ""
+        return f" ({settled}batch: {self.method[0]}; {self.method[1]})"
 
 
 def _short(name: str, width: int = 40) -> str:
