@@ -110,8 +110,7 @@ def test_headlines_without_a_body_are_stored_and_clustered_as_headlines(tmp_path
         assert "no title of 4 words or more" in report.problems[0].message
         arts = {a.title: a for a in store.list_articles()}
         update_stories(store, settings, rebuild=True)
-        groups = sorted(sorted(arts_by[:6] for arts_by in (store.get_article(x).title
-                                                            for x in s.article_ids))
+        groups = sorted(sorted(store.get_article(x).title[:6] for x in s.article_ids)
                         for s in store.list_stories())
         lineage = {x.lineage_id for x in store.assignments()}
     quake = arts[heads[1]]

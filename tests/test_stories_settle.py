@@ -59,7 +59,6 @@ def test_a_few_new_articles_are_placed_online_and_small_stores_never_settle(tmp_
     first, rest = rows[:-20], rows[-20:]  # 20 new of 134: less than a quarter
     db, config, heard, _got = stored(tmp_path, "feed", first)
     assert "settle" in dict(heard)
-    before = {}
     with open_store(db) as store:
         before = {x.article_id: x.story_id for x in store.assignments()}
         heard.clear()

@@ -64,6 +64,7 @@ MAX_BAD_START = 50  # a "JSON Lines" input whose first this many lines are all b
 # report (1% of ECB+'s real headlines are shorter, mostly section names).
 HEADLINE_MIN_WORDS = 4
 
+
 class JsonReader(Reader):
     """JSON read whole (:meth:`read`, for pages and the API) or streamed from a file
     (:meth:`read_stream`: JSON Lines line by line, documents through ijson), in constant
@@ -193,7 +194,8 @@ class JsonReader(Reader):
                            line=line, code="E110")
         found = {target: self._get(obj, names) for target, names in self.fields.items()}
         body, headline = found["text"], _str(found["title"])
-        if not isinstance(body, str) or not body.strip():
+        headline_only = not isinstance(body, str) or not body.strip()
+        if headline_only:
             if not headline or len(headline.split()) < HEADLINE_MIN_WORDS:
                 return Problem(origin, "no article text, and no title of "
                                f"{HEADLINE_MIN_WORDS} words or more to stand for one (looked for "
@@ -203,7 +205,7 @@ class JsonReader(Reader):
         date = normalize_date(found["date"])
         used = {name for names in self.fields.values() for name in names}
         extra = {k: v for k, v in obj.items() if k not in used}
-        if body is headline:
+        if headline_only:
             extra["headline_only"] = True
         if found["date"] not in (None, "") and date is None:
             extra["unparsed_date"] = found["date"]
