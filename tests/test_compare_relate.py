@@ -49,6 +49,13 @@ def test_a_different_death_toll_is_a_number_conflict(related):
     assert "Outlet A “12”" in rel.finding["why"] and "Outlet B “19”" in rel.finding["why"]
 
 
+def test_one_person_killed_is_a_toll(related):
+    rel, _a, _b = related("The floods killed five people in the valley on Tuesday, officials said.",
+                          "Officials said the floods in the valley killed one person on Tuesday.")
+    assert rel.kind == "conflict" and rel.finding["type"] == "number"
+    assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == {5, 1}
+
+
 def test_a_toll_needs_no_other_words_in_common(related):
     rel, _a, _b = related("Ten dead in southern Iran quake.",
                           "The governor of Qeshm island in Iran told the AFP news agency three people were killed.")
@@ -70,6 +77,16 @@ def test_a_toll_needs_no_other_words_in_common(related):
      "In February, a quake in the south killed 612 people."),
     # a part, not the whole
     ("He spent his first 11 seasons as a player with the 76ers.", "He has spent 19 seasons with the 76ers."),
+    # 'dozens' is a range that 40 falls in, not the number 24
+    ("The quake injured dozens of people in the town, officials said.",
+     "Officials said at least 40 people were injured in the town by the quake."),
+    # the whole of a part: three victims, two of whom died, against one who died
+    ("One victim died in the Monday morning attack, police said.",
+     "Police said the three victims were taken to hospital after the Monday morning attack and "
+     "two of the three victims died."),
+    # counts twenty times apart are two counts: this quake's dead, the 2004 tsunami's
+    ("The quake killed five people in Aceh province on Sunday.",
+     "The quake revived memories of the tsunami that killed 168,000 people in Aceh province."),
 ])
 def test_what_is_not_a_number_conflict(related, a, b):
     rel, _a, _b = related(a, b, date="2013-09-10")

@@ -44,6 +44,12 @@ _MONTHS = re.compile(r"\b(January|February|March|April|May|June|July|August|Sept
                      r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s*$")
 _CLOCK_AFTER = re.compile(r"\s?:\s?\d\d\b")  # '2:09', '11: 51' (a time of day)
 _CLOCK_BEFORE = re.compile(r"\b\d{1,2}\s?:\s?$")
+# 'one' is a count where it counts people ('killed one person', 'one man', 'injuring one')
+_ONE_PERSON = re.compile(r"[\s-]+(?:(?!of\b)[a-z]+[\s-]+)?(?:person|man|woman|child|boy|girl|baby|infant|"
+                         r"teenager|soldier|civilian|policeman|officer|resident|worker|student|"
+                         r"passenger|victim|pilot|miner|firefighter|tourist|prisoner)\b", re.I)
+_COUNTED_OUTCOME = re.compile(r"\b(?:kill|injur|wound)\w*\s+(?:at\s+least\s+|only\s+)?$", re.I)
+DOZENS = (24.0, 99.0)  # 'dozens': at least two dozen, fewer than a hundred
 _CLOCK_ZONE = re.compile(r"\s?(?:GMT|UTC|EST|EDT|PST|PDT|CET|hours? local|local time)", re.I)
 
 
@@ -69,8 +75,9 @@ def extract(text: str, sentence_of) -> list[Number]:
             continue  # 'AK-47', 'F-16', 'Covid-19': a name, not a count
         if digits and _CLOCK_ZONE.match(text, m.end()):
             continue  # '0300 GMT': a time of day
-        if not digits and m.group(5).lower() in ("one",) and not m.group(7):
-            continue  # 'one of ...' is rarely a quantity worth comparing
+        if not digits and m.group(5).lower() == "one" and not m.group(7) \
+                and not (_ONE_PERSON.match(text, m.end()) or _COUNTED_OUTCOME.search(before)):
+            continue  # 'one of ...' is rarely a quantity worth comparing; 'one person' is
         lower = upper = None
         approximate = False
         lead = before.lower().rstrip()
@@ -80,6 +87,9 @@ def extract(text: str, sentence_of) -> list[Number]:
             lower = value
         elif lead.endswith(APPROX):
             approximate = True
+        if not digits and m.group(5).lower() == "dozens" and not m.group(7):
+            # 'dozens' is a range, not 24: two dozen up to a hundred ('40 injured' agrees)
+            lower, upper, approximate = lower or DOZENS[0], upper or DOZENS[1], True
         end = m.end()
         after = text[end:end + 60]
         unit_word = re.match(r"\s*(minutes?|hours?|days?|weeks?|months?|years?|km|kilomet(?:re|er)s|miles?|"
