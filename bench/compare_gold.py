@@ -447,6 +447,42 @@ def fact_members(fact: dict, doc_of: dict) -> tuple[dict, list[dict], list[dict]
     return lead, agree, differ
 
 
+def _value_of(said: str) -> float | None:
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", said)
+    return float(m.group().replace(",", "")) if m else None
+
+
+def shown_disagreements(fact: dict, doc_of: dict) -> list[tuple[dict, dict, str, tuple | None]]:
+    """Every pair of statements a fact shows disagreeing on a number or a date: each member
+    listed as conflicting (``differs_on`` 'number: X / Y', X the fact's, Y the member's)
+    against each member listed as stating the fact with X (the fact's own statement, and
+    those whose ``agrees_on`` names X). One conflict is shown per fact, with every member's
+    difference beside it: a reader sees the conflicting outlet against all of these."""
+    ev = fact.get("evidence") or []
+    out = []
+    for m in ev:
+        if m.get("role") != "conflicts":
+            continue
+        for d in m.get("differs_on") or []:
+            typ, _, said = d.partition(": ")
+            if typ not in ("number", "date") or " / " not in said:
+                continue
+            x, y = said.split(" / ", 1)
+            values = None
+            if typ == "number":
+                vx, vy = _value_of(x), _value_of(y)
+                if vx is None or vy is None:
+                    continue
+                values = (vx, vy)
+            for e in ev:
+                if e is m or e.get("role") not in ("states", "repeats"):
+                    continue
+                if f"{typ}: {x}" in (e.get("agrees_on") or []) or (typ == "number" and x in e["text"]):
+                    out.append((key(doc_of[e["article"]], e["text"]), key(doc_of[m["article"]], m["text"]),
+                                typ, values))
+    return out
+
+
 def conflicts_of(fact: dict) -> list[dict]:
     if fact.get("conflicts") is not None:
         return fact["conflicts"]
@@ -495,6 +531,9 @@ def score(args) -> dict:
                 conf["real"] += verdict == "real"
                 if verdict != "real":
                     wrong.append(f"[{story}] spurious {c['type']}: {c['why']}")
+            # the conflicting members against the members stating the fact (recall only: the
+            # precision above is of the conflicts shown)
+            found_pairs.extend(shown_disagreements(f, doc_of))
             for c in f.get("revisions") or []:  # found (a copy's or an update's change), not a conflict
                 if c.get("a") and c.get("b"):
                     values = (c["a"].get("value"), c["b"].get("value")) if c.get("revised") == "number" else None
