@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from bench.corpora import DATA, load  # noqa: E402
-from parallax.eval.clusters import evaluate, load_labelled  # noqa: E402
+from parallax.eval.clusters import arrival_order, evaluate, load_labelled  # noqa: E402
 from parallax.eval.metrics import all_metrics  # noqa: E402
 from parallax.settings import Settings  # noqa: E402
 
@@ -216,6 +216,54 @@ def run_ingest(path: Path) -> dict:
                         "settled": [list(x) if isinstance(x, tuple) else x for _k, x in heard]}
 
 
+STREAM_CHUNK = 20  # articles a stream ingests at a time
+
+
+def run_stream(path: Path, shuffles: int = 0) -> dict:
+    """The default path on a stream: `parallax ingest` of STREAM_CHUNK articles at a time, in
+    date order (and in ``shuffles`` random orders), stories updated after each, as a feed
+    brings them; scored from the stored stories at the end."""
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    docs, _gold = load_labelled(path)
+    orders = [arrival_order(docs)]
+    for seed in range(1, shuffles + 1):
+        order = list(range(len(rows)))
+        random.Random(seed).shuffle(order)
+        orders.append(order)
+    f1s, first = [], None
+    for order in orders:
+        got = _stream(path, [rows[i] for i in order])
+        f1s.append(got["b3_f1"])
+        first = first or got
+    if shuffles:
+        first["shuffled_b3_f1"] = [round(x, 4) for x in f1s[1:]]
+        first["shuffle_spread"] = round(max(f1s) - min(f1s), 4)
+    return first
+
+
+def _stream(path: Path, rows: list[dict]) -> dict:
+    from parallax.pipeline import ingest, update_stories
+    from parallax.store import SQLiteStore
+
+    settles = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "stream.db")
+        settings = Settings(db=db)
+        t0 = time.perf_counter()
+        with SQLiteStore(db) as store:
+            for k in range(0, len(rows), STREAM_CHUNK):
+                part = Path(tmp) / f"part{k}.jsonl"
+                part.write_text("".join(json.dumps(r) + "\n" for r in rows[k:k + STREAM_CHUNK]),
+                                encoding="utf-8")
+                ingest([str(part)], store, settings)
+                update_stories(store, settings, listener=lambda kind, x: settles.append(x)
+                               if kind == "settle" else None)
+            story = {x.article_id: x.story_id for x in store.assignments()}
+            pairs = [(a.metadata["story"], story[a.id]) for a in store.iter_articles()]
+    m = all_metrics([g for g, _ in pairs], [s for _, s in pairs])
+    return scored(m) | {"seconds": round(time.perf_counter() - t0, 1), "settles": settles}
+
+
 def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:
     settings = Settings() if mode == "online" else Settings(story_batch=mode)
     m = evaluate(path, settings=settings, rebuild=mode != "online")
@@ -261,7 +309,9 @@ def main(argv: list[str] | None = None) -> None:
         res: dict = {"articles": len(made[name])}
         for mode in args.modes:
             res[mode] = run_baseline(path, threshold) if mode == "baseline" else \
-                run_ingest(path) if mode == "ingest" else run_mode(path, mode, args.shuffles)
+                run_ingest(path) if mode == "ingest" else \
+                run_stream(path, args.shuffles) if mode == "stream" else \
+                run_mode(path, mode, args.shuffles)
             print(json.dumps({"variant": name, "mode": mode, **res[mode]}), flush=True)
         results["variants"][name] = res
     Path(args.out).write_text(json.dumps(results, indent=1) + "\n")

@@ -99,3 +99,28 @@ def test_cluster_after_an_ingest_without_stories_settles_and_says_so(tmp_path):
     n = len(rows)
     assert "article(s) assigned; " in got.output
     assert f"(settled in batch: {n} new of {n} articles; batch: pairs;" in got.output
+
+
+def test_a_stream_of_small_ingests_settles_each_time_it_has_grown_the_store_by_a_quarter(tmp_path):
+    """A feed's items arrive a few at a time: none of its ingests is a quarter of the store,
+    but the articles placed online since the last batch add up. Each time they reach a
+    quarter of the store it settles, so a stream gets the batch's stories too, at a cost of a
+    few times its own articles."""
+    rows = sorted(ecb_rows(TOPICS), key=lambda r: (r.get("date") or "", r["id"]))
+    db = str(tmp_path / "stream.db")
+    config = Settings(db=db)
+    settled_at = []
+    with open_store(db) as store:
+        for k in range(0, len(rows), 20):  # 20 at a time: 20, 40, ... 120, 134
+            heard: list = []
+            ingest([write(tmp_path / f"part{k}.jsonl", rows[k:k + 20])], store, config)
+            update_stories(store, config, listener=lambda kind, x: heard.append((kind, x)))
+            if "settle" in dict(heard):
+                settled_at.append((min(k + 20, len(rows)), dict(heard)["settle"]))
+        streamed = stories(store)
+        update_stories(store, config, rebuild=True)
+        rebuilt = stories(store)
+    # 100 articles: all of them new since no batch; 120: 20 since the batch at 100, too few;
+    # 134: 34 since, a quarter of 134
+    assert settled_at == [(100, "100 new of 100 articles"), (134, "34 new of 134 articles")]
+    assert streamed == rebuilt  # the last ingest settled: what `cluster --rebuild` makes

@@ -91,6 +91,7 @@ class StoryRun:
         self.members: list[Member] = []  # what the batch pass needs (a batch clusterer only)
         self.windows = windows
         self.dated: list[Dated] = []  # a rebuild in windows: each article's day and arrival
+        self.batch_seq = 0  # the last article the batch pass saw (a rebuild or a settle)
 
     def add(self, seq: int, article: Article, doc: Doc | None = None) -> None:
         """One article in arrival order; ``doc``: what the clusterer sees of it, when made
@@ -174,7 +175,8 @@ class StoryRun:
 
     def dump(self, seq: int, count: int) -> bytes:
         state = {"format": STATE_FORMAT, "fingerprint": fingerprint(self.settings), "seq": seq,
-                 "count": count, "clusterer": self.clusterer.state(), "titles": self.titles}
+                 "count": count, "batch_seq": self.batch_seq, "clusterer": self.clusterer.state(),
+                 "titles": self.titles}
         return zlib.compress(json.dumps(state, separators=(",", ":")).encode(), 1)
 
 
@@ -196,7 +198,9 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
     if store.count_articles(upto=state["seq"]) != state["count"]:
         return None  # an article was replaced by a newer version since: replay
     clusterer = OnlineClusterer.from_state(state["clusterer"], params_from(settings))
-    return StoryRun(store, settings, clusterer, state["titles"], full=False), state["seq"]
+    run = StoryRun(store, settings, clusterer, state["titles"], full=False)
+    run.batch_seq = state.get("batch_seq", state["seq"])  # (a state of before 2026-12-07: its seq)
+    return run, state["seq"]
 
 
 EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
@@ -206,9 +210,12 @@ SETTLE_SHARE = 4  # an update settles when its new articles are at least 1/SETTL
 def settles(store: Store, settings: Settings, since: int, upto: int) -> str | None:
     """Why this update clusters the whole store again in batch instead of placing its new
     articles online, or None: the store holds PAIRS_MIN_ARTICLES to ``story_settle_max``
-    articles, and those stored after ``since`` are at least a SETTLE_SHARE-th of them (a
-    folder or an archive ingested at once, not a feed's few new items). The batch then costs
-    at most about SETTLE_SHARE times what the new articles' share of it would."""
+    articles, and those stored after ``since`` (the last article a batch pass saw) are at
+    least a SETTLE_SHARE-th of them: a folder or an archive ingested at once, or a stream
+    whose articles placed online since the last batch have grown the store by a quarter (a
+    feed's few new items are placed online, and each settle's batch is at most about
+    SETTLE_SHARE times the articles that asked for it, so a stream's batches cost a few
+    times its own articles in all)."""
     limit = settings.story_settle_max
     if limit <= 0:
         return None
@@ -238,7 +245,8 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
     with store.transaction():
         upto = store.last_seq()
         resumed = None if rebuild else _resume(store, settings)
-        if not rebuild and (why := settles(store, settings, resumed[1] if resumed else 0, upto)):
+        if not rebuild and (why := settles(store, settings, resumed[0].batch_seq if resumed else 0,
+                                           upto)):
             rebuild, resumed = True, None
             if notify:
                 notify("settle", why)
@@ -266,6 +274,7 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
                 notify("clustered", (done, total))
         if rebuild:
             run.refine(notify, engine)
+            run.batch_seq = upto
         if run.full:  # rewrite every row: a replaced version leaves its story here
             fresh = run.assignments(set(run.first_seen))
             if rebuild:
