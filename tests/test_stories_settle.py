@@ -122,5 +122,6 @@ def test_a_stream_of_small_ingests_settles_each_time_it_has_grown_the_store_by_a
         rebuilt = stories(store)
     # 100 articles: all of them new since no batch; 120: 20 since the batch at 100, too few;
     # 134: 34 since, a quarter of 134
-    assert settled_at == [(100, "100 new of 100 articles"), (134, "34 new of 134 articles")]
+    assert settled_at == [(100, "100 new of 100 articles: 20 in this update, 80 placed online before"),
+                          (134, "34 new of 134 articles: 14 in this update, 20 placed online before")]
     assert streamed == rebuilt  # the last ingest settled: what `cluster --rebuild` makes

@@ -207,7 +207,8 @@ EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
 SETTLE_SHARE = 4  # an update settles when its new articles are at least 1/SETTLE_SHARE of the store
 
 
-def settles(store: Store, settings: Settings, since: int, upto: int) -> str | None:
+def settles(store: Store, settings: Settings, since: int, upto: int,
+            last_run: int | None = None) -> str | None:
     """Why this update clusters the whole store again in batch instead of placing its new
     articles online, or None: the store holds PAIRS_MIN_ARTICLES to ``story_settle_max``
     articles, and those stored after ``since`` (the last article a batch pass saw) are at
@@ -215,7 +216,9 @@ def settles(store: Store, settings: Settings, since: int, upto: int) -> str | No
     whose articles placed online since the last batch have grown the store by a quarter (a
     feed's few new items are placed online, and each settle's batch is at most about
     SETTLE_SHARE times the articles that asked for it, so a stream's batches cost a few
-    times its own articles in all)."""
+    times its own articles in all). With ``last_run`` (the last article the previous update
+    saw) the reason also says how many came in this update and how many were placed online
+    before it."""
     limit = settings.story_settle_max
     if limit <= 0:
         return None
@@ -225,7 +228,11 @@ def settles(store: Store, settings: Settings, since: int, upto: int) -> str | No
     new = total - (store.count_articles(upto=since) if since else 0)
     if new * SETTLE_SHARE < total:
         return None
-    return f"{new} new of {total} articles"
+    why = f"{new} new of {total} articles"
+    if last_run is not None and last_run != since:
+        here = total - (store.count_articles(upto=last_run) if last_run else 0)
+        why += f": {here} in this update, {new - here} placed online before"
+    return why
 
 
 def _batches(items, size: int):
@@ -246,7 +253,7 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
         upto = store.last_seq()
         resumed = None if rebuild else _resume(store, settings)
         if not rebuild and (why := settles(store, settings, resumed[0].batch_seq if resumed else 0,
-                                           upto)):
+                                           upto, resumed[1] if resumed else None)):
             rebuild, resumed = True, None
             if notify:
                 notify("settle", why)
