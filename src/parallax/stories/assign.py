@@ -204,7 +204,8 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
 
 
 EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
-SETTLE_SHARE = 4  # an update settles when the articles new since the last batch are 1/SETTLE_SHARE of the store
+# an update settles when the articles new since the last batch are 1/SETTLE_SHARE of the store
+SETTLE_SHARE = 4
 
 
 def settles(store: Store, settings: Settings, since: int, upto: int,
