@@ -84,7 +84,8 @@ def qualified(s: Statement, n: dict) -> bool:
     at, end = n["start"] - s.start, n["end"] - s.start
     before = s.text[max(0, at - 30):at]
     return bool(_QUALIFIER_BEFORE.search(before) or _QUALIFIER_AFTER.match(s.text[end:end + 20])
-                or (_PARTITIVE.search(before) and outcome(s, n) is None))  # '30 of the 80 wounded': 80 wounded
+                # '30 of the 80 wounded' still counts 80 wounded
+                or (_PARTITIVE.search(before) and outcome(s, n) is None))
 
 
 @per_number
@@ -294,7 +295,8 @@ def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: flo
     killed': a toll is one quantity of the story, whoever reports it)."""
     if not same_kind(x, y, a, b):
         return False
-    if x["value"] and y["value"] and max(x["value"], y["value"]) > MAX_RATIO * min(x["value"], y["value"]):
+    low, high = sorted((x["value"], y["value"]))
+    if low and high > MAX_RATIO * low:
         return False  # 'killing five' / 'the 2004 tsunami that killed 168,000': two counts
     if qualified(a, x) or qualified(b, y):
         return False  # 'his first 11 seasons' / '19 seasons'

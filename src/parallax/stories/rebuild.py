@@ -107,7 +107,8 @@ def choose_method(mode: str, members: Sequence[Member]) -> tuple[str, str]:
         return "consensus", "auto: the articles carry embeddings (story_embedder), which only " \
             "the consensus reads"
     heads = sum(headline_only(m) for m in members)
-    return "pairs", f"auto: {n} articles" + (f", {heads} of them headlines with no body" if heads else "")
+    return "pairs", f"auto: {n} articles" + (f", {heads} of them headlines with no body"
+                                              if heads else "")
 
 
 def in_windows(mode: str, n: int, embedded: bool) -> tuple[str, str] | None:

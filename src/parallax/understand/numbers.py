@@ -45,9 +45,10 @@ _MONTHS = re.compile(r"\b(January|February|March|April|May|June|July|August|Sept
 _CLOCK_AFTER = re.compile(r"\s?:\s?\d\d\b")  # '2:09', '11: 51' (a time of day)
 _CLOCK_BEFORE = re.compile(r"\b\d{1,2}\s?:\s?$")
 # 'one' is a count where it counts people ('killed one person', 'one man', 'injuring one')
-_ONE_PERSON = re.compile(r"[\s-]+(?:(?!of\b)[a-z]+[\s-]+)?(?:person|man|woman|child|boy|girl|baby|infant|"
-                         r"teenager|soldier|civilian|policeman|officer|resident|worker|student|"
-                         r"passenger|victim|pilot|miner|firefighter|tourist|prisoner)\b", re.I)
+_ONE_PERSON = re.compile(r"[\s-]+(?:(?!of\b)[a-z]+[\s-]+)?(?:person|man|woman|child|boy|girl|"
+                         r"baby|infant|teenager|soldier|civilian|policeman|officer|resident|"
+                         r"worker|student|passenger|victim|pilot|miner|firefighter|tourist|"
+                         r"prisoner)\b", re.I)
 _COUNTED_OUTCOME = re.compile(r"\b(?:kill|injur|wound)\w*\s+(?:at\s+least\s+|only\s+)?$", re.I)
 DOZENS = (24.0, 99.0)  # 'dozens': at least two dozen, fewer than a hundred
 _CLOCK_ZONE = re.compile(r"\s?(?:GMT|UTC|EST|EDT|PST|PDT|CET|hours? local|local time)", re.I)
