@@ -125,3 +125,30 @@ def test_a_stream_of_small_ingests_settles_each_time_it_has_grown_the_store_by_a
     assert settled_at == [(100, "100 new of 100 articles: 20 in this update, 80 placed online before"),
                           (134, "34 new of 134 articles: 14 in this update, 20 placed online before")]
     assert streamed == rebuilt  # the last ingest settled: what `cluster --rebuild` makes
+
+
+def test_a_state_saved_before_batch_seq_counts_from_its_last_run(tmp_path):
+    """A stories state saved by a version without ``batch_seq`` settles as that version did:
+    counting only the articles since its last run, not the store's whole online history."""
+    import zlib
+
+    from parallax.stories.assign import STATE_NAME
+
+    rows = sorted(ecb_rows(TOPICS), key=lambda r: (r.get("date") or "", r["id"]))
+    got = {}
+    for old in (False, True):
+        db = str(tmp_path / f"state{old}.db")
+        config = Settings(db=db)
+        with open_store(db) as store:
+            ingest([write(tmp_path / f"first{old}.jsonl", rows[:90])], store, config)
+            update_stories(store, config)  # 90 articles: too few to settle, placed online
+            if old:
+                state = json.loads(zlib.decompress(store.get_state(STATE_NAME)))
+                del state["batch_seq"]
+                store.put_state(STATE_NAME, zlib.compress(json.dumps(state).encode()))
+            heard: list = []
+            ingest([write(tmp_path / f"more{old}.jsonl", rows[90:110])], store, config)
+            update_stories(store, config, listener=lambda kind, x: heard.append((kind, x)))
+            got[old] = dict(heard).get("settle")
+    assert got[False] == "110 new of 110 articles: 20 in this update, 90 placed online before"
+    assert got[True] is None  # 20 new since its last run, of 110: less than a quarter
