@@ -39,6 +39,19 @@ def stored(tmp_path, name: str, rows, db: str | None = None, **settings):
         return db, config, heard, stories(store)
 
 
+def test_settles_counts_from_the_last_batch_within_the_bounds():
+    from parallax.stories.assign import settles
+
+    config = Settings()
+    assert settles(config, 99) is None  # too few for the batch's pair model
+    assert settles(config, 100) == "100 new of 100 articles"
+    assert settles(config, 134, at_batch=114, at_last_run=114) is None  # 20 new: under a quarter
+    assert settles(config, 140, at_batch=100, at_last_run=120) == \
+        "40 new of 140 articles: 20 in this update, 20 placed online before"
+    assert settles(config, 30_000) is None  # past story_settle_max
+    assert settles(Settings(story_settle_max=0), 500) is None
+
+
 def test_an_archive_ingested_at_once_gets_the_batch_stories(tmp_path, make_db):
     rows = ecb_rows(TOPICS)
     assert len(rows) >= 100
@@ -127,8 +140,8 @@ def test_a_stream_of_small_ingests_settles_each_time_it_has_grown_the_store_by_a
     assert streamed == rebuilt  # the last ingest settled: what `cluster --rebuild` makes
 
 
-def test_a_state_saved_before_batch_seq_counts_from_its_last_run(tmp_path):
-    """A stories state saved by a version without ``batch_seq`` settles as that version did:
+def test_a_state_saved_before_batch_count_counts_from_its_last_run(tmp_path):
+    """A stories state saved by a version without ``batch_count`` settles as that version did:
     counting only the articles since its last run, not the store's whole online history."""
     import zlib
 
@@ -144,7 +157,7 @@ def test_a_state_saved_before_batch_seq_counts_from_its_last_run(tmp_path):
             update_stories(store, config)  # 90 articles: too few to settle, placed online
             if old:
                 state = json.loads(zlib.decompress(store.get_state(STATE_NAME)))
-                del state["batch_seq"]
+                del state["batch_count"]
                 store.put_state(STATE_NAME, zlib.compress(json.dumps(state).encode()))
             heard: list = []
             ingest([write(tmp_path / f"more{old}.jsonl", rows[90:110])], store, config)

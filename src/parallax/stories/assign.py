@@ -91,7 +91,7 @@ class StoryRun:
         self.members: list[Member] = []  # what the batch pass needs (a batch clusterer only)
         self.windows = windows
         self.dated: list[Dated] = []  # a rebuild in windows: each article's day and arrival
-        self.batch_seq = 0  # the last article the batch pass saw (a rebuild or a settle)
+        self.batch_count = 0  # the store's articles when a batch pass (rebuild, settle) last ran
 
     def add(self, seq: int, article: Article, doc: Doc | None = None) -> None:
         """One article in arrival order; ``doc``: what the clusterer sees of it, when made
@@ -175,8 +175,8 @@ class StoryRun:
 
     def dump(self, seq: int, count: int) -> bytes:
         state = {"format": STATE_FORMAT, "fingerprint": fingerprint(self.settings), "seq": seq,
-                 "count": count, "batch_seq": self.batch_seq, "clusterer": self.clusterer.state(),
-                 "titles": self.titles}
+                 "count": count, "batch_count": self.batch_count,
+                 "clusterer": self.clusterer.state(), "titles": self.titles}
         return zlib.compress(json.dumps(state, separators=(",", ":")).encode(), 1)
 
 
@@ -185,7 +185,8 @@ def fingerprint(settings: Settings) -> dict[str, Any]:
     return {"params": asdict(params_from(settings)), "lineage": settings.lineage_threshold}
 
 
-def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
+def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int, int] | None:
+    """The run the saved state left, the last article it saw and the store's count then."""
     blob = store.get_state(STATE_NAME)
     if blob is None:
         return None
@@ -199,8 +200,9 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int] | None:
         return None  # an article was replaced by a newer version since: replay
     clusterer = OnlineClusterer.from_state(state["clusterer"], params_from(settings))
     run = StoryRun(store, settings, clusterer, state["titles"], full=False)
-    run.batch_seq = state.get("batch_seq", state["seq"])  # (a state of before 2026-12-07: its seq)
-    return run, state["seq"]
+    # a state of before 2026-12-07 counts from its own last run
+    run.batch_count = state.get("batch_count", state["count"])
+    return run, state["seq"], state["count"]
 
 
 EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
@@ -208,30 +210,27 @@ EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
 SETTLE_SHARE = 4
 
 
-def settles(store: Store, settings: Settings, since: int, upto: int,
-            last_run: int | None = None) -> str | None:
-    """Why this update clusters the whole store again in batch instead of placing its new
-    articles online, or None: the store holds PAIRS_MIN_ARTICLES to ``story_settle_max``
-    articles, and those stored after ``since`` (the last article a batch pass saw) are at
-    least a SETTLE_SHARE-th of them: a folder or an archive ingested at once, or a stream
-    whose articles placed online since the last batch have grown the store by a quarter (a
-    feed's few new items are placed online, and each settle's batch is at most about
-    SETTLE_SHARE times the articles that asked for it, so a stream's batches cost a few
-    times its own articles in all). With ``last_run`` (the last article the previous update
-    saw) the reason also says how many came in this update and how many were placed online
-    before it."""
+def settles(settings: Settings, total: int, at_batch: int = 0,
+            at_last_run: int | None = None) -> str | None:
+    """Why this update clusters the whole store of ``total`` articles again in batch instead
+    of placing its new articles online, or None: the store holds PAIRS_MIN_ARTICLES to
+    ``story_settle_max`` articles, and those new since the batch pass last ran (when the
+    store held ``at_batch``) are at least a SETTLE_SHARE-th of them: a folder or an archive
+    ingested at once, or a stream whose articles placed online since the last batch have
+    grown the store by a quarter (a feed's few new items are placed online, and each
+    settle's batch is at most about SETTLE_SHARE times the articles that asked for it, so a
+    stream's batches cost a few times its own articles in all). With ``at_last_run`` (the
+    store's count when the previous update ran) the reason also says how many came in this
+    update and how many were placed online before it."""
     limit = settings.story_settle_max
-    if limit <= 0:
+    if limit <= 0 or not PAIRS_MIN_ARTICLES <= total <= limit:
         return None
-    total = store.count_articles(upto=upto)
-    if not PAIRS_MIN_ARTICLES <= total <= limit:
-        return None
-    new = total - (store.count_articles(upto=since) if since else 0)
+    new = total - at_batch
     if new * SETTLE_SHARE < total:
         return None
     why = f"{new} new of {total} articles"
-    if last_run is not None and last_run != since:
-        here = total - (store.count_articles(upto=last_run) if last_run else 0)
+    if at_last_run is not None and at_last_run != at_batch:
+        here = total - at_last_run
         why += f": {here} in this update, {new - here} placed online before"
     return why
 
@@ -252,27 +251,25 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
     progress (``stories.rebuild.Progress``)."""
     with store.transaction():
         upto = store.last_seq()
+        count = store.count_articles(upto=upto)  # assigning adds none: one count serves the run
         resumed = None if rebuild else _resume(store, settings)
-        if not rebuild and (why := settles(store, settings, resumed[0].batch_seq if resumed else 0,
-                                           upto, resumed[1] if resumed else None)):
+        at_batch, at_last_run = (resumed[0].batch_count, resumed[2]) if resumed else (0, None)
+        if not rebuild and (why := settles(settings, count, at_batch, at_last_run)):
             rebuild, resumed = True, None
             if notify:
                 notify("settle", why)
         if resumed is None:
             store.lineage_index().clear()
-            windows = in_windows(settings.story_batch, store.count_articles(upto=upto),
+            windows = in_windows(settings.story_batch, count,
                                  bool(settings.story_embedder)) if rebuild else None
             clusterer = OnlineClusterer(params_from(settings), keep_vectors=rebuild and not windows,
                                         track_changes=True)
             run = StoryRun(store, settings, clusterer, {}, full=True, windows=windows)
-            since = 0
+            since, before = 0, 0
         else:
-            run, since = resumed
+            run, since, before = resumed
         embedder = None if run.windows else get_embedder(settings.story_embedder)
-        total = done = 0
-        if notify:  # counting costs a query: only for a listener
-            before = store.count_articles(upto=since) if since else 0
-            total = store.count_articles(upto=upto) - before
+        total, done = count - before, 0
         for chunk in _batches(store.iter_articles_since(since, upto=upto), EMBED_BATCH):
             docs = with_embeddings([article_doc(a) for _s, a in chunk], embedder)
             for (seq, article), doc in zip(chunk, docs):
@@ -282,7 +279,7 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
                 notify("clustered", (done, total))
         if rebuild:
             run.refine(notify, engine)
-            run.batch_seq = upto
+            run.batch_count = count
         if run.full:  # rewrite every row: a replaced version leaves its story here
             fresh = run.assignments(set(run.first_seen))
             if rebuild:
@@ -294,5 +291,5 @@ def assign_stories(store: Store, settings: Settings, *, rebuild: bool = False,
         else:
             changed = run.assignments()
             store.save_assignments(changed, run.story_titles())
-        store.put_state(STATE_NAME, run.dump(upto, store.count_articles(upto=upto)))
+        store.put_state(STATE_NAME, run.dump(upto, count))
     return len(changed)
