@@ -194,16 +194,10 @@ def ingest(
                     "counts": {k: v.total for k, v in lists.items()},
                     "truncated": sorted(k for k, v in lists.items() if v.truncated),
                     "interrupted": report.interrupted,
-                    "stories_settled": {"why": stories.settled, "method": stories.method[0],
-                                        "method_why": stories.method[1]}
-                    if stories.settled else None})
+                    "stories_settled": stories.settle_json()})
     elif not state.quiet:
         render.ingest_summary(err, report)
-        if stories.settled:
-            method, why = stories.method
-            err.print(f"stories settled in batch ({stories.settled}; batch: {method}; {why}); "
-                      "`parallax cluster --rebuild` does it on demand", markup=False,
-                      highlight=False)
+        stories.say_settled()
     if report.interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
     if report.problems:

@@ -103,6 +103,7 @@ class StoriesProgress(CountProgress):
 
     def __init__(self, console: Console, *, quiet: bool = False):
         super().__init__(console, "clustering", quiet=quiet)
+        self.console = console
         self.method: tuple[str, str] | None = None
         self.settled: str | None = None
 
@@ -121,6 +122,20 @@ class StoriesProgress(CountProgress):
             return ""
         settled = f"settled in batch: {self.settled}; " if self.settled else ""
         return f" ({settled}batch: {self.method[0]}; {self.method[1]})"
+
+    def settle_json(self) -> dict | None:
+        """``stories_settled`` of ``ingest --json``: why, and the batch method that ran."""
+        if not self.settled:
+            return None
+        return {"why": self.settled, "method": self.method[0], "method_why": self.method[1]}
+
+    def say_settled(self) -> None:
+        """The line an ingest prints when the stories were settled in batch."""
+        if self.settled:
+            method, why = self.method
+            self.console.print(f"stories settled in batch ({self.settled}; batch: {method}; {why}); "
+                               "`parallax cluster --rebuild` does it on demand",
+                               markup=False, highlight=False)
 
 
 def _short(name: str, width: int = 40) -> str:
