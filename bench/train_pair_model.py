@@ -13,7 +13,7 @@ early stopping: the same file on every run) over the signals of ``parallax.stori
 written as arrays that ``parallax.stories.pairtrees`` reads; or, with ``--learner logistic``,
 a logistic regression over the standardised signals. The model is fitted on the pairs of all
 three forms (``--fit-on all``, the default), or of the full texts only (``--fit-on text``);
-the trees' settings (TREES) are the best mean out-of-fold B-cubed F1 over the three forms in
+the trees' settings (TREES_BY_FIT) are the best mean out-of-fold B-cubed F1 over the three forms in
 a grid (``--search``), for each. The
 average-link threshold is the one that maximises B-cubed F1 on train+dev clustered with
 out-of-fold probabilities (five folds grouped by topic: a topic's pairs are never scored by a
@@ -44,19 +44,18 @@ from parallax.stories.pairwise import (SIGNALS, PairModel, PairSignals, average_
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "parallax" / "stories" / "pair_model.json"
 THRESHOLDS = [round(x, 3) for x in np.arange(0.3, 0.9, 0.025)]
-# The forms whose pairs the model is fitted on: all three (the best out-of-fold mean, 0.856
-# against 0.843 fitted on the full texts only, 2026-12-07 latest; with the logistic
-# regression the full texts only were kept). The short forms choose the short-text threshold.
-FIT_ON = ("text", "headlines", "leads")
+# The forms whose pairs the model is fitted on (--fit-on): all three by default (the best
+# out-of-fold mean, 0.856 against 0.843 fitted on the full texts only, 2026-12-07 latest; with
+# the logistic regression the full texts only were kept). Every form chooses the thresholds.
 FIT_CHOICES = {"all": ("text", "headlines", "leads"), "text": ("text",)}
 TEXT_SLACK = 0.01  # the short-text threshold may cost full texts at most this much B-cubed F1
 SHORT_THRESHOLDS = [round(x, 3) for x in np.arange(0.5, 1.3, 0.05)]
 # chosen by --search (2026-12-07, latest): out-of-fold text / headlines / leads 0.933 / 0.904 /
 # 0.731 fitted on all three forms; fitted on the full texts only, the best was 200 trees, rate
 # 0.05, 15 leaves (0.918 / 0.891 / 0.719)
-TREES_BY_FIT = {"all": {"max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 20},
-                "text": {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 20}}
-TREES = TREES_BY_FIT["all"]
+TREES_BY_FIT = {
+    "all": {"max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 20},
+    "text": {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 20}}
 SEARCH = [{"max_iter": it, "learning_rate": lr, "max_leaf_nodes": leaves, "min_samples_leaf": least}
           for it, lr, leaves, least in itertools.product([100, 200, 400], [0.05, 0.1],
                                                          [7, 15, 31], [20, 100])]
@@ -79,11 +78,17 @@ def fit(X, y):
 
 
 class Learner:
-    """Fits the pair classifier: ``scores(X)`` of the fitted model, ``json()`` its part of
-    pair_model.json."""
+    """Fits the pair classifier on the pairs of the forms named by ``fit_on`` (a key of
+    FIT_CHOICES): ``scores(X)`` of the fitted model, ``json()`` its part of pair_model.json."""
 
-    def __init__(self, kind: str, trees: dict | None = None):
-        self.kind, self.settings = kind, trees or TREES
+    def __init__(self, kind: str, fit_on: str = "all", trees: dict | None = None):
+        self.kind, self.fit_on = kind, FIT_CHOICES[fit_on]
+        self.settings = trees or TREES_BY_FIT[fit_on]
+
+    def fit_forms(self, forms: dict[str, "Variant"]) -> "Learner":
+        """Fitted on all the pairs of its forms."""
+        fitted = [forms[k] for k in self.fit_on]
+        return self.fit(np.vstack([v.X for v in fitted]), np.concatenate([v.y for v in fitted]))
 
     def fit(self, X, y) -> "Learner":
         if self.kind == "logistic":
@@ -144,9 +149,10 @@ def variants(rows: list[dict]) -> dict[str, Variant]:
 
 
 def out_of_fold(forms: dict[str, Variant], learner: Learner) -> dict[str, np.ndarray]:
-    """Each form's pair probabilities from models fitted on the other folds' full texts (a
-    topic's pairs are never scored by a model fitted on them), times the time factor."""
-    fit_on = [forms[k] for k in FIT_ON]
+    """Each form's pair probabilities from models fitted on the other folds' pairs of the
+    learner's forms (a topic's pairs are never scored by a model fitted on them), times the
+    time factor."""
+    fit_on = [forms[k] for k in learner.fit_on]
     X = np.vstack([v.X for v in forms.values()])
     y = np.concatenate([v.y for v in forms.values()])
     fi = np.concatenate([v.fi for v in forms.values()])
@@ -183,12 +189,12 @@ def thresholds(forms: dict[str, Variant], per_form: dict[str, np.ndarray]):
     return threshold, threshold_short, by_form
 
 
-def search(forms: dict[str, Variant]) -> None:
+def search(forms: dict[str, Variant], fit_on: str) -> None:
     """The trees' settings: out-of-fold B-cubed F1 of each in SEARCH (text, headlines, leads,
     mean), best mean last."""
     rows = []
     for settings in SEARCH:
-        per_form = out_of_fold(forms, Learner("trees", settings))
+        per_form = out_of_fold(forms, Learner("trees", fit_on, settings))
         th, short, by_form = thresholds(forms, per_form)
         got = by_form[short]
         rows.append((sum(got.values()) / 3, settings, th, short, got))
@@ -212,20 +218,17 @@ def main() -> None:
     ap.add_argument("--fit-on", choices=tuple(FIT_CHOICES), default="all",
                     help="the forms whose pairs the model is fitted on")
     args = ap.parse_args()
-    global FIT_ON, TREES
-    FIT_ON, TREES = FIT_CHOICES[args.fit_on], TREES_BY_FIT[args.fit_on]
     rows = sorted((r for r in load("ecbplus/articles.jsonl") if r["split"] != "test"),
                   key=lambda r: r["id"])
     forms = variants(rows)
     if args.search:
-        search(forms)
+        search(forms, args.fit_on)
         return
-    learner = Learner(args.learner)
+    learner = Learner(args.learner, args.fit_on)
     threshold, threshold_short, by_form = thresholds(forms, out_of_fold(forms, learner))
-    fitted = [forms[k] for k in FIT_ON]
-    learner.fit(np.vstack([v.X for v in fitted]), np.concatenate([v.y for v in fitted]))
+    learner.fit_forms(forms)
     model = learner.json() | {
-        "signals": list(SIGNALS), "fit_on": list(FIT_ON), "threshold": threshold,
+        "signals": list(SIGNALS), "fit_on": list(learner.fit_on), "threshold": threshold,
         "threshold_short": threshold_short,
         "train_dev_out_of_fold_b3_f1": {k: round(v, 4) for k, v in by_form[threshold_short].items()},
         "pairs": int(sum(len(v.y) for v in forms.values())),
