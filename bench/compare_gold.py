@@ -162,11 +162,17 @@ def same_statement(a: dict, b: dict) -> bool:
     return x == y or (min(len(x), len(y)) >= 20 and (x in y or y in x))
 
 
+def lead_evidence(fact: dict) -> dict:
+    """The evidence entry of the statement standing for a fact (the fact's own text)."""
+    ev = fact["evidence"]
+    return next((e for e in ev if " ".join(e["text"].split()) == " ".join(fact["text"].split())), ev[0])
+
+
 def lead_and_members(fact: dict, doc_of: dict) -> tuple[dict, list[dict]]:
     """The statement standing for a fact and its other members (each with its source and
     whether it is listed as agreeing)."""
     ev = fact["evidence"]
-    lead_ev = next((e for e in ev if " ".join(e["text"].split()) == " ".join(fact["text"].split())), ev[0])
+    lead_ev = lead_evidence(fact)
     lead = dict(key(doc_of[lead_ev["article"]], lead_ev["text"]), source=lead_ev["source"])
     others = [dict(key(doc_of[e["article"]], e["text"]), source=e["source"],
                    agrees=e.get("agrees", True)) for e in ev if e is not lead_ev]
@@ -459,7 +465,9 @@ def shown_disagreements(fact: dict, doc_of: dict) -> list[tuple[dict, dict, str,
     those whose ``agrees_on`` names X). One conflict is shown per fact, with every member's
     difference beside it: a reader sees the conflicting outlet against all of these."""
     ev = fact.get("evidence") or []
-    out = []
+    if not ev:
+        return []
+    lead, out = lead_evidence(fact), []
     for m in ev:
         if m.get("role") != "conflicts":
             continue
@@ -477,7 +485,7 @@ def shown_disagreements(fact: dict, doc_of: dict) -> list[tuple[dict, dict, str,
             for e in ev:
                 if e is m or e.get("role") not in ("states", "repeats"):
                     continue
-                if f"{typ}: {x}" in (e.get("agrees_on") or []) or (typ == "number" and x in e["text"]):
+                if e is lead or f"{typ}: {x}" in (e.get("agrees_on") or []):
                     out.append((key(doc_of[e["article"]], e["text"]), key(doc_of[m["article"]], m["text"]),
                                 typ, values))
     return out
