@@ -230,18 +230,15 @@ def run_stream(path: Path, shuffles: int = 0) -> dict:
         order = list(range(len(rows)))
         random.Random(seed).shuffle(order)
         orders.append(order)
-    f1s, first = [], None
-    for order in orders:
-        got = _stream(path, [rows[i] for i in order])
-        f1s.append(got["b3_f1"])
-        first = first or got
+    runs = [_stream([rows[i] for i in order]) for order in orders]
+    first, f1s = runs[0], [r["b3_f1"] for r in runs]
     if shuffles:
         first["shuffled_b3_f1"] = [round(x, 4) for x in f1s[1:]]
         first["shuffle_spread"] = round(max(f1s) - min(f1s), 4)
     return first
 
 
-def _stream(path: Path, rows: list[dict]) -> dict:
+def _stream(rows: list[dict]) -> dict:
     from parallax.pipeline import ingest, update_stories
     from parallax.store import SQLiteStore
 
