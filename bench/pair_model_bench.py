@@ -4,6 +4,7 @@
     python bench/pair_model_bench.py ecb --split dev --dump bench/out/dev.npz   # keep the scores
     python bench/pair_model_bench.py seeds                    # the seeds' paraphrase pairs
     python bench/pair_model_bench.py speed                    # scoring cost on one core
+    python bench/pair_model_bench.py install                  # what the model adds to an install
 
 ecb: the cross-article sentence pairs of ECB+ that bench/align_ceiling.py judges (a pair is
   positive when the two sentences mention one event chain; a sentence split into clauses scores
@@ -13,6 +14,10 @@ ecb: the cross-article sentence pairs of ECB+ that bench/align_ceiling.py judges
 seeds: the model's score for the three paraphrase pairs of issue 22 and for pairs that must
   stay apart.
 speed: pairs per second on one core (onnxruntime, one thread), and the load time.
+install: the megabytes the model and its runtime add to an install (each distribution's files
+  as its RECORD lists them), and what running the same network without onnxruntime would cost:
+  its matrix products alone in float32 numpy on one core, for the mean length of the seed
+  pairs (the floor of any numpy runtime), against onnxruntime's whole int8 model.
 """
 
 from __future__ import annotations
@@ -128,6 +133,54 @@ def speed(args) -> dict:
                    "pairs_per_second_one_core": round(len(pairs) / seconds, 1)}, "pair_model_speed.json")
 
 
+# the distributions the model needs that the rest of Parallax does not
+MODEL_DISTS = ("onnxruntime", "flatbuffers", "protobuf", "tokenizers", "huggingface_hub", "hf-xet")
+MINILM = {"layers": 6, "hidden": 384, "ffn": 1536}  # all-MiniLM-L6-v2, the model's shape
+
+
+def install(args) -> dict:
+    import os
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from parallax.compare.pairmodel import model_dir
+
+    sizes = {}
+    for name in MODEL_DISTS:
+        try:
+            sizes[name] = round(sum(f.size or 0 for f in distribution(name).files or []) / 1e6, 1)
+        except PackageNotFoundError:
+            sizes[name] = None
+    folder = model_dir(args.model)
+    sizes["model files"] = round(sum(os.path.getsize(f) for f in folder.iterdir()) / 1e6, 1)
+    model = load_model(args.model, threads=1)
+    pairs = [(a, b) for a, b, _ in SEED_PAIRS]
+    tokens = int(np.mean([len(e.ids) for e in model.tokenizer.encode_batch(pairs)]))
+    rng = np.random.default_rng(0)
+    h, f = MINILM["hidden"], MINILM["ffn"]
+    x = rng.standard_normal((tokens, h), dtype=np.float32)
+    square = rng.standard_normal((h, h), dtype=np.float32)
+    up, down = rng.standard_normal((h, f), dtype=np.float32), rng.standard_normal((f, h), dtype=np.float32)
+    runs = 50
+    t = time.process_time()
+    for _ in range(runs):
+        for _layer in range(MINILM["layers"]):
+            for _qkvo in range(4):
+                x @ square
+            (x @ up) @ down
+    numpy_ms = (time.process_time() - t) / runs * 1000
+    t = time.process_time()
+    for _ in range(5):
+        model.score(pairs)
+    ort_ms = (time.process_time() - t) / (5 * len(pairs)) * 1000
+    return _write({"megabytes": sizes,
+                   "model_and_onnxruntime_mb": round(sizes["model files"] + (sizes["onnxruntime"] or 0), 1),
+                   "all_mb": round(sum(v for v in sizes.values() if v), 1),
+                   "mean_tokens_per_pair": tokens,
+                   "numpy_float32_matmuls_ms_per_pair_one_core": round(numpy_ms, 1),
+                   "onnxruntime_int8_whole_model_ms_per_pair_one_core": round(ort_ms, 1)},
+                  "pair_model_install.json")
+
+
 def _write(report: dict, name: str) -> dict:
     print(json.dumps(report, indent=2))
     OUT.mkdir(exist_ok=True)
@@ -137,12 +190,12 @@ def _write(report: dict, name: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["ecb", "seeds", "speed"])
+    ap.add_argument("what", choices=["ecb", "seeds", "speed", "install"])
     ap.add_argument("--split", default="test", choices=["train", "dev", "test"])
     ap.add_argument("--model", default="builtin", help="'builtin' or a model directory")
     ap.add_argument("--dump", default="", help="write the scored pairs to this .npz")
     args = ap.parse_args()
-    {"ecb": ecb, "seeds": seeds, "speed": speed}[args.what](args)
+    {"ecb": ecb, "seeds": seeds, "speed": speed, "install": install}[args.what](args)
 
 
 if __name__ == "__main__":
