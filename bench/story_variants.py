@@ -248,17 +248,23 @@ def _stream(rows: list[dict]) -> dict:
         settings = Settings(db=db)
         t0 = time.perf_counter()
         with SQLiteStore(db) as store:
+            longest = 0.0  # the slowest update of the stories (a settle's batch, at most)
             for k in range(0, len(rows), STREAM_CHUNK):
                 part = Path(tmp) / f"part{k}.jsonl"
                 part.write_text("".join(json.dumps(r) + "\n" for r in rows[k:k + STREAM_CHUNK]),
                                 encoding="utf-8")
                 ingest([str(part)], store, settings)
+                t = time.perf_counter()
                 update_stories(store, settings, listener=lambda kind, x: settles.append(x)
                                if kind == "settle" else None)
+                longest = max(longest, time.perf_counter() - t)
             story = {x.article_id: x.story_id for x in store.assignments()}
             pairs = [(a.metadata["story"], story[a.id]) for a in store.iter_articles()]
     m = all_metrics([g for g, _ in pairs], [s for _, s in pairs])
-    return scored(m) | {"seconds": round(time.perf_counter() - t0, 1), "settles": settles}
+    shown = settles if len(settles) <= 8 else settles[:3] + ["..."] + settles[-3:]
+    return scored(m) | {"seconds": round(time.perf_counter() - t0, 1),
+                        "longest_update_seconds": round(longest, 2),
+                        "settle_count": len(settles), "settles": shown}
 
 
 def run_mode(path: Path, mode: str, shuffles: int = 0) -> dict:

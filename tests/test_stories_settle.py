@@ -1,7 +1,9 @@
-"""Settling (stories/assign.py, ``settles``): an ingest that brings at least a quarter of a store
-of 100 to ``story_settle_max`` articles clusters the whole store again in batch, so a folder or
-an archive ingested at once gets the batch's stories; a feed's few new articles are placed
-online, and a store outside the bounds is never settled."""
+"""Settling (stories/assign.py, ``settles``): an update of a store of 100 to
+``story_settle_always`` articles, or one that brings at least a quarter of a store of up to
+``story_settle_max`` articles, clusters the whole store again in batch, so a folder or an
+archive ingested at once, and any stream into a small store, gets the batch's stories; a
+feed's few new articles into a larger store are placed online, and a store outside the bounds
+is never settled."""
 
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ def stored(tmp_path, name: str, rows, db: str | None = None, **settings):
 def test_settles_counts_from_the_last_batch_within_the_bounds():
     from parallax.stories.assign import settles
 
-    config = Settings()
+    config = Settings(story_settle_always=0)  # the quarter rule alone
     assert settles(config, 99) is None  # too few for the batch's pair model
     assert settles(config, 100) == "100 new of 100 articles"
     assert settles(config, 134, at_batch=114, at_last_run=114) is None  # 20 new: under a quarter
@@ -50,6 +52,15 @@ def test_settles_counts_from_the_last_batch_within_the_bounds():
         "40 new of 140 articles: 20 in this update, 20 placed online before"
     assert settles(config, 30_000) is None  # past story_settle_max
     assert settles(Settings(story_settle_max=0), 500) is None
+    default = Settings()  # up to 1,000 articles every update with new articles settles
+    assert settles(default, 99) is None
+    assert settles(default, 134, at_batch=114, at_last_run=114) == \
+        "20 new of 134 articles (a store of up to 1,000 articles settles at every update)"
+    assert settles(default, 134, at_batch=134, at_last_run=134) is None  # nothing new
+    assert settles(default, 1_000, at_batch=980) is not None
+    assert settles(default, 1_001, at_batch=981) is None  # past it, the quarter rule
+    assert settles(default, 1_400, at_batch=1_000, at_last_run=1_380) == \
+        "400 new of 1,400 articles: 20 in this update, 380 placed online before"
 
 
 def test_an_archive_ingested_at_once_gets_the_batch_stories(tmp_path, make_db):
@@ -70,7 +81,7 @@ def test_an_archive_ingested_at_once_gets_the_batch_stories(tmp_path, make_db):
 def test_a_few_new_articles_are_placed_online_and_small_stores_never_settle(tmp_path):
     rows = ecb_rows(TOPICS)
     first, rest = rows[:-20], rows[-20:]  # 20 new of 134: less than a quarter
-    db, config, heard, _got = stored(tmp_path, "feed", first)
+    db, config, heard, _got = stored(tmp_path, "feed", first, story_settle_always=0)
     assert "settle" in dict(heard)
     with open_store(db) as store:
         before = {x.article_id: x.story_id for x in store.assignments()}
@@ -121,7 +132,7 @@ def test_a_stream_of_small_ingests_settles_each_time_it_has_grown_the_store_by_a
     few times its own articles."""
     rows = sorted(ecb_rows(TOPICS), key=lambda r: (r.get("date") or "", r["id"]))
     db = str(tmp_path / "stream.db")
-    config = Settings(db=db)
+    config = Settings(db=db, story_settle_always=0)  # the quarter rule alone
     settled_at = []
     with open_store(db) as store:
         for k in range(0, len(rows), 20):  # 20 at a time: 20, 40, ... 120, 134
@@ -151,7 +162,7 @@ def test_a_state_saved_before_batch_count_counts_from_its_last_run(tmp_path):
     got = {}
     for old in (False, True):
         db = str(tmp_path / f"state{old}.db")
-        config = Settings(db=db)
+        config = Settings(db=db, story_settle_always=0)
         with open_store(db) as store:
             ingest([write(tmp_path / f"first{old}.jsonl", rows[:90])], store, config)
             update_stories(store, config)  # 90 articles: too few to settle, placed online
@@ -165,3 +176,38 @@ def test_a_state_saved_before_batch_count_counts_from_its_last_run(tmp_path):
             got[old] = dict(heard).get("settle")
     assert got[False] == "110 new of 110 articles: 20 in this update, 90 placed online before"
     assert got[True] is None  # 20 new since its last run, of 110: less than a quarter
+
+
+def test_a_stream_into_a_small_store_settles_at_every_update_whatever_the_order(tmp_path):
+    """Up to ``story_settle_always`` articles every update settles, so the stories a stream
+    leaves do not depend on the order its articles came in: two arrival orders, 20 articles
+    at a time, give the stories `cluster --rebuild` gives. With the quarter rule alone the
+    last 25 articles are placed online (125: 25 new since the batch at 100), and the stories
+    differ."""
+    import random
+
+    rows = ecb_rows(TOPICS)[:125]
+    orders = [sorted(rows, key=lambda r: (r.get("date") or "", r["id"])), list(rows)]
+    random.Random(7).shuffle(orders[1])
+
+    def stream(name, order, always):
+        db = str(tmp_path / f"{name}.db")
+        config = Settings(db=db, story_settle_always=always)
+        settled = []
+        with open_store(db) as store:
+            for k in range(0, len(order), 20):
+                heard: list = []
+                ingest([write(tmp_path / f"{name}-{k}.jsonl", order[k:k + 20])], store, config)
+                update_stories(store, config, listener=lambda kind, x: heard.append((kind, x)))
+                settled.append("settle" in dict(heard))
+            return settled, stories(store), db, config
+
+    settled, first, db, config = stream("first", orders[0], 1_000)
+    assert settled == [False, False, False, False, True, True, True]  # from 100 articles on
+    with open_store(db) as store:
+        update_stories(store, config, rebuild=True)
+        assert stories(store) == first
+    assert stream("second", orders[1], 1_000)[1] == first
+    settled, quarter, _db, _c = stream("quarter", orders[1], 0)
+    assert settled == [False, False, False, False, True, False, False]
+    assert quarter != first

@@ -213,25 +213,30 @@ SETTLE_SHARE = 4
 def settles(settings: Settings, total: int, at_batch: int = 0,
             at_last_run: int | None = None) -> str | None:
     """Why this update clusters the whole store of ``total`` articles again in batch instead
-    of placing its new articles online, or None: the store holds PAIRS_MIN_ARTICLES to
-    ``story_settle_max`` articles, and those new since the batch pass last ran (when the
-    store held ``at_batch``) are at least a SETTLE_SHARE-th of them: a folder or an archive
-    ingested at once, or a stream whose articles placed online since the last batch have
-    grown the store by a quarter (a feed's few new items are placed online, and each
-    settle's batch is at most about SETTLE_SHARE times the articles that asked for it, so a
-    stream's batches cost a few times its own articles in all). With ``at_last_run`` (the
-    store's count when the previous update ran) the reason also says how many came in this
-    update and how many were placed online before it."""
+    of placing its new articles online, or None. The store must hold PAIRS_MIN_ARTICLES to
+    ``story_settle_max`` articles, some of them new since the batch pass last ran (when the
+    store held ``at_batch``). Up to ``story_settle_always`` articles every such update
+    settles: a batch that small costs seconds, and the stories then do not depend on arrival
+    order. Past it, the new articles must be at least a SETTLE_SHARE-th of the store: a
+    folder or an archive ingested at once, or a stream whose articles placed online since
+    the last batch have grown the store by a quarter (a feed's few new items are placed
+    online, and each settle's batch is at most about SETTLE_SHARE times the articles that
+    asked for it, so a stream's batches cost a few times its own articles in all). With
+    ``at_last_run`` (the store's count when the previous update ran) the reason also says
+    how many came in this update and how many were placed online before it."""
     limit = settings.story_settle_max
     if limit <= 0 or not PAIRS_MIN_ARTICLES <= total <= limit:
         return None
     new = total - at_batch
-    if new * SETTLE_SHARE < total:
+    small = total <= settings.story_settle_always
+    if new <= 0 or (new * SETTLE_SHARE < total and not small):
         return None
-    why = f"{new} new of {total} articles"
+    why = f"{new:,} new of {total:,} articles"
     if at_last_run is not None and at_last_run != at_batch:
         here = total - at_last_run
-        why += f": {here} in this update, {new - here} placed online before"
+        why += f": {here:,} in this update, {new - here:,} placed online before"
+    if new * SETTLE_SHARE < total:
+        why += f" (a store of up to {settings.story_settle_always:,} articles settles at every update)"
     return why
 
 
