@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.corpora import load, write_source  # noqa: E402
 from parallax.compare.align import align  # noqa: E402
 from parallax.compare.checks import is_conflict  # noqa: E402
-from parallax.compare.relate import RelateParams, StoryWeights, coverage, relate  # noqa: E402
+from parallax.compare.relate import StoryWeights, coverage, relate  # noqa: E402
 from parallax.compare.report import facts  # noqa: E402
 from parallax.compare import align_params, pair_model, story_statements  # noqa: E402
 from parallax.compare.statements import Statement  # noqa: E402

@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import random
 import resource
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile

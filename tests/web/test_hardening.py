@@ -10,7 +10,6 @@ import shutil
 import string
 from urllib.parse import quote
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 

@@ -85,7 +85,7 @@ def _split_lines(spans: list[tuple[int, int]], text: str) -> list[Sentence]:
 def _simple_sentences(text: str) -> list[Sentence]:
     import re
 
-    out, pos = [], 0
+    out = []
     for m in re.finditer(r".+?(?:[.!?](?=\s)|$)", text, re.S):
         chunk = m.group(0)
         if chunk.strip():

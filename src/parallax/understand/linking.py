@@ -14,7 +14,7 @@ from dataclasses import replace
 from wordfreq import zipf_frequency
 
 from ..records import CanonicalEntity as Canonical
-from .names import (FUNCTION, INSTITUTIONS, NOISY_LABELS, acronym, initials, key, plain, proper,
+from .names import (INSTITUTIONS, NOISY_LABELS, acronym, initials, key, plain, proper,
                     same_person, tokens)
 from .records import Entity
 

@@ -47,7 +47,7 @@ def extract(text: str, sentences, entities: list[Entity], sentence_of) -> list[Q
         if len(inner.split()) < 2 or _is_name(inner, entities):
             continue  # 'the “New START” treaty': a name in quotation marks, not speech
         sent = sentence_of(m.start())
-        s_start, s_end = sentences[sent].start, sentences[sent].end
+        s_start = sentences[sent].start
         # A quote may run over several sentences: look after the closing mark, to the end of
         # the sentence where it closes.
         closing = sentences[sentence_of(max(m.end() - 1, 0))]
