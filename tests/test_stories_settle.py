@@ -1,9 +1,9 @@
 """Settling (stories/assign.py, ``settles``): an update of a store of 100 to
-``story_settle_always`` articles, or one that brings at least a quarter of a store of up to
-``story_settle_max`` articles, clusters the whole store again in batch, so a folder or an
-archive ingested at once, and any stream into a small store, gets the batch's stories; a
-feed's few new articles into a larger store are placed online, and a store outside the bounds
-is never settled."""
+``story_settle_always`` articles that brings its new articles since the last batch to 1% of
+it, or one that brings them to a quarter of a store of up to ``story_settle_max`` articles,
+clusters the whole store again in batch, so a folder or an archive ingested at once, and any
+stream into a small store, gets the batch's stories; a feed's few new articles into a larger
+store are placed online, and a store outside the bounds is never settled."""
 
 from __future__ import annotations
 
@@ -52,12 +52,17 @@ def test_settles_counts_from_the_last_batch_within_the_bounds():
         "40 new of 140 articles: 20 in this update, 20 placed online before"
     assert settles(config, 30_000) is None  # past story_settle_max
     assert settles(Settings(story_settle_max=0), 500) is None
-    default = Settings()  # up to 1,000 articles every update with new articles settles
+    default = Settings()  # up to 1,000 articles an update settles once 1% of the store is new
     assert settles(default, 99) is None
     assert settles(default, 134, at_batch=114, at_last_run=114) == \
-        "20 new of 134 articles (a store of up to 1,000 articles settles at every update)"
+        "20 new of 134 articles (a store of up to 1,000 articles settles once 1/100 of it is new)"
     assert settles(default, 134, at_batch=134, at_last_run=134) is None  # nothing new
-    assert settles(default, 1_000, at_batch=980) is not None
+    assert settles(default, 134, at_batch=133, at_last_run=133) is None  # one: under 1%
+    assert settles(default, 134, at_batch=132, at_last_run=133) is not None  # two
+    assert settles(default, 1_000, at_batch=991) is None  # articles posted one at a time
+    assert settles(default, 1_000, at_batch=990, at_last_run=999) == (
+        "10 new of 1,000 articles: 1 in this update, 9 placed online before"
+        " (a store of up to 1,000 articles settles once 1/100 of it is new)")
     assert settles(default, 1_001, at_batch=981) is None  # past it, the quarter rule
     assert settles(default, 1_400, at_batch=1_000, at_last_run=1_380) == \
         "400 new of 1,400 articles: 20 in this update, 380 placed online before"
@@ -179,11 +184,11 @@ def test_a_state_saved_before_batch_count_counts_from_its_last_run(tmp_path):
 
 
 def test_a_stream_into_a_small_store_settles_at_every_update_whatever_the_order(tmp_path):
-    """Up to ``story_settle_always`` articles every update settles, so the stories a stream
-    leaves do not depend on the order its articles came in: two arrival orders, 20 articles
-    at a time, give the stories `cluster --rebuild` gives. With the quarter rule alone the
-    last 25 articles are placed online (125: 25 new since the batch at 100), and the stories
-    differ."""
+    """Up to ``story_settle_always`` articles every update that brings 1% of the store
+    settles, so the stories a stream leaves do not depend on the order its articles came
+    in: two arrival orders, 20 articles at a time, give the stories `cluster --rebuild`
+    gives. With the quarter rule alone the last 25 articles are placed online (125: 25 new
+    since the batch at 100), and the stories differ."""
     import random
 
     rows = ecb_rows(TOPICS)[:125]

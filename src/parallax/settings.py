@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -81,10 +81,12 @@ class Settings:
     # of a few times their own articles. Between settles a feed's items are placed online.
     # 0 = never settle (stories/assign.py, settles).
     story_settle_max: int = 20_000
-    # Up to this many articles (from 100), every update that brings new articles settles: a
-    # batch over 1,000 articles takes about 3 s here, and the stories of a small store then
-    # never depend on the order its articles came in (the batch is order-free; online
-    # placement is not). Past it the quarter rule above holds. 0 = the quarter rule alone.
+    # Up to this many articles (from 100), an update settles once the articles new since the
+    # last batch are 1% of the store (any feed's update; articles posted one at a time, every
+    # tenth at 1,000): a batch over 1,000 articles takes about 5 s here, and the stories of a
+    # small store then do not depend on the order its articles came in (the batch is
+    # order-free; online placement is not). Past it the quarter rule above holds.
+    # 0 = the quarter rule alone.
     story_settle_always: int = 1_000
     # Optional dense embeddings (stories/embeddings.py, DEVELOPERS.md): '' for none, or a
     # registered embedder, 'NAME' or 'NAME:MODEL' ('sentence-transformers:all-MiniLM-L6-v2').

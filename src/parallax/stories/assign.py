@@ -206,8 +206,10 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int, int] | Non
 
 
 EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
-# an update settles when the articles new since the last batch are 1/SETTLE_SHARE of the store
+# an update settles when the articles new since the last batch are 1/SETTLE_SHARE of the store,
+# or 1/SMALL_SETTLE_SHARE of a store of up to story_settle_always articles
 SETTLE_SHARE = 4
+SMALL_SETTLE_SHARE = 100
 
 
 def settles(settings: Settings, total: int, at_batch: int = 0,
@@ -215,9 +217,12 @@ def settles(settings: Settings, total: int, at_batch: int = 0,
     """Why this update clusters the whole store of ``total`` articles again in batch instead
     of placing its new articles online, or None. The store must hold PAIRS_MIN_ARTICLES to
     ``story_settle_max`` articles, some of them new since the batch pass last ran (when the
-    store held ``at_batch``). Up to ``story_settle_always`` articles every such update
-    settles: a batch that small costs seconds, and the stories then do not depend on arrival
-    order. Past it, the new articles must be at least a SETTLE_SHARE-th of the store: a
+    store held ``at_batch``). Up to ``story_settle_always`` articles an update settles as
+    soon as those are a SMALL_SETTLE_SHARE-th of the store (any update of a feed's items;
+    articles posted one at a time to the API settle every tenth at 1,000 articles, so a
+    batch costs each new article at most about SMALL_SETTLE_SHARE articles' clustering): a
+    batch that small costs seconds, and the stories then do not depend on arrival order.
+    Past it, the new articles must be at least a SETTLE_SHARE-th of the store: a
     folder or an archive ingested at once, or a stream whose articles placed online since
     the last batch have grown the store by a quarter (a feed's few new items are placed
     online, and each settle's batch is at most about SETTLE_SHARE times the articles that
@@ -228,15 +233,16 @@ def settles(settings: Settings, total: int, at_batch: int = 0,
     if limit <= 0 or not PAIRS_MIN_ARTICLES <= total <= limit:
         return None
     new = total - at_batch
-    small = total <= settings.story_settle_always
-    if new <= 0 or (new * SETTLE_SHARE < total and not small):
+    share = SMALL_SETTLE_SHARE if total <= settings.story_settle_always else SETTLE_SHARE
+    if new <= 0 or new * share < total:
         return None
     why = f"{new:,} new of {total:,} articles"
     if at_last_run is not None and at_last_run != at_batch:
         here = total - at_last_run
         why += f": {here:,} in this update, {new - here:,} placed online before"
     if new * SETTLE_SHARE < total:
-        why += f" (a store of up to {settings.story_settle_always:,} articles settles at every update)"
+        why += (f" (a store of up to {settings.story_settle_always:,} articles settles"
+                f" once 1/{SMALL_SETTLE_SHARE} of it is new)")
     return why
 
 
