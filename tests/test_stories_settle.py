@@ -1,5 +1,5 @@
 """Settling (stories/assign.py, ``settles``): an update of a store of 100 to
-``story_settle_always`` articles that brings its new articles since the last batch to 1% of
+``story_settle_small`` articles that brings its new articles since the last batch to 1% of
 it, or one that brings them to a quarter of a store of up to ``story_settle_max`` articles,
 clusters the whole store again in batch, so a folder or an archive ingested at once, and any
 stream into a small store, gets the batch's stories; a feed's few new articles into a larger
@@ -44,7 +44,7 @@ def stored(tmp_path, name: str, rows, db: str | None = None, **settings):
 def test_settles_counts_from_the_last_batch_within_the_bounds():
     from parallax.stories.assign import settles
 
-    config = Settings(story_settle_always=0)  # the quarter rule alone
+    config = Settings(story_settle_small=0)  # the quarter rule alone
     assert settles(config, 99) is None  # too few for the batch's pair model
     assert settles(config, 100) == "100 new of 100 articles"
     assert settles(config, 134, at_batch=114, at_last_run=114) is None  # 20 new: under a quarter
@@ -86,7 +86,7 @@ def test_an_archive_ingested_at_once_gets_the_batch_stories(tmp_path, make_db):
 def test_a_few_new_articles_are_placed_online_and_small_stores_never_settle(tmp_path):
     rows = ecb_rows(TOPICS)
     first, rest = rows[:-20], rows[-20:]  # 20 new of 134: less than a quarter
-    db, config, heard, _got = stored(tmp_path, "feed", first, story_settle_always=0)
+    db, config, heard, _got = stored(tmp_path, "feed", first, story_settle_small=0)
     assert "settle" in dict(heard)
     with open_store(db) as store:
         before = {x.article_id: x.story_id for x in store.assignments()}
@@ -137,7 +137,7 @@ def test_a_stream_of_small_ingests_settles_each_time_it_has_grown_the_store_by_a
     few times its own articles."""
     rows = sorted(ecb_rows(TOPICS), key=lambda r: (r.get("date") or "", r["id"]))
     db = str(tmp_path / "stream.db")
-    config = Settings(db=db, story_settle_always=0)  # the quarter rule alone
+    config = Settings(db=db, story_settle_small=0)  # the quarter rule alone
     settled_at = []
     with open_store(db) as store:
         for k in range(0, len(rows), 20):  # 20 at a time: 20, 40, ... 120, 134
@@ -167,7 +167,7 @@ def test_a_state_saved_before_batch_count_counts_from_its_last_run(tmp_path):
     got = {}
     for old in (False, True):
         db = str(tmp_path / f"state{old}.db")
-        config = Settings(db=db, story_settle_always=0)
+        config = Settings(db=db, story_settle_small=0)
         with open_store(db) as store:
             ingest([write(tmp_path / f"first{old}.jsonl", rows[:90])], store, config)
             update_stories(store, config)  # 90 articles: too few to settle, placed online
@@ -184,7 +184,7 @@ def test_a_state_saved_before_batch_count_counts_from_its_last_run(tmp_path):
 
 
 def test_a_stream_into_a_small_store_settles_at_every_update_whatever_the_order(tmp_path):
-    """Up to ``story_settle_always`` articles every update that brings 1% of the store
+    """Up to ``story_settle_small`` articles every update that brings 1% of the store
     settles, so the stories a stream leaves do not depend on the order its articles came
     in: two arrival orders, 20 articles at a time, give the stories `cluster --rebuild`
     gives. With the quarter rule alone the last 25 articles are placed online (125: 25 new
@@ -197,7 +197,7 @@ def test_a_stream_into_a_small_store_settles_at_every_update_whatever_the_order(
 
     def stream(name, order, always):
         db = str(tmp_path / f"{name}.db")
-        config = Settings(db=db, story_settle_always=always)
+        config = Settings(db=db, story_settle_small=always)
         settled = []
         with open_store(db) as store:
             for k in range(0, len(order), 20):

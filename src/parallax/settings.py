@@ -77,17 +77,17 @@ class Settings:
     # whole store is clustered again in batch (story_batch; what `cluster --rebuild` does)
     # when the articles new since the last batch are at least a quarter of it, so a folder or
     # an archive ingested at once, and a feed as its items add up, get the batch's stories
-    # (ECB+ test 0.932 ingested at once, 0.936 20 at a time, against 0.846 online), at a cost
+    # (ECB+ test 0.932 ingested at once or 20 at a time, against 0.846 online), at a cost
     # of a few times their own articles. Between settles a feed's items are placed online.
     # 0 = never settle (stories/assign.py, settles).
     story_settle_max: int = 20_000
-    # Up to this many articles (from 100), an update settles once the articles new since the
-    # last batch are 1% of the store (any feed's update; articles posted one at a time, every
-    # tenth at 1,000): a batch over 1,000 articles takes about 5 s here, and the stories of a
-    # small store then do not depend on the order its articles came in (the batch is
-    # order-free; online placement is not). Past it the quarter rule above holds.
+    # Up to this many articles (from 100) a store is small: an update settles once the
+    # articles new since the last batch are 1% of it (any feed's update; articles posted one
+    # at a time, every tenth at 1,000): a batch over 1,000 articles takes about 5 s here, and
+    # the stories of a small store then do not depend on the order its articles came in (the
+    # batch is order-free; online placement is not). Past it the quarter rule above holds.
     # 0 = the quarter rule alone.
-    story_settle_always: int = 1_000
+    story_settle_small: int = 1_000
     # Optional dense embeddings (stories/embeddings.py, DEVELOPERS.md): '' for none, or a
     # registered embedder, 'NAME' or 'NAME:MODEL' ('sentence-transformers:all-MiniLM-L6-v2').
     story_embedder: str = ""

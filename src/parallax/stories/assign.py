@@ -207,7 +207,7 @@ def _resume(store: Store, settings: Settings) -> tuple[StoryRun, int, int] | Non
 
 EMBED_BATCH = 64  # articles embedded together (when an embedder is configured)
 # an update settles when the articles new since the last batch are 1/SETTLE_SHARE of the store,
-# or 1/SMALL_SETTLE_SHARE of a store of up to story_settle_always articles
+# or 1/SMALL_SETTLE_SHARE of a store of up to story_settle_small articles
 SETTLE_SHARE = 4
 SMALL_SETTLE_SHARE = 100
 
@@ -217,7 +217,7 @@ def settles(settings: Settings, total: int, at_batch: int = 0,
     """Why this update clusters the whole store of ``total`` articles again in batch instead
     of placing its new articles online, or None. The store must hold PAIRS_MIN_ARTICLES to
     ``story_settle_max`` articles, some of them new since the batch pass last ran (when the
-    store held ``at_batch``). Up to ``story_settle_always`` articles an update settles as
+    store held ``at_batch``). Up to ``story_settle_small`` articles an update settles as
     soon as those are a SMALL_SETTLE_SHARE-th of the store (any update of a feed's items;
     articles posted one at a time to the API settle every tenth at 1,000 articles, so a
     batch costs each new article at most about SMALL_SETTLE_SHARE articles' clustering): a
@@ -233,7 +233,7 @@ def settles(settings: Settings, total: int, at_batch: int = 0,
     if limit <= 0 or not PAIRS_MIN_ARTICLES <= total <= limit:
         return None
     new = total - at_batch
-    share = SMALL_SETTLE_SHARE if total <= settings.story_settle_always else SETTLE_SHARE
+    share = SMALL_SETTLE_SHARE if total <= settings.story_settle_small else SETTLE_SHARE
     if new <= 0 or new * share < total:
         return None
     why = f"{new:,} new of {total:,} articles"
@@ -241,7 +241,7 @@ def settles(settings: Settings, total: int, at_batch: int = 0,
         here = total - at_last_run
         why += f": {here:,} in this update, {new - here:,} placed online before"
     if new * SETTLE_SHARE < total:
-        why += (f" (a store of up to {settings.story_settle_always:,} articles settles"
+        why += (f" (a store of up to {settings.story_settle_small:,} articles settles"
                 f" once 1/{SMALL_SETTLE_SHARE} of it is new)")
     return why
 
