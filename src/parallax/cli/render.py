@@ -103,7 +103,6 @@ class StoriesProgress(CountProgress):
 
     def __init__(self, console: Console, *, quiet: bool = False):
         super().__init__(console, "clustering", quiet=quiet)
-        self.console = console
         self.method: tuple[str, str] | None = None
         self.settled: str | None = None
 
@@ -133,7 +132,7 @@ class StoriesProgress(CountProgress):
         """The line an ingest prints when the stories were settled in batch."""
         if self.settled:
             method, why = self.method
-            self.console.print(f"stories settled in batch ({self.settled}; batch: {method}; {why}); "
+            self.progress.console.print(f"stories settled in batch ({self.settled}; batch: {method}; {why}); "
                                "`parallax cluster --rebuild` does it on demand",
                                markup=False, highlight=False)
 
