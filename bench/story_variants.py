@@ -26,6 +26,9 @@ and kept for every variant.
     .venv/bin/python bench/story_variants.py --only ecb_titles basil_titles
     .venv/bin/python bench/story_variants.py --modes ingest --out bench/results/story_variants_ingest.json
         # the default path: `parallax ingest` into a new store, stories as stored (settled)
+    .venv/bin/python bench/story_variants.py --modes stream --shuffles 2 \
+        --out bench/results/story_variants_stream.json    # ~40 min
+        # a feed: `parallax ingest` of 20 articles at a time, stories updated after each
     .venv/bin/python bench/story_variants.py --shuffles 3 --modes online consensus pairs \
         --out bench/results/story_variants_shuffled.json          # arrival order, ~15 min
 """

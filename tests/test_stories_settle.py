@@ -183,36 +183,47 @@ def test_a_state_saved_before_batch_count_counts_from_its_last_run(tmp_path):
     assert got[True] is None  # 20 new since its last run, of 110: less than a quarter
 
 
-def test_a_stream_into_a_small_store_settles_at_every_update_whatever_the_order(tmp_path):
-    """Up to ``story_settle_small`` articles every update that brings 1% of the store
-    settles, so the stories a stream leaves do not depend on the order its articles came
-    in: two arrival orders, 20 articles at a time, give the stories `cluster --rebuild`
-    gives. With the quarter rule alone the last 25 articles are placed online (125: 25 new
-    since the batch at 100), and the stories differ."""
+def test_a_stream_into_a_small_store_settles_at_each_update_of_one_percent_whatever_the_order(tmp_path):
+    """Up to ``story_settle_small`` articles an update settles once the articles new since the
+    last batch are 1% of the store, so the stories a stream leaves do not depend on the order
+    its articles came in: two arrival orders, 20 articles at a time, give the stories
+    `cluster --rebuild` gives. With the quarter rule alone the last 25 articles are placed
+    online (125: 25 new since the batch at 100), and the stories differ. Articles that come
+    one at a time (as posted to the API) settle once they add up to 1%."""
     import random
 
-    rows = ecb_rows(TOPICS)[:125]
+    rows = ecb_rows(TOPICS)
+    rows, later = rows[:125], rows[125:127]
     orders = [sorted(rows, key=lambda r: (r.get("date") or "", r["id"])), list(rows)]
     random.Random(7).shuffle(orders[1])
 
-    def stream(name, order, always):
+    def stream(name, order, small):
         db = str(tmp_path / f"{name}.db")
-        config = Settings(db=db, story_settle_small=always)
+        config = Settings(db=db, story_settle_small=small)
         settled = []
         with open_store(db) as store:
             for k in range(0, len(order), 20):
                 heard: list = []
                 ingest([write(tmp_path / f"{name}-{k}.jsonl", order[k:k + 20])], store, config)
                 update_stories(store, config, listener=lambda kind, x: heard.append((kind, x)))
-                settled.append("settle" in dict(heard))
+                settled.append(dict(heard).get("settle"))
             return settled, stories(store), db, config
 
     settled, first, db, config = stream("first", orders[0], 1_000)
-    assert settled == [False, False, False, False, True, True, True]  # from 100 articles on
+    assert [bool(x) for x in settled] == [False, False, False, False, True, True, True]
+    assert settled[-1] == "5 new of 125 articles (a store of up to 1,000 articles settles once 1/100 of it is new)"
     with open_store(db) as store:
         update_stories(store, config, rebuild=True)
         assert stories(store) == first
+        one_by_one = []
+        for k, row in enumerate(later):  # 1 of 126: under 1%, placed online; 2 of 127: settles
+            heard: list = []
+            ingest([write(tmp_path / f"one{k}.jsonl", [row])], store, config)
+            update_stories(store, config, listener=lambda kind, x: heard.append((kind, x)))
+            one_by_one.append(dict(heard).get("settle"))
+    assert one_by_one == [None, "2 new of 127 articles: 1 in this update, 1 placed online before"
+                                " (a store of up to 1,000 articles settles once 1/100 of it is new)"]
     assert stream("second", orders[1], 1_000)[1] == first
     settled, quarter, _db, _c = stream("quarter", orders[1], 0)
-    assert settled == [False, False, False, False, True, False, False]
+    assert [bool(x) for x in settled] == [False, False, False, False, True, False, False]
     assert quarter != first
