@@ -37,6 +37,7 @@ from bench.corpora import load, split_of  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 GOLD = ROOT / "tests" / "fixtures" / "compare_gold.jsonl"
+HELDOUT = ROOT / "tests" / "fixtures" / "compare_heldout.jsonl"
 OUT = Path(__file__).parent / "results"
 BASIL_STORIES = 14
 ECB_STORIES = 10
@@ -71,6 +72,9 @@ def stories_of(split: str, wide: bool = False) -> dict[str, list[dict]]:
     casualty figures and numbers (for the rarer findings: conflicts)."""
     if split == "test":
         return chosen_rows(split)
+    if split == "heldout":  # every other test story: 38 BASIL, the 10 ECB+ with the most text
+        first = chosen_rows("test")
+        return {k: v for k, v in chosen_rows("test", 1000, 1000).items() if k not in first}
     if not wide:
         return chosen_rows(split, 6, 4)
     return {**chosen_rows(split, 60, 40, "train"), **toll_rows(), **number_rows()}
@@ -503,8 +507,10 @@ DEV_GOLDS = ("compare_dev.jsonl", "compare_dev_tolls.jsonl", "compare_dev_confli
 
 def score(args) -> dict:
     texts = corpus_texts()
-    dev = getattr(args, "set", "test") == "dev"
-    files = [ROOT / "tests" / "fixtures" / f for f in DEV_GOLDS] if dev else [GOLD]
+    which = getattr(args, "set", "test")
+    dev = which == "dev"
+    files = [ROOT / "tests" / "fixtures" / f for f in DEV_GOLDS] if dev else \
+        [HELDOUT] if which == "heldout" else [GOLD]
     gold = Gold([json.loads(x) for f in files if f.exists() for x in f.read_text().splitlines()
                  if x.strip()], texts)
     corr = {"facts": 0, "judged": 0, "correct": 0}
@@ -517,7 +523,7 @@ def score(args) -> dict:
     overrides = {"pair_model": args.pair_model} if getattr(args, "pair_model", None) else {}
     if getattr(args, "model_threshold", 0.0):
         overrides["pair_model_threshold"] = args.model_threshold
-    for story, rep, doc_of, articles in (build(overrides, split="dev", wide=True) if dev else build(overrides)):
+    for story, rep, doc_of, articles in build(overrides, split=which, wide=dev):
         outlet_count = len({a.outlet or a.credited_source or a.id for a in articles})
         if story.startswith("basil:"):
             outlets_total += 1
@@ -589,7 +595,7 @@ def score(args) -> dict:
                           f"   B {r['b']['doc']} {r['b']['text']}")
     singles = [r for r in gold.rows if r["kind"] == "single"]
     result = {
-        "stories": len(stories_of("dev", True)) if dev else len(chosen_rows()) + 1,
+        "stories": len(stories_of(which, dev)) + (which == "test"),
         "corroborated": dict(corr, precision=_ratio(corr["correct"], corr["judged"]),
                              unjudged=corr["facts"] - corr["judged"]),
         "conflicts": dict(conf, precision=_ratio(conf["real"], conf["judged"]),
@@ -600,12 +606,13 @@ def score(args) -> dict:
         "single_source_sample": {"judged": len(singles),
                                  "truly_single": sum(r["label"] == "T" for r in singles)},
     }
-    out = Path(args.out or OUT / ("compare_gold_dev.json" if dev else "compare_gold.json"))
+    out = Path(args.out or OUT / {"dev": "compare_gold_dev.json", "heldout": "compare_gold_heldout.json"}.get(
+        which, "compare_gold.json"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     sheet_dir = Path(__file__).parent / "out"
     sheet_dir.mkdir(exist_ok=True)
-    tag = "_dev" if dev else ""
+    tag = "" if which == "test" else f"_{which}"
     (sheet_dir / f"unjudged{tag}.txt").write_text("\n".join(unjudged) + "\n", encoding="utf-8")
     (sheet_dir / f"wrong{tag}.txt").write_text("\n".join(wrong) + "\n", encoding="utf-8")
     (sheet_dir / f"missed{tag}.txt").write_text("\n".join(missed) + "\n", encoding="utf-8")
@@ -670,6 +677,26 @@ def dev_sheet(args) -> None:
                          f"-> {rel.kind} {rel.agrees_on} {rel.differs_on}\n"
                          f"   A [{small.source}] {small.text}\n   B [{large.source}] {large.text}")
     print(f"{len(items)} pairs -> {write_sheet(args.out, lines, items)}")
+
+
+def heldout_sheet(args) -> None:
+    """Every conflict the comparison shows on the held-out test stories (those the gold of 25
+    leaves out), once per pair of statements and quantities, to judge R, F or U."""
+    lines, items, seen = [], [], set()
+    for story, rep, doc_of, _articles in build(split="heldout"):
+        for f in rep["facts"]:
+            for c in conflicts_of(f):
+                a = key(doc_of[c["a"]["article"]], c["a"]["text"])
+                b = key(doc_of[c["b"]["article"]], c["b"]["text"])
+                if (a["text"], b["text"], c["why"]) in seen:
+                    continue
+                seen.add((a["text"], b["text"], c["why"]))
+                item = {"item": f"h{len(items):04d}", "kind": "conflict", "story": story, "a": a, "b": b,
+                        "type": c["type"], "what": c["why"]}
+                items.append(item)
+                lines.append(f"[{item['item']}] {story} {c['why']}\n   A {a['doc']} {a['text']}\n"
+                             f"   B {b['doc']} {b['text']}")
+    print(f"{len(items)} conflicts -> {write_sheet(args.out, lines, items)}")
 
 
 def dev_conflict_sheet(args) -> None:
@@ -933,11 +960,14 @@ def main() -> None:
     c.add_argument("--pair-model", default=None, help="'none' for the word comparison alone")
     c.add_argument("--model-threshold", type=float, default=0.0,
                    help="pair_model_threshold: the model counts a source from this score (opt-in)")
-    c.add_argument("--set", choices=("test", "dev"), default="test",
-                   help="test: the gold of 25 test stories; dev: the dev judgements (tuning)")
+    c.add_argument("--set", choices=("test", "dev", "heldout"), default="test",
+                   help="test: the gold of 25 test stories; dev: the dev judgements (tuning); "
+                        "heldout: the conflicts of the 48 other test stories")
+    hs = sub.add_parser("heldoutsheet")
+    hs.add_argument("--out", default=str(Path(__file__).parent / "out" / "heldout.txt"))
     args = p.parse_args()
     {"sheet": sheet, "gold": make_gold, "score": score, "devsheet": dev_sheet,
-     "devtune": dev_tune, "devconflicts": dev_conflict_sheet,
+     "devtune": dev_tune, "devconflicts": dev_conflict_sheet, "heldoutsheet": heldout_sheet,
      "tollsheet": toll_sheet, "numsheet": number_sheet, "modelsheet": model_sheet, "devmodel": dev_model, "basilmodel": basil_model_sample}[args.cmd](args)
 
 
