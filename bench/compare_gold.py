@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 GOLD = ROOT / "tests" / "fixtures" / "compare_gold.jsonl"
 HELDOUT = ROOT / "tests" / "fixtures" / "compare_heldout.jsonl"
+DEV_EXTRA = ROOT / "tests" / "fixtures" / "compare_dev_extra.jsonl"
 OUT = Path(__file__).parent / "results"
 BASIL_STORIES = 14
 ECB_STORIES = 10
@@ -75,6 +76,10 @@ def stories_of(split: str, wide: bool = False) -> dict[str, list[dict]]:
     if split == "heldout":  # every other test story: 38 BASIL, the 10 ECB+ with the most text
         first = chosen_rows("test")
         return {k: v for k, v in chosen_rows("test", 1000, 1000).items() if k not in first}
+    if split == "devextra":  # the ECB+ train/dev stories the wide dev set leaves out (the longest)
+        wide = stories_of("dev", True)
+        rows = {**chosen_rows("train", 0, 1000, "train"), **chosen_rows("dev", 0, 1000, "dev")}
+        return {k: v for k, v in rows.items() if k not in wide}
     if not wide:
         return chosen_rows(split, 6, 4)
     return {**chosen_rows(split, 60, 40, "train"), **toll_rows(), **number_rows()}
@@ -510,7 +515,7 @@ def score(args) -> dict:
     which = getattr(args, "set", "test")
     dev = which == "dev"
     files = [ROOT / "tests" / "fixtures" / f for f in DEV_GOLDS] if dev else \
-        [HELDOUT] if which == "heldout" else [GOLD]
+        [HELDOUT] if which == "heldout" else [DEV_EXTRA] if which == "devextra" else [GOLD]
     gold = Gold([json.loads(x) for f in files if f.exists() for x in f.read_text().splitlines()
                  if x.strip()], texts)
     corr = {"facts": 0, "judged": 0, "correct": 0}
@@ -606,7 +611,8 @@ def score(args) -> dict:
         "single_source_sample": {"judged": len(singles),
                                  "truly_single": sum(r["label"] == "T" for r in singles)},
     }
-    out = Path(args.out or OUT / {"dev": "compare_gold_dev.json", "heldout": "compare_gold_heldout.json"}.get(
+    out = Path(args.out or OUT / {"dev": "compare_gold_dev.json", "heldout": "compare_gold_heldout.json",
+                                  "devextra": "compare_gold_devextra.json"}.get(
         which, "compare_gold.json"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
@@ -681,9 +687,11 @@ def dev_sheet(args) -> None:
 
 def heldout_sheet(args) -> None:
     """Every conflict the comparison shows on the held-out test stories (those the gold of 25
-    leaves out), once per pair of statements and quantities, to judge R, F or U."""
+    leaves out; ``--set devextra``: the ECB+ train/dev stories the wide dev set leaves out),
+    once per pair of statements and quantities, to judge R, F or U."""
     lines, items, seen = [], [], set()
-    for story, rep, doc_of, _articles in build(split="heldout"):
+    prefix = "h" if args.set == "heldout" else "e"
+    for story, rep, doc_of, _articles in build(split=args.set):
         for f in rep["facts"]:
             for c in conflicts_of(f):
                 a = key(doc_of[c["a"]["article"]], c["a"]["text"])
@@ -691,7 +699,7 @@ def heldout_sheet(args) -> None:
                 if (a["text"], b["text"], c["why"]) in seen:
                     continue
                 seen.add((a["text"], b["text"], c["why"]))
-                item = {"item": f"h{len(items):04d}", "kind": "conflict", "story": story, "a": a, "b": b,
+                item = {"item": f"{prefix}{len(items):04d}", "kind": "conflict", "story": story, "a": a, "b": b,
                         "type": c["type"], "what": c["why"]}
                 items.append(item)
                 lines.append(f"[{item['item']}] {story} {c['why']}\n   A {a['doc']} {a['text']}\n"
@@ -960,11 +968,13 @@ def main() -> None:
     c.add_argument("--pair-model", default=None, help="'none' for the word comparison alone")
     c.add_argument("--model-threshold", type=float, default=0.0,
                    help="pair_model_threshold: the model counts a source from this score (opt-in)")
-    c.add_argument("--set", choices=("test", "dev", "heldout"), default="test",
+    c.add_argument("--set", choices=("test", "dev", "heldout", "devextra"), default="test",
                    help="test: the gold of 25 test stories; dev: the dev judgements (tuning); "
-                        "heldout: the conflicts of the 48 other test stories")
+                        "heldout: the conflicts of the 48 other test stories; devextra: the "
+                        "conflicts of the 16 ECB+ train/dev stories the dev set leaves out (tuning)")
     hs = sub.add_parser("heldoutsheet")
     hs.add_argument("--out", default=str(Path(__file__).parent / "out" / "heldout.txt"))
+    hs.add_argument("--set", choices=("heldout", "devextra"), default="heldout")
     args = p.parse_args()
     {"sheet": sheet, "gold": make_gold, "score": score, "devsheet": dev_sheet,
      "devtune": dev_tune, "devconflicts": dev_conflict_sheet, "heldoutsheet": heldout_sheet,
