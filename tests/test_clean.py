@@ -389,3 +389,15 @@ def test_no_rule_removes_the_whole_text(text, title):
     longer = clean_text(f"{text}\nThe store was robbed on Tuesday, police said.", title=text)
     if title:
         assert not longer.text.startswith("Paris thieves")
+
+
+@pytest.mark.parametrize("raw, kept", [
+    ("It killed 230, 000 people and about 1, 500 houses.", "It killed 230,000 people and about 1,500 houses."),
+    ("It cost $1, 099; 5, 184, 000 watched.", "It cost $1,099; 5,184,000 watched."),
+    # a height and weight, a day of a month, a list: two numbers each
+    ("Bell (5 - foot - 11, 220 pounds) played.", "Bell (5 - foot - 11, 220 pounds) played."),
+    ("On Jan. 1, 100 people were arrested.", "On Jan. 1, 100 people were arrested."),
+    ("The scores were 1, 2, 3 and 10, 20.", "The scores were 1, 2, 3 and 10, 20."),
+])
+def test_a_number_split_by_a_stray_space_is_joined_only_where_it_is_one(raw, kept):
+    assert clean_text(raw).text == kept

@@ -56,6 +56,22 @@ def test_one_person_killed_is_a_toll(related):
     assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == {5, 1}
 
 
+def test_a_toll_told_of_the_story_place_still_conflicts(related):
+    # the place named by one side is where the other side's story happens: one count
+    rel, _a, _b = related("Five people died and seven were injured in Aceh in the quake and its aftershocks.",
+                          "A 6.1 magnitude earthquake hit Aceh province on Tuesday, leaving 24 dead and over 200 injured.")
+    assert rel.kind == "conflict" and rel.finding["type"] == "number"
+    assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == {5, 24}
+
+
+def test_a_spaced_thousands_group_is_one_number(related):
+    # '120, 000' as text rebuilt from tokens writes it: 120,000, not 120 and 0
+    rel, _a, _b = related("The quake struck Qeshm island, home to 120, 000 people, officials said.",
+                          "Officials said the quake struck Qeshm island, home to 200, 000 people.")
+    assert rel.kind == "conflict" and rel.finding["type"] == "number"
+    assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == {120_000, 200_000}
+
+
 def test_a_toll_needs_no_other_words_in_common(related):
     rel, _a, _b = related("Ten dead in southern Iran quake.",
                           "The governor of Qeshm island in Iran told the AFP news agency three people were killed.")
@@ -87,6 +103,23 @@ def test_a_toll_needs_no_other_words_in_common(related):
     # counts twenty times apart are two counts: this quake's dead, the 2004 tsunami's
     ("The quake killed five people in Aceh province on Sunday.",
      "The quake revived memories of the tsunami that killed 168,000 people in Aceh province."),
+    # a place's share against the event's total: a district named before the count, a region
+    # named only by the words around it, 'alone'
+    ("In the neighbouring Lindu district, 10 people were killed by the flood, officials said.",
+     "Officials said at least 24 people were killed by the flood on Tuesday."),
+    ("Seven people were killed in the province, officials said.",
+     "Officials said the flood killed 12 people across the country."),
+    ("The tsunami killed 170, 000 people in Sumatra alone, officials said.",
+     "Officials said the tsunami killed 230, 000 people around the Indian Ocean."),
+    # two places, one the tagger took for a person ('the southern city of Khan Younis')
+    ("Two people were killed when a shell hit a school in the southern city of Khan Younis.",
+     "A shell hit a school in Gaza City, killing 40 people, officials said."),
+    # a part of a sum: two women and a man are three dead
+    ("A petrol bomb hurled at a bank killed two women and a man on Wednesday.",
+     "Three people were killed on Wednesday when a petrol bomb hit a bank."),
+    # 'several dozen' is a range, like 'dozens'
+    ("Officials said several dozen people were wounded in the attack.",
+     "The attack wounded 55 people, officials said."),
 ])
 def test_what_is_not_a_number_conflict(related, a, b):
     rel, _a, _b = related(a, b, date="2013-09-10")

@@ -183,3 +183,30 @@ def test_article_json_keys(cli):
     assert {"text", "speaker", "sentence"} <= set(data["quotes"][0])
     assert {"value", "unit", "text", "sentence"} <= set(data["numbers"][0])
     assert {"text", "value", "precision", "resolved_from", "sentence"} <= set(data["times"][0])
+
+
+@pytest.mark.parametrize("text, where, told", [
+    ("a Bukit Sama village resident told AP", (2, 7), True),
+    ("in the southern city of Khan Younis.", (24, 35), True),
+    ("the Bureij refugee camp was shelled", (4, 10), True),
+    ("Barack Obama said on Monday", (0, 12), False),
+    ("Ted Cruz campaign staff said", (0, 8), False),
+])
+def test_words_around_a_name_tell_it_as_a_place(text, where, told):
+    from parallax.understand.placecues import told_as_place
+
+    assert told_as_place(text, *where) is told
+
+
+def test_a_village_is_never_a_quotes_speaker():
+    from parallax.understand.quotes import _name_in
+
+    assert _name_in("said a Bukit Sama village resident", [], last=False) == (None, None)
+    assert _name_in("said Bensu Elianita, a village resident", [], last=False)[0] == "Bensu Elianita"
+
+
+def test_several_dozen_is_a_range():
+    from parallax.understand.numbers import extract
+
+    (n,) = extract("Several dozen people were wounded.", lambda i: 0)
+    assert (n.lower, n.upper) == (24.0, 99.0) and n.approximate

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..stories.features import terms as content_terms
+from ..understand.placecues import told_as_place
 from .dates import background, event_times
 from .statements import Statement, memoised, per_number
 
@@ -46,11 +47,19 @@ _OUTCOME_OF = {t: c for c, ts in OUTCOMES.items() for t in ts}
 PEOPLE = {"people", "person", "victim", "resident", "civilian", "villager", "passenger",
           "worker", "child", "student", "soldier", "men", "women"}
 WHO_LABELS = ("PERSON", "ORG")
-_SEGMENT = re.compile(r"[,;:()]|\s(?:and|but|while|whereas)\s|\s[-–—]\s")
+_SEGMENT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;()]|\s(?:and|but|while|whereas)\s|\s[-–—]\s")
+# a clause's bounds for where a count happened: punctuation only ('Twelve people were killed
+# and 70 injured by a landslide in Bener Meriah district': the district is both counts')
+_CLAUSE_BOUND = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;()]|\s[-–—]\s")
+# a place the whole statement is told of, in an opening phrase: 'In neighbouring Central Aceh
+# district, 10 people were killed'
+_FRONTED = re.compile(r"^\W*(?:in|at|across|throughout|inside|elsewhere in)\s[^,;:]{2,80},", re.I)
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|reported|quoted)\b", re.I)
 _PRONOUN_START = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|we|i)\b", re.I)
 _THING_PRONOUN = re.compile(r"^\W*(?:it|its|they|their|that|this|these|those|the (?:earlier|previous|last) \w+)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.I)
 SCOPE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|totall?ing|overall|in all|"
+                   r"in (?:the|that|this) (?:province|district|region|county|city|town|village|area)|alone|"
                    r"altogether|all[- ]time|career|this season|this year|cumulative|combined|"
                    r"since (?:(?-i:[A-Z0-9])\w*|the (?:start|beginning)|last|early)|in (?:their|its|his|her) \w+ (?:operations|games|seasons|years)|"
                    r"per (?:game|day|year|month|week)|a (?:year|day|game|season)|annual(?:ly)?|each of|"
@@ -63,7 +72,7 @@ SCOPE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|totall?ing
 
 # words that make a number a different quantity from the same words without them: 'his first
 # 11 seasons' (not all of them), 'needed nine points' (not scored), 'two more', 'four other'
-_QUALIFIER_BEFORE = re.compile(r"\b(?:first|last|next|final|another|more|additional|"
+_QUALIFIER_BEFORE = re.compile(r"\b(?:first|last|next|final|another|the other|more|additional|"
                                r"remaining|extra|needs?|needed|only|just|top|previous|past)\s+"
                                r"(?:\w+\s+)?$", re.I)
 # the whole of a part: the three of 'two of the three victims died' (two died, not three)
@@ -71,7 +80,10 @@ _PARTITIVE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|
                         r"some|none|many|several|both)\s+of\s+(?:the\s+|those\s+|these\s+)?$", re.I)
 _QUALIFIER_AFTER = re.compile(r"^\s*(?:more|other|others|additional|extra|straight|consecutive|"
                               r"left|remaining|to go|to play|of\s+(?:\w+\s+)?\d|"
-                              r"(?:\w+\s+)?as\s+(?:a|an|the|its|his|her|their)\s)", re.I)
+                              r"(?:\w+\s+)?as\s+(?:a|an|the|its|his|her|their)\s|"
+                              # a part of a sum: 'two women and a man', 'five soldiers and two civilians'
+                              r"[a-z]+\s+and\s+(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s"
+                              r"(?!(?:of|more|other|others|times?|percent|per)\b)[a-z]+)", re.I)
 
 
 @per_number
@@ -214,15 +226,17 @@ _FROM = re.compile(r"^\s*(?:\w+\s+)?(?:(?:north|south|east|west|north-?east|nort
                    r"south-?west|away|off|outside|short)\s+(?:of|from)|from|of)\s+(?:the\s+)?"
                    r"([^,.;:()]{2,40}?)(?=\s*(?:[,.;:()]|$|\s(?:on|in|at|and|when|where|while)\s))", re.I)
 DISTANCES = ("mile", "kilometre", "metre", "foot", "yard")
+_PAREN = re.compile(r"\s*\([^()]{0,40}\)")
 
 
 @per_number
 def measured_from(s: Statement, n: dict) -> str | None:
     """What a distance is measured from ('15 miles north of Detroit' -> 'detroit', 'about 50
     miles north of here' -> 'here')."""
-    if n.get("unit") not in DISTANCES:
+    if not any(d in (n.get("unit") or "") for d in DISTANCES):
         return None
-    m = _FROM.match(s.text[n["end"] - s.start:n["end"] - s.start + 80])
+    after = _PAREN.sub("", s.text[n["end"] - s.start:n["end"] - s.start + 120])  # '(about 24km)'
+    m = _FROM.match(after)
     return " ".join(m.group(1).lower().split()) if m else None
 
 
@@ -237,9 +251,50 @@ def where(s: Statement, n: dict) -> set[str]:
     """The places a number is told of: named after it in its part of the sentence ('60 per
     cent in Pakistan', 'killing 612 people in Zarand'; not 'the disaster center in Hormozgan
     said 10 were killed', where the place is the speaker's)."""
-    seg = segment(s, n)
-    return {cid for a, b, cid, label in s.mentions
-            if label in PLACE_LABELS and _in(seg, (a, b)) and a >= n["end"]}
+    at, end = n["start"] - s.start, n["end"] - s.start
+    lo, hi = 0, len(s.text)
+    for m in _CLAUSE_BOUND.finditer(s.text):
+        if m.end() <= at:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    out = set()
+    for a, b, cid in place_mentions(s):
+        a, b = a - s.start, b - s.start
+        if end <= a and b <= hi and not _ATTRIBUTION.search(s.text, end, a):
+            out.add(cid)  # 'killing 612 people in Zarand'
+    front = _FRONTED.match(s.text)
+    if front and front.end() <= at:
+        out |= {cid for a, b, cid in place_mentions(s) if b - s.start <= front.end()}
+    return out
+
+
+@per_number
+def where_near(s: Statement, n: dict) -> set[str]:
+    """``where``, and the places named before the number in its clause, with no attribution
+    between ('Shelling in the Bureij refugee camp left five dead'; they may be where the
+    whole story is, 'a quake on a Gulf island that killed 10', so they only tell two counts
+    apart when both sides name places)."""
+    at = n["start"] - s.start
+    lo = 0
+    for m in _CLAUSE_BOUND.finditer(s.text, 0, at):
+        lo = m.end()
+    return where(s, n) | {cid for a, b, cid in place_mentions(s)
+                          if lo <= a - s.start and b - s.start <= at
+                          and not _ATTRIBUTION.search(s.text, b - s.start, at)}
+
+
+@memoised
+def place_mentions(s: Statement) -> list[tuple[int, int, str]]:
+    """The statement's places: those tagged as places, and names the words around them tell
+    as places ('the southern city of Khan Younis', tagged a person)."""
+    out = []
+    for a, b, cid, label in s.mentions:
+        if label in PLACE_LABELS or (label in WHO_LABELS and told_as_place(s.text, a - s.start, b - s.start)):
+            out.append((a, b, cid))
+    return out
+
 
 
 @memoised
@@ -310,10 +365,15 @@ def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: flo
     elif wx and wy and wx != wy:
         return False  # 'Hansbrough had 20 points' / 'Raji posted 16 points'
     px, py = where(a, x), where(b, y)
-    if px and py and not px & py:
+    nx, ny = where_near(a, x), where_near(b, y)
+    if nx and ny and not nx & ny:
         return False  # '70 per cent in Egypt' / '52 per cent in Saudi Arabia'
     if (px and not px & b.article_places) or (py and not py & a.article_places):
         return False  # 'a dozen killed by a quake in eastern China' in a report on Iran's
+    if bool(px) != bool(py):
+        placed, other = (px, b) if px else (py, a)
+        if not placed & (_places(other) | other.article_lead_places):
+            return False  # '10 killed in Central Aceh district' / '24 killed by the quake' (in Aceh)
     if measured_from(a, x) != measured_from(b, y):
         return False  # '15 miles north of Detroit' / '50 miles north of here'
     if toll:
@@ -335,6 +395,10 @@ def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: flo
     cy = number_context(b, y) - unit_words
     common = cx & cy
     return bool(common) and len(common) / len(cx | cy) >= min_context
+
+
+def _places(s: Statement) -> set[str]:
+    return {m[2] for m in place_mentions(s)}
 
 
 def elsewhere(a: Statement, b: Statement) -> bool:

@@ -107,6 +107,7 @@ class Statement:
     mentions: list[tuple[int, int, str, str]] = field(default_factory=list)  # (start, end, entity id, label)
     date: str | None = None  # the article's publication date
     article_places: set[str] = field(default_factory=set)  # places its whole article names
+    article_lead_places: set[str] = field(default_factory=set)  # those of its first two sentences
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # derived values, computed once
 
 
@@ -192,7 +193,10 @@ def statements_of(article: Article, source: str, group: str, canonical: dict,
             st.names = {t for t in st.terms if t.startswith("@")}  # the named entities
             out.append(st)
     places = {m[2] for m in mentions if m[3] in ("GPE", "LOC", "FAC")}
+    lead_end = an.sentences[min(1, len(an.sentences) - 1)].end if an.sentences else 0
+    lead = {m[2] for m in mentions if m[3] in ("GPE", "LOC", "FAC") and m[1] <= lead_end}
     for st in out:
         st.article_places = places
+        st.article_lead_places = lead
     return out
 

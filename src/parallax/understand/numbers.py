@@ -51,6 +51,7 @@ _ONE_PERSON = re.compile(r"[\s-]+(?:(?!of\b)[a-z]+[\s-]+)?(?:person|man|woman|ch
                          r"prisoner)\b", re.I)
 _COUNTED_OUTCOME = re.compile(r"\b(?:kill|injur|wound)\w*\s+(?:at\s+least\s+|only\s+)?$", re.I)
 DOZENS = (24.0, 99.0)  # 'dozens': at least two dozen, fewer than a hundred
+_SEVERAL = re.compile(r"\b(?:several|a few|few|many|some)$")
 _CLOCK_ZONE = re.compile(r"\s?(?:GMT|UTC|EST|EDT|PST|PDT|CET|hours? local|local time)", re.I)
 
 
@@ -91,6 +92,10 @@ def extract(text: str, sentence_of) -> list[Number]:
         if not digits and m.group(5).lower() == "dozens" and not m.group(7):
             # 'dozens' is a range, not 24: two dozen up to a hundred ('40 injured' agrees)
             lower, upper, approximate = lower or DOZENS[0], upper or DOZENS[1], True
+        elif not digits and m.group(5).lower() == "dozen" and _SEVERAL.search(lead):
+            # 'several dozen', 'a few dozen': a range too ('55 wounded' agrees)
+            lower, upper, approximate = lower or DOZENS[0], upper or DOZENS[1], True
+            value = max(value, lower)
         end = m.end()
         after = text[end:end + 60]
         unit_word = re.match(r"\s*(minutes?|hours?|days?|weeks?|months?|years?|km|kilomet(?:re|er)s|miles?|"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .placecues import told_as_place
 from .records import Entity, Quote
 
 VERBS = ("said", "says", "told", "tells", "added", "asked", "asks", "stated", "declared",
@@ -131,6 +132,7 @@ HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Const|Gen|Lt|Sgt|Capt|Pro
 _NAMELIKE = re.compile(r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+))*")
 
 
+
 def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool = False,
          persons_only: bool = False, sentence_start: bool = False) -> tuple[str | None, str | None]:
     """The entity named inside ``span`` (the last one when ``last``) and its role words; without
@@ -140,8 +142,9 @@ def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool =
         if persons_only and e.label != "PERSON":
             continue
         for _s, start, end in e.mentions:
-            if span[0] <= start and end <= span[1]:
-                hits.append((start, end, e))
+            if span[0] <= start and end <= span[1] and not told_as_place(text, start, end):
+                hits.append((start, end, e))  # not 'a Bukit Sama village resident told AP'
+
     if not hits:
         return _name_in(text[span[0]:span[1]], people, last=last, sentence_start=sentence_start)
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -189,6 +192,7 @@ def _name_in(chunk: str, people: list[Entity], *, last: bool,
     names = [m.group(0).rstrip(".") for m in _NAMELIKE.finditer(cleaned)
              if m.group(0).split()[0].lower().rstrip(".") not in NOT_NAMES
              and m.group(0).lower() not in VERBS
+             and not told_as_place(cleaned, m.start(), m.end())  # 'a Bukit Sama village resident'
              and (m.start() > 0 or not sentence_start or len(m.group(0).split()) > 1)]
     if not names:
         return None, None

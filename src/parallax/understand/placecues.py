@@ -1,0 +1,20 @@
+"""Words that tell a name as a place whatever the tagger said: 'the southern city of Khan
+Younis', 'the Bureij refugee camp', 'a Bukit Sama village resident'. The small English
+model tags many such names as people or organisations; a speaker or a count's subject is
+never one of them."""
+
+from __future__ import annotations
+
+import re
+
+_NOUNS = r"(?:city|town|village|province|district|region|county|state|capital|island|port|camp|" \
+         r"suburb|neighbou?rhood|regency)"
+# the words before a name: 'the city of ', 'the province of '
+BEFORE = re.compile(rf"\b{_NOUNS} of\s+$", re.I)
+# the words after it: ' refugee camp', ' district', ' Sama village' (a name the tagger cut short)
+AFTER = re.compile(rf"^(?:\s+[A-Z][\w'-]+){{0,2}}\s+(?:refugee\s+)?{_NOUNS}\b")
+
+
+def told_as_place(text: str, start: int, end: int) -> bool:
+    """The name at ``text[start:end]`` is told as a place by the words around it."""
+    return bool(BEFORE.search(text[max(0, start - 30):start]) or AFTER.match(text[end:end + 40]))
