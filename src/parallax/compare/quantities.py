@@ -59,7 +59,7 @@ _PRONOUN_START = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|we|i)\b", 
 _THING_PRONOUN = re.compile(r"^\W*(?:it|its|they|their|that|this|these|those|the (?:earlier|previous|last) \w+)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.I)
 SCOPE = re.compile(r"\b(?:so far|thus far|to date|in total|a total of|totall?ing|overall|in all|"
-                   r"in (?:the|that|this) (?:province|district|region|county|city|town|village|area)|alone|"
+                   r"(?<=[a-z] )(?:in|across) (?-i:[A-Z])\w+(?: (?-i:[A-Z])\w+)? alone|"
                    r"altogether|all[- ]time|career|this season|this year|cumulative|combined|"
                    r"since (?:(?-i:[A-Z0-9])\w*|the (?:start|beginning)|last|early)|in (?:their|its|his|her) \w+ (?:operations|games|seasons|years)|"
                    r"per (?:game|day|year|month|week)|a (?:year|day|game|season)|annual(?:ly)?|each of|"
@@ -81,9 +81,13 @@ _PARTITIVE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|
 _QUALIFIER_AFTER = re.compile(r"^\s*(?:more|other|others|additional|extra|straight|consecutive|"
                               r"left|remaining|to go|to play|of\s+(?:\w+\s+)?\d|"
                               r"(?:\w+\s+)?as\s+(?:a|an|the|its|his|her|their)\s|"
-                              # a part of a sum: 'two women and a man', 'five soldiers and two civilians'
-                              r"[a-z]+\s+and\s+(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s"
-                              r"(?!(?:of|more|other|others|times?|percent|per)\b)[a-z]+)", re.I)
+                              # a part of a sum of people: 'two women and a man', 'five soldiers and
+                              # two civilians' (not '12 points and four assists')
+                              r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|soldiers?|"
+                              r"civilians?|police(?:m[ae]n)?|officers?|troops|residents?)\s+and\s+"
+                              r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+)?"
+                              r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|soldiers?|"
+                              r"civilians?|police(?:m[ae]n)?|officers?|troops|residents?)\b)", re.I)
 
 
 @per_number
@@ -267,7 +271,15 @@ def where(s: Statement, n: dict) -> set[str]:
     front = _FRONTED.match(s.text)
     if front and front.end() <= at:
         out |= {cid for a, b, cid in place_mentions(s) if b - s.start <= front.end()}
+    part = _PART_OF_PLACE.match(s.text, end, hi)
+    if part:
+        out.add("#" + part.group(1).lower())  # 'killing 170,000 people in the province'
     return out
+
+
+# a count told of a part of the event's place, unnamed: 'killed 170,000 in the province'
+_PART_OF_PLACE = re.compile(r"\s+(?:\w+\s+){0,3}?in (?:the|that|this) (province|district|region|county|"
+                            r"city|town|village|area)\b", re.I)
 
 
 @per_number
@@ -365,6 +377,8 @@ def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: flo
     elif wx and wy and wx != wy:
         return False  # 'Hansbrough had 20 points' / 'Raji posted 16 points'
     px, py = where(a, x), where(b, y)
+    if {p for p in px if p[0] == "#"} != {p for p in py if p[0] == "#"}:
+        return False  # '170,000 in the province' / '230,000 around the Indian Ocean'
     nx, ny = where_near(a, x), where_near(b, y)
     if nx and ny and not nx & ny:
         return False  # '70 per cent in Egypt' / '52 per cent in Saudi Arabia'
