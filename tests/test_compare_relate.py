@@ -114,6 +114,9 @@ def test_a_toll_needs_no_other_words_in_common(related):
     # two places, one the tagger took for a person ('the southern city of Khan Younis')
     ("Two people were killed when a shell hit a school in the southern city of Khan Younis.",
      "A shell hit a school in Gaza City, killing 40 people, officials said."),
+    # a camp's count against the whole attack's (the camp named before the count)
+    ("Shelling of houses in the Maghazi refugee camp left 16 people injured, medics said.",
+     "Medics said 55 people were wounded in the shelling on Tuesday."),
     # a part of a sum: two women and a man are three dead
     ("A petrol bomb hurled at a bank killed two women and a man on Wednesday.",
      "Three people were killed on Wednesday when a petrol bomb hit a bank."),

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..stories.features import terms as content_terms
-from ..understand.placecues import told_as_place
+from ..understand.placecues import told_as_local, told_as_place
 from .dates import background, event_times
 from .statements import Statement, memoised, per_number
 
@@ -297,6 +297,15 @@ def where_near(s: Statement, n: dict) -> set[str]:
                           and not _ATTRIBUTION.search(s.text, b - s.start, at)}
 
 
+@per_number
+def local_near(s: Statement, n: dict) -> set[str]:
+    """The camps, villages and districts named near a number (``where_near``): 'Shelling in
+    the Bureij refugee camp left 16 injured' counts the camp's injured, a part of the story's."""
+    near = where_near(s, n)
+    return {cid for a, b, cid in place_mentions(s)
+            if cid in near and told_as_local(s.text, a - s.start, b - s.start)}
+
+
 @memoised
 def place_mentions(s: Statement) -> list[tuple[int, int, str]]:
     """The statement's places: those tagged as places, and names the words around them tell
@@ -384,6 +393,7 @@ def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: flo
         return False  # '70 per cent in Egypt' / '52 per cent in Saudi Arabia'
     if (px and not px & b.article_places) or (py and not py & a.article_places):
         return False  # 'a dozen killed by a quake in eastern China' in a report on Iran's
+    px, py = px | local_near(a, x), py | local_near(b, y)
     if bool(px) != bool(py):
         placed, other = (px, b) if px else (py, a)
         if not placed & (_places(other) | other.article_lead_places):

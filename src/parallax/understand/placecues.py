@@ -18,3 +18,14 @@ AFTER = re.compile(rf"^(?:\s+[A-Z][\w'-]+){{0,2}}\s+(?:refugee\s+)?{_NOUNS}\b")
 def told_as_place(text: str, start: int, end: int) -> bool:
     """The name at ``text[start:end]`` is told as a place by the words around it."""
     return bool(BEFORE.search(text[max(0, start - 30):start]) or AFTER.match(text[end:end + 40]))
+
+
+# the nouns of a place smaller than the story's: a count told of one is a part of the event's
+LOCAL = re.compile(r"^(?:\s+[A-Z][\w'-]+){0,2}\s+(?:refugee\s+)?(?:camp|village|district|"
+                   r"neighbou?rhood|suburb|regency)\b")
+
+
+def told_as_local(text: str, start: int, end: int) -> bool:
+    """The name at ``text[start:end]`` is a camp, a village, a district ('the Bureij refugee
+    camp', 'Central Aceh district'): a part of where a story happens."""
+    return bool(LOCAL.match(text[end:end + 40]))
