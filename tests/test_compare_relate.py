@@ -64,6 +64,13 @@ def test_a_toll_told_of_the_story_place_still_conflicts(related):
     assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == {5, 24}
 
 
+def test_two_counts_of_one_part_of_the_place_conflict(related):
+    # 'in the province' on both sides: the same part, one count
+    rel, _a, _b = related("Seven people were killed in the province by the flood, officials said.",
+                          "Officials said the flood killed 12 people in the province.")
+    assert rel.kind == "conflict" and rel.finding["type"] == "number"
+
+
 def test_a_spaced_thousands_group_is_one_number(related):
     # '120, 000' as text rebuilt from tokens writes it: 120,000, not 120 and 0
     rel, _a, _b = related("The quake struck Qeshm island, home to 120, 000 people, officials said.",

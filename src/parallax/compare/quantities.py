@@ -252,17 +252,16 @@ def agents(s: Statement, n: dict) -> set[str]:
 
 @per_number
 def where(s: Statement, n: dict) -> set[str]:
-    """The places a number is told of: named after it in its part of the sentence ('60 per
-    cent in Pakistan', 'killing 612 people in Zarand'; not 'the disaster center in Hormozgan
-    said 10 were killed', where the place is the speaker's)."""
+    """The places a number is told of: named after it in its clause, up to an attribution
+    ('60 per cent in Pakistan', 'killing 612 people in Zarand'; not 'the disaster center in
+    Hormozgan said 10 were killed', where the place is the speaker's), or in an opening phrase
+    ('In neighbouring Central Aceh district, 10 people were killed'); an unnamed part of the
+    story's place is '#province', '#district' ('killing 170,000 people in the province')."""
     at, end = n["start"] - s.start, n["end"] - s.start
-    lo, hi = 0, len(s.text)
-    for m in _CLAUSE_BOUND.finditer(s.text):
-        if m.end() <= at:
-            lo = m.end()
-        elif m.start() >= end:
-            hi = m.start()
-            break
+    hi = len(s.text)
+    for m in _CLAUSE_BOUND.finditer(s.text, end):
+        hi = m.start()
+        break
     out = set()
     for a, b, cid in place_mentions(s):
         a, b = a - s.start, b - s.start
@@ -315,7 +314,6 @@ def place_mentions(s: Statement) -> list[tuple[int, int, str]]:
         if label in PLACE_LABELS or (label in WHO_LABELS and told_as_place(s.text, a - s.start, b - s.start)):
             out.append((a, b, cid))
     return out
-
 
 
 @memoised
@@ -391,7 +389,8 @@ def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: flo
     nx, ny = where_near(a, x), where_near(b, y)
     if nx and ny and not nx & ny:
         return False  # '70 per cent in Egypt' / '52 per cent in Saudi Arabia'
-    if (px and not px & b.article_places) or (py and not py & a.article_places):
+    named_x, named_y = _named(px), _named(py)
+    if (named_x and not named_x & b.article_places) or (named_y and not named_y & a.article_places):
         return False  # 'a dozen killed by a quake in eastern China' in a report on Iran's
     px, py = px | local_near(a, x), py | local_near(b, y)
     if bool(px) != bool(py):
@@ -423,6 +422,10 @@ def same_quantity(a: Statement, x: dict, b: Statement, y: dict, min_context: flo
 
 def _places(s: Statement) -> set[str]:
     return {m[2] for m in place_mentions(s)}
+
+
+def _named(places: set[str]) -> set[str]:
+    return {p for p in places if not p.startswith("#")}
 
 
 def elsewhere(a: Statement, b: Statement) -> bool:
