@@ -1,7 +1,7 @@
 """Numbers split by a stray space, as text rebuilt from tokens writes them ('$1, 099',
 '4. 6 magnitude', '2: 09 a. m.'): read as they stand, '$1, 099' is a dollar and 99 more, and
-'3. 0' the number 0. Only patterns that cannot be two numbers are joined (a day of a month before a count stays:
-'Jan. 1, 100 people')."""
+'3. 0' the number 0. Only patterns that cannot be two numbers are joined (a day of a month
+before a count stays: 'Jan. 1, 100 people')."""
 
 from __future__ import annotations
 

@@ -7,22 +7,26 @@ from __future__ import annotations
 
 import re
 
-_NOUNS = r"(?:city|town|village|province|district|region|county|state|capital|island|port|camp|" \
-         r"suburb|neighbou?rhood|regency)"
+# places smaller than a story's: a count told of one is a part of the event's
+_LOCAL_NOUNS = r"camp|village|district|neighbou?rhood|suburb|regency"
+_NOUNS = rf"city|town|province|region|county|state|capital|island|port|{_LOCAL_NOUNS}"
+
+
+def _after(nouns: str) -> re.Pattern:
+    """The words after a name that make it one of ``nouns``: ' refugee camp', ' district',
+    ' Sama village' (a name the tagger cut short)."""
+    return re.compile(rf"^(?:\s+[A-Z][\w'-]+){{0,2}}\s+(?:refugee\s+)?(?:{nouns})\b")
+
+
 # the words before a name: 'the city of ', 'the province of '
-BEFORE = re.compile(rf"\b{_NOUNS} of\s+$", re.I)
-# the words after it: ' refugee camp', ' district', ' Sama village' (a name the tagger cut short)
-AFTER = re.compile(rf"^(?:\s+[A-Z][\w'-]+){{0,2}}\s+(?:refugee\s+)?{_NOUNS}\b")
+BEFORE = re.compile(rf"\b(?:{_NOUNS}) of\s+$", re.I)
+AFTER = _after(_NOUNS)
+LOCAL = _after(_LOCAL_NOUNS)
 
 
 def told_as_place(text: str, start: int, end: int) -> bool:
     """The name at ``text[start:end]`` is told as a place by the words around it."""
     return bool(BEFORE.search(text[max(0, start - 30):start]) or AFTER.match(text[end:end + 40]))
-
-
-# the nouns of a place smaller than the story's: a count told of one is a part of the event's
-LOCAL = re.compile(r"^(?:\s+[A-Z][\w'-]+){0,2}\s+(?:refugee\s+)?(?:camp|village|district|"
-                   r"neighbou?rhood|suburb|regency)\b")
 
 
 def told_as_local(text: str, start: int, end: int) -> bool:

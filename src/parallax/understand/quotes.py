@@ -132,7 +132,6 @@ HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Const|Gen|Lt|Sgt|Capt|Pro
 _NAMELIKE = re.compile(r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]+))*")
 
 
-
 def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool = False,
          persons_only: bool = False, sentence_start: bool = False) -> tuple[str | None, str | None]:
     """The entity named inside ``span`` (the last one when ``last``) and its role words; without
@@ -144,7 +143,6 @@ def _who(text: str, span: tuple[int, int], people: list[Entity], *, last: bool =
         for _s, start, end in e.mentions:
             if span[0] <= start and end <= span[1] and not told_as_place(text, start, end):
                 hits.append((start, end, e))  # not 'a Bukit Sama village resident told AP'
-
     if not hits:
         return _name_in(text[span[0]:span[1]], people, last=last, sentence_start=sentence_start)
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
