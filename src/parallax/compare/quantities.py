@@ -25,9 +25,9 @@ from functools import lru_cache
 from ..stories.features import terms as content_terms
 from ..understand.placecues import told_as_local, told_as_place
 from .dates import background, event_times
-from .statements import Statement, memoised, per_number
+from .statements import PLACE_LABELS, Statement, memoised, per_number
 
-PLACE_LABELS = ("GPE", "LOC", "FAC")
+
 # Two counts of one thing this many times apart are two things: reports that disagree on one
 # count do so within a few times (the largest ratio among the judged disagreements, dev and
 # test: 10, '1.2 miles' / '12 miles'; on dev 3.3)
@@ -48,13 +48,14 @@ PEOPLE = {"people", "person", "victim", "resident", "civilian", "villager", "pas
           "worker", "child", "student", "soldier", "men", "women"}
 WHO_LABELS = ("PERSON", "ORG")
 _SEGMENT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;()]|\s(?:and|but|while|whereas)\s|\s[-–—]\s")
-# a clause's bounds for where a count happened: punctuation only ('Twelve people were killed
-# and 70 injured by a landslide in Bener Meriah district': the district is both counts')
 _CLAUSE_BOUND = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;()]|\s[-–—]\s")
 # a place the whole statement is told of, in an opening phrase: 'In neighbouring Central Aceh
 # district, 10 people were killed'
 _FRONTED = re.compile(r"^\W*(?:in|at|across|throughout|inside|elsewhere in)\s[^,;:]{2,80},", re.I)
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|reported|quoted)\b", re.I)
+# a count told of a part of the event's place, unnamed: 'killed 170,000 in the province'
+_PART_OF_PLACE = re.compile(r"\s+(?:\w+\s+){0,3}?in (?:the|that|this) (province|district|region|county|"
+                            r"city|town|village|area)\b", re.I)
 _PRONOUN_START = re.compile(r"^\W*(?:he|she|they|it|his|her|their|its|we|i)\b", re.I)
 _THING_PRONOUN = re.compile(r"^\W*(?:it|its|they|their|that|this|these|those|the (?:earlier|previous|last) \w+)\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she|they)\b", re.I)
@@ -78,16 +79,15 @@ _QUALIFIER_BEFORE = re.compile(r"\b(?:first|last|next|final|another|the other|mo
 # the whole of a part: the three of 'two of the three victims died' (two died, not three)
 _PARTITIVE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|all|most|"
                         r"some|none|many|several|both)\s+of\s+(?:the\s+|those\s+|these\s+)?$", re.I)
+_PERSONS = (r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|soldiers?|civilians?|"
+            r"police(?:m[ae]n)?|officers?|troops|residents?)")
 _QUALIFIER_AFTER = re.compile(r"^\s*(?:more|other|others|additional|extra|straight|consecutive|"
                               r"left|remaining|to go|to play|of\s+(?:\w+\s+)?\d|"
                               r"(?:\w+\s+)?as\s+(?:a|an|the|its|his|her|their)\s|"
                               # a part of a sum of people: 'two women and a man', 'five soldiers and
                               # two civilians' (not '12 points and four assists')
-                              r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|soldiers?|"
-                              r"civilians?|police(?:m[ae]n)?|officers?|troops|residents?)\s+and\s+"
-                              r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+)?"
-                              r"(?:people|persons?|m[ae]n|wom[ae]n|child(?:ren)?|boys?|girls?|soldiers?|"
-                              r"civilians?|police(?:m[ae]n)?|officers?|troops|residents?)\b)", re.I)
+                              rf"{_PERSONS}\s+and\s+(?:a|an|one|two|three|four|five|six|seven|eight|nine|"
+                              rf"ten|\d+)\s+(?:\w+\s+)?{_PERSONS}\b)", re.I)
 
 
 @per_number
@@ -108,9 +108,21 @@ def qualified(s: Statement, n: dict) -> bool:
 def segment(s: Statement, n: dict) -> tuple[int, int]:
     """The part of the statement a number belongs to, in article offsets: between the
     separators around it (commas, semicolons, 'and', 'while')."""
+    return _between(s, n, _SEGMENT)
+
+
+@per_number
+def clause(s: Statement, n: dict) -> tuple[int, int]:
+    """The clause of the statement a number belongs to, in article offsets: between the
+    punctuation around it ('and' does not end it: 'Twelve were killed and 70 injured by a
+    landslide in Bener Meriah district' tells the district of both counts)."""
+    return _between(s, n, _CLAUSE_BOUND)
+
+
+def _between(s: Statement, n: dict, separators: re.Pattern) -> tuple[int, int]:
     at, end = n["start"] - s.start, n["end"] - s.start
     lo, hi = 0, len(s.text)
-    for m in _SEGMENT.finditer(s.text):
+    for m in separators.finditer(s.text):
         if m.end() <= at:
             lo = m.end()
         elif m.start() >= end:
@@ -258,15 +270,10 @@ def where(s: Statement, n: dict) -> set[str]:
     ('In neighbouring Central Aceh district, 10 people were killed'); an unnamed part of the
     story's place is '#province', '#district' ('killing 170,000 people in the province')."""
     at, end = n["start"] - s.start, n["end"] - s.start
-    hi = len(s.text)
-    for m in _CLAUSE_BOUND.finditer(s.text, end):
-        hi = m.start()
-        break
-    out = set()
-    for a, b, cid in place_mentions(s):
-        a, b = a - s.start, b - s.start
-        if end <= a and b <= hi and not _ATTRIBUTION.search(s.text, end, a):
-            out.add(cid)  # 'killing 612 people in Zarand'
+    hi = clause(s, n)[1] - s.start
+    out = {cid for a, b, cid in place_mentions(s)
+           if end <= a - s.start and b - s.start <= hi
+           and not _ATTRIBUTION.search(s.text, end, a - s.start)}  # 'killing 612 people in Zarand'
     front = _FRONTED.match(s.text)
     if front and front.end() <= at:
         out |= {cid for a, b, cid in place_mentions(s) if b - s.start <= front.end()}
@@ -276,24 +283,15 @@ def where(s: Statement, n: dict) -> set[str]:
     return out
 
 
-# a count told of a part of the event's place, unnamed: 'killed 170,000 in the province'
-_PART_OF_PLACE = re.compile(r"\s+(?:\w+\s+){0,3}?in (?:the|that|this) (province|district|region|county|"
-                            r"city|town|village|area)\b", re.I)
-
-
 @per_number
 def where_near(s: Statement, n: dict) -> set[str]:
     """``where``, and the places named before the number in its clause, with no attribution
     between ('Shelling in the Bureij refugee camp left five dead'; they may be where the
-    whole story is, 'a quake on a Gulf island that killed 10', so they only tell two counts
-    apart when both sides name places)."""
-    at = n["start"] - s.start
-    lo = 0
-    for m in _CLAUSE_BOUND.finditer(s.text, 0, at):
-        lo = m.end()
+    whole story is, 'a quake on a Gulf island that killed 10', so they tell two counts apart
+    only when both sides name places, or when they are camps and villages: ``local_near``)."""
+    lo, at = clause(s, n)[0], n["start"]
     return where(s, n) | {cid for a, b, cid in place_mentions(s)
-                          if lo <= a - s.start and b - s.start <= at
-                          and not _ATTRIBUTION.search(s.text, b - s.start, at)}
+                          if lo <= a and b <= at and not _ATTRIBUTION.search(s.text, b - s.start, at - s.start)}
 
 
 @per_number
@@ -432,8 +430,7 @@ def elsewhere(a: Statement, b: Statement) -> bool:
     """The two statements tell of events in two places: each names places, and neither's
     places appear anywhere in the other's article ('killed five in Salt Lake City' /
     'shot three in Detroit' in two reports that never name the other city)."""
-    pa = {m[2] for m in a.mentions if m[3] in PLACE_LABELS}
-    pb = {m[2] for m in b.mentions if m[3] in PLACE_LABELS}
+    pa, pb = _places(a), _places(b)
     return bool(pa and pb and not pa & b.article_places and not pb & a.article_places)
 
 

@@ -86,6 +86,9 @@ def entity_terms(text: str, s0: int, s1: int, mentions: list[tuple[int, int, str
     return out
 
 
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+
 @dataclass
 class Statement:
     id: str  # "<article id>:<sentence>[.<clause>]"
@@ -192,9 +195,10 @@ def statements_of(article: Article, source: str, group: str, canonical: dict,
             st.fact = states_something(piece)
             st.names = {t for t in st.terms if t.startswith("@")}  # the named entities
             out.append(st)
-    places = {m[2] for m in mentions if m[3] in ("GPE", "LOC", "FAC")}
+    placed = [m for m in mentions if m[3] in PLACE_LABELS]
     lead_end = an.sentences[min(1, len(an.sentences) - 1)].end if an.sentences else 0
-    lead = {m[2] for m in mentions if m[3] in ("GPE", "LOC", "FAC") and m[1] <= lead_end}
+    places = {m[2] for m in placed}
+    lead = {m[2] for m in placed if m[1] <= lead_end}
     for st in out:
         st.article_places = places
         st.article_lead_places = lead
