@@ -510,12 +510,18 @@ DEV_GOLDS = ("compare_dev.jsonl", "compare_dev_tolls.jsonl", "compare_dev_confli
              "compare_dev_numbers.jsonl")
 
 
+# each set to score: its judgement files, and where its result is written
+SETS = {"test": ([GOLD], "compare_gold.json"),
+        "dev": ([ROOT / "tests" / "fixtures" / f for f in DEV_GOLDS], "compare_gold_dev.json"),
+        "heldout": ([HELDOUT], "compare_gold_heldout.json"),
+        "devextra": ([DEV_EXTRA], "compare_gold_devextra.json")}
+
+
 def score(args) -> dict:
     texts = corpus_texts()
     which = getattr(args, "set", "test")
     dev = which == "dev"
-    files = [ROOT / "tests" / "fixtures" / f for f in DEV_GOLDS] if dev else \
-        [HELDOUT] if which == "heldout" else [DEV_EXTRA] if which == "devextra" else [GOLD]
+    files, result_name = SETS[which]
     gold = Gold([json.loads(x) for f in files if f.exists() for x in f.read_text().splitlines()
                  if x.strip()], texts)
     corr = {"facts": 0, "judged": 0, "correct": 0}
@@ -611,9 +617,7 @@ def score(args) -> dict:
         "single_source_sample": {"judged": len(singles),
                                  "truly_single": sum(r["label"] == "T" for r in singles)},
     }
-    out = Path(args.out or OUT / {"dev": "compare_gold_dev.json", "heldout": "compare_gold_heldout.json",
-                                  "devextra": "compare_gold_devextra.json"}.get(
-        which, "compare_gold.json"))
+    out = Path(args.out or OUT / result_name)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     sheet_dir = Path(__file__).parent / "out"
@@ -968,7 +972,7 @@ def main() -> None:
     c.add_argument("--pair-model", default=None, help="'none' for the word comparison alone")
     c.add_argument("--model-threshold", type=float, default=0.0,
                    help="pair_model_threshold: the model counts a source from this score (opt-in)")
-    c.add_argument("--set", choices=("test", "dev", "heldout", "devextra"), default="test",
+    c.add_argument("--set", choices=tuple(SETS), default="test",
                    help="test: the gold of 25 test stories; dev: the dev judgements (tuning); "
                         "heldout: the conflicts of the 48 other test stories; devextra: the "
                         "conflicts of the 16 ECB+ train/dev stories the dev set leaves out (tuning)")
