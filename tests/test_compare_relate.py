@@ -49,34 +49,24 @@ def test_a_different_death_toll_is_a_number_conflict(related):
     assert "Outlet A “12”" in rel.finding["why"] and "Outlet B “19”" in rel.finding["why"]
 
 
-def test_one_person_killed_is_a_toll(related):
-    rel, _a, _b = related("The floods killed five people in the valley on Tuesday, officials said.",
-                          "Officials said the floods in the valley killed one person on Tuesday.")
-    assert rel.kind == "conflict" and rel.finding["type"] == "number"
-    assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == {5, 1}
-
-
-def test_a_toll_told_of_the_story_place_still_conflicts(related):
+@pytest.mark.parametrize("a, b, values", [
+    # 'one person' is a count of people
+    ("The floods killed five people in the valley on Tuesday, officials said.",
+     "Officials said the floods in the valley killed one person on Tuesday.", {5, 1}),
     # the place named by one side is where the other side's story happens: one count
-    rel, _a, _b = related("Five people died and seven were injured in Aceh in the quake and its aftershocks.",
-                          "A 6.1 magnitude earthquake hit Aceh province on Tuesday, leaving 24 dead and over 200 injured.")
-    assert rel.kind == "conflict" and rel.finding["type"] == "number"
-    assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == {5, 24}
-
-
-def test_two_counts_of_one_part_of_the_place_conflict(related):
-    # 'in the province' on both sides: the same part, one count
-    rel, _a, _b = related("Seven people were killed in the province by the flood, officials said.",
-                          "Officials said the flood killed 12 people in the province.")
-    assert rel.kind == "conflict" and rel.finding["type"] == "number"
-
-
-def test_a_spaced_thousands_group_is_one_number(related):
+    ("Five people died and seven were injured in Aceh in the quake and its aftershocks.",
+     "A 6.1 magnitude earthquake hit Aceh province on Tuesday, leaving 24 dead and over 200 injured.", {5, 24}),
+    # 'in the province' on both sides: the same part of the place, one count
+    ("Seven people were killed in the province by the flood, officials said.",
+     "Officials said the flood killed 12 people in the province.", {7, 12}),
     # '120, 000' as text rebuilt from tokens writes it: 120,000, not 120 and 0
-    rel, _a, _b = related("The quake struck Qeshm island, home to 120, 000 people, officials said.",
-                          "Officials said the quake struck Qeshm island, home to 200, 000 people.")
+    ("The quake struck Qeshm island, home to 120, 000 people, officials said.",
+     "Officials said the quake struck Qeshm island, home to 200, 000 people.", {120_000, 200_000}),
+])
+def test_what_is_a_number_conflict(related, a, b, values):
+    rel, _a, _b = related(a, b)
     assert rel.kind == "conflict" and rel.finding["type"] == "number"
-    assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == {120_000, 200_000}
+    assert {rel.finding["a"]["value"], rel.finding["b"]["value"]} == values
 
 
 def test_a_toll_needs_no_other_words_in_common(related):
